@@ -1,0 +1,73 @@
+"""seed_demo: the contract logins and units, and idempotence (a second run changes nothing)."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from units.models import (
+    InstansiFact,
+    TpiAssignment,
+    UnitFact,
+    UnitMembership,
+    User,
+    WorkUnit,
+)
+from units.selectors import units_visible_to
+
+pytestmark = pytest.mark.django_db
+
+CODES = ["BAPENDA", "DISDUKCAPIL", "DPMPTSP", "ITDA", "KEC-BOGOR-BARAT", "RSUD"]
+
+
+def _snapshot():
+    return {
+        "users": sorted(User.objects.values_list("username", "password", "nip", "email")),
+        "units": sorted(WorkUnit.objects.values_list("code", "name", "designation_decree_number")),
+        "unit_facts": sorted(UnitFact.objects.values_list("unit__code", "year", "lhkpn_pct")),
+        "instansi_facts": sorted(InstansiFact.objects.values_list("year", "sakip_grade")),
+        "memberships": sorted(UnitMembership.objects.values_list("user__username", "unit__code", "role")),
+        "tpi": sorted(TpiAssignment.objects.values_list("user__username", "unit__code", "year", "role")),
+        "history_rows": WorkUnit.history.count() + UnitFact.history.count() + User.objects.count(),
+    }
+
+
+def test_seed_demo_twice_changes_nothing():
+    out = StringIO()
+    call_command("seed_demo", "--password", "Demo-Pass-1", stdout=out)
+    first = _snapshot()
+    out2 = StringIO()
+    call_command("seed_demo", "--password", "Demo-Pass-1", stdout=out2)
+    assert _snapshot() == first
+    assert "nothing changed" in out2.getvalue()
+    assert "tpi.ketua" in out.getvalue() and "Demo-Pass-1" in out.getvalue()
+
+
+def test_seed_demo_contract():
+    call_command("seed_demo", "--password", "Demo-Pass-1", stdout=StringIO())
+    assert sorted(WorkUnit.objects.values_list("code", flat=True)) == CODES
+    assert set(WorkUnit.objects.values_list("designation_decree_number", flat=True)) == {"700/Kep.876-Itda/2021"}
+    users = {u.username: u for u in User.objects.all()}
+    for name in [
+        "admin", "inspektur", "tpi.ketua", "tpi.anggota", "tim.rsud", "pimpinan.rsud",
+        "tim.disdukcapil", "pimpinan.disdukcapil", "tim.itda",
+    ]:
+        assert users[name].check_password("Demo-Pass-1"), name
+
+    def codes(name):
+        return sorted(units_visible_to(users[name]).values_list("code", flat=True))
+
+    assert codes("tpi.ketua") == ["BAPENDA", "DISDUKCAPIL", "DPMPTSP", "KEC-BOGOR-BARAT", "RSUD"]
+    assert codes("tpi.anggota") == ["DISDUKCAPIL", "RSUD"]
+    assert codes("tim.rsud") == ["RSUD"]
+    assert codes("pimpinan.disdukcapil") == ["DISDUKCAPIL"]
+    assert codes("inspektur") == CODES
+    assert codes("admin") == CODES
+    # tim.itda belongs to the ITDA team, so the conflict rule keeps them out of ITDA's TPI
+    assert not TpiAssignment.objects.filter(user__username="tim.itda").exists()
+
+
+def test_password_change_on_rerun_is_applied():
+    call_command("seed_demo", "--password", "Demo-Pass-1", stdout=StringIO())
+    call_command("seed_demo", "--password", "Demo-Pass-2", stdout=StringIO())
+    assert User.objects.get(username="tim.rsud").check_password("Demo-Pass-2")

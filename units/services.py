@@ -1,0 +1,153 @@
+"""Every write in the units app: one function per change, atomic, validated, history-attributed.
+
+The conflict-of-interest rule (an assessor is never in the team they assess, and the reverse) is
+enforced here under a row lock on the person, so two concurrent requests cannot both slip past it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zi_portal.common.tasks import enqueue_on_commit
+
+from . import roles
+from .models import (
+    Instansi,
+    InstansiFact,
+    PredicateAward,
+    TpiAssignment,
+    UnitFact,
+    UnitMembership,
+    User,
+    WorkUnit,
+)
+
+
+def _require_admin(actor: User, instansi_id: int) -> None:
+    if not roles.is_administrator(actor, instansi_id):
+        raise PermissionDenied(_("Hanya administrator instansi yang boleh melakukan perubahan ini."))
+
+
+def _save(instance, actor: User | None) -> None:
+    instance.full_clean()
+    if actor is not None:
+        instance._history_user = actor
+    instance.save()
+
+
+def _lock_person(user: User) -> None:
+    # Serialises concurrent team/TPI changes for one person (the conflict rule reads both tables).
+    User.objects.select_for_update().filter(pk=user.pk).first()
+
+
+@transaction.atomic
+def membership_add(*, actor: User | None, user: User, unit: WorkUnit, role: str) -> UnitMembership:
+    """Add ``user`` to the unit's development team (as member or leader)."""
+    if actor is not None:
+        _require_admin(actor, unit.instansi_id)
+    _lock_person(user)
+    membership = UnitMembership(user=user, unit=unit, role=role)
+    _save(membership, actor)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: User | None, membership: UnitMembership) -> None:
+    if actor is not None:
+        _require_admin(actor, membership.unit.instansi_id)
+    membership._history_user = actor
+    membership.delete()
+
+
+@transaction.atomic
+def tpi_assign(
+    *,
+    actor: User | None,
+    user: User,
+    unit: WorkUnit,
+    year: int,
+    role: str = TpiAssignment.Role.MEMBER,
+    notify: bool = True,
+) -> TpiAssignment:
+    """Assign ``user`` as TPI assessor of ``unit`` for ``year``; refuses a conflict of interest."""
+    if actor is not None:
+        _require_admin(actor, unit.instansi_id)
+    _lock_person(user)
+    assignment = TpiAssignment(user=user, unit=unit, year=year, role=role)
+    _save(assignment, actor)
+    if notify and user.email:
+        from .tasks import send_tpi_assignment_email
+
+        enqueue_on_commit(send_tpi_assignment_email, assignment_id=assignment.pk)
+    return assignment
+
+
+@transaction.atomic
+def tpi_unassign(*, actor: User | None, assignment: TpiAssignment) -> None:
+    if actor is not None:
+        _require_admin(actor, assignment.unit.instansi_id)
+    assignment._history_user = actor
+    assignment.delete()
+
+
+@transaction.atomic
+def unit_save(*, actor: User | None, unit: WorkUnit) -> WorkUnit:
+    if actor is not None:
+        _require_admin(actor, unit.instansi_id)
+    _save(unit, actor)
+    return unit
+
+
+@transaction.atomic
+def unit_fact_save(*, actor: User | None, unit: WorkUnit, year: int, values: dict[str, Any]) -> UnitFact:
+    """Create or update the unit's facts of ``year``."""
+    if actor is not None:
+        _require_admin(actor, unit.instansi_id)
+    fact = UnitFact.objects.select_for_update().filter(unit=unit, year=year).first() or UnitFact(
+        unit=unit, year=year
+    )
+    for field, value in values.items():
+        setattr(fact, field, value)
+    _save(fact, actor)
+    return fact
+
+
+@transaction.atomic
+def instansi_fact_save(
+    *, actor: User | None, instansi: Instansi, year: int, values: dict[str, Any]
+) -> InstansiFact:
+    """Create or update the instansi's facts of ``year``."""
+    if actor is not None:
+        _require_admin(actor, instansi.pk)
+    fact = InstansiFact.objects.select_for_update().filter(instansi=instansi, year=year).first() or InstansiFact(
+        instansi=instansi, year=year
+    )
+    for field, value in values.items():
+        setattr(fact, field, value)
+    _save(fact, actor)
+    return fact
+
+
+@transaction.atomic
+def predicate_record(
+    *, actor: User | None, unit: WorkUnit, year: int, predicate: str, values: dict[str, Any] | None = None
+) -> PredicateAward:
+    """Record (or update) a predicate in the unit's history."""
+    if actor is not None:
+        _require_admin(actor, unit.instansi_id)
+    award = PredicateAward.objects.select_for_update().filter(
+        unit=unit, year=year, predicate=predicate
+    ).first() or PredicateAward(unit=unit, year=year, predicate=predicate)
+    for field, value in (values or {}).items():
+        setattr(award, field, value)
+    _save(award, actor)
+    return award
+
+
+def validation_messages(exc: ValidationError) -> list[str]:
+    """Flatten a ValidationError into user-facing sentences."""
+    return [str(m) for m in exc.messages]

@@ -1,0 +1,19 @@
+"""Test settings: the same stack as production, faster hashing, files in a temporary folder.
+
+The database and broker still come from the environment, so CI runs this suite on PostgreSQL
+and Redis and a laptop runs it on SQLite with tasks in-process.
+"""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = env("SECRET_KEY", default="test-only-secret-key")
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=tempfile.mkdtemp(prefix="zi-test-media-")))
+ALLOWED_HOSTS = ["*"]
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from zi_portal.common.views import healthz
+
+admin.site.site_header = "Administrasi ZI Portal"
+admin.site.site_title = "ZI Portal"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("units.auth_urls")),
+    path("", include("units.urls")),
+]
