@@ -50,3 +50,47 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(scope="session")
+def _celery_worker_session():
+    """A real Celery worker (a thread of this process) when a broker is configured.
+
+    Without a broker the portal runs tasks in-process after commit, so there is nothing to start.
+    """
+    from django.conf import settings
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        yield None
+        return
+    from celery.contrib.testing.worker import start_worker
+
+    from zi_portal.celery import app
+
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"):
+        yield app
+
+
+@pytest.fixture
+def run_tasks(_celery_worker_session):
+    """Wait for the side effect of enqueued tasks: ``run_tasks.until(lambda: ..., timeout=10)``.
+
+    Tests using it must run with ``django_db(transaction=True)``: the worker reads committed rows
+    through its own database connection.
+    """
+    import time
+
+    class Waiter:
+        broker = _celery_worker_session is not None
+
+        @staticmethod
+        def until(predicate, timeout: float = 15.0) -> bool:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                if predicate():
+                    return True
+                time.sleep(0.05)
+            return predicate()
+
+    return Waiter()

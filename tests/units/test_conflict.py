@@ -52,18 +52,28 @@ def test_conflict_shows_form_error_and_saves_nothing(world, login):
     assert TpiAssignment.objects.count() == before
 
 
-def test_assignment_through_page_emails_the_assessor(world, login, mailoutbox, django_capture_on_commit_callbacks):
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_assignment_through_page_emails_the_assessor_after_commit(world, login, mailoutbox, run_tasks):
+    """The e-mail goes out through Celery (a real worker on CI's Redis, in-process otherwise)."""
     client = login(world.admin)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("unit_members", args=["UNIT-A"]),
-            {"kind": "tpi", "t-user": world.team_b.pk, "t-year": 2026, "t-role": "anggota"},
-        )
+    response = client.post(
+        reverse("unit_members", args=["UNIT-A"]),
+        {"kind": "tpi", "t-user": world.team_b.pk, "t-year": 2026, "t-role": "anggota"},
+    )
     assert response.status_code == 302
     assert TpiAssignment.objects.filter(user=world.team_b, unit=world.unit_a, year=2026).exists()
-    assert len(mailoutbox) == 1
+    assert run_tasks.until(lambda: len(mailoutbox) == 1)
     assert mailoutbox[0].to == [world.team_b.email]
     assert "Dinas Alfa" in mailoutbox[0].subject
+
+
+def test_no_email_is_sent_when_the_transaction_rolls_back(world, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        with pytest.raises(ValidationError):
+            services.tpi_assign(actor=world.admin, user=world.team_a, unit=world.unit_a, year=2026)
+    assert callbacks == []
+    assert mailoutbox == []
 
 
 def test_admin_form_enforces_the_rule(world):

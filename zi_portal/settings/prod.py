@@ -25,3 +25,6 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
+# HSTS preload is a commitment for the whole parent domain (often an agency's go.id domain), so it
+# is opt-in through SECURE_HSTS_PRELOAD rather than a default; the deploy check would nag otherwise.
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]  # noqa: F405

@@ -17,3 +17,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=tempfile.mkdtemp(prefix="zi-test-media-")))
 ALLOWED_HOSTS = ["*"]
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+if CELERY_BROKER_URL:  # noqa: F405
+    # A queue of its own per run, so stale messages of an earlier run never reach this worker.
+    import uuid
+
+    CELERY_TASK_DEFAULT_QUEUE = f"zi-test-{uuid.uuid4().hex[:12]}"
