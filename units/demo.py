@@ -54,9 +54,9 @@ PEOPLE = [
 ]
 
 INSTANSI_FACTS = {
-    2024: {"bpk_opinion": "WTP", "sakip_grade": "B", "indeks_rb_grade": "B", "spip_level": 3},
-    2025: {"bpk_opinion": "WTP", "sakip_grade": "BB", "indeks_rb_grade": "B", "spip_level": 3},
-    2026: {"bpk_opinion": "WTP", "sakip_grade": "BB", "indeks_rb_grade": "BB", "spip_level": 3},
+    2024: {"leadership_corruption_case": False, "bpk_opinion": "WTP", "sakip_grade": "B", "indeks_rb_grade": "B", "spip_level": 3},
+    2025: {"leadership_corruption_case": False, "bpk_opinion": "WTP", "sakip_grade": "BB", "indeks_rb_grade": "B", "spip_level": 3},
+    2026: {"leadership_corruption_case": False, "bpk_opinion": "WTP", "sakip_grade": "BB", "indeks_rb_grade": "BB", "spip_level": 3},
 }
 
 # findings follow-up %, LHKPN %, LHKASN %, internal SAKIP grade; per unit, per year

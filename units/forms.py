@@ -106,7 +106,7 @@ class UnitFactForm(forms.ModelForm):
 class InstansiFactForm(forms.ModelForm):
     class Meta:
         model = InstansiFact
-        fields = ["bpk_opinion", "sakip_grade", "indeks_rb_grade", "spip_level"]
+        fields = ["bpk_opinion", "sakip_grade", "indeks_rb_grade", "spip_level", "leadership_corruption_case"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

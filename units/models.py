@@ -115,6 +115,12 @@ class InstansiFact(models.Model):
             MaxValueValidator(5, message=_("Level maturitas SPIP antara 1 dan 5.")),
         ],
     )
+    leadership_corruption_case = models.BooleanField(
+        _("ada kasus korupsi yang melibatkan pimpinan tertinggi tahun ini"),
+        null=True,
+        blank=True,
+        help_text=_("Kosongkan bila belum diketahui; kasus seperti ini membatalkan usulan."),
+    )
 
     history = HistoricalRecords()
 
