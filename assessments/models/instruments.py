@@ -65,7 +65,7 @@ class Instrument(models.Model):
 
     def engine(self):
         """The scoring engine's view of this version (parsed once per checksum per process)."""
-        from .instrument_cache import engine_instrument
+        from ..instrument_cache import engine_instrument
 
         return engine_instrument(self.checksum, self.definition)
 

@@ -1,0 +1,66 @@
+"""Who may see an assessment, and which roles they hold toward it.
+
+One access helper per object type: ``assessment_get_for_user`` answers 404 both for a missing
+assessment and for one the user may not see (a member of another unit learns nothing).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from units.models import InstansiRole, TpiAssignment, UnitMembership
+
+from . import workflow
+from .models import Assessment
+
+
+def assessments_visible_to(user) -> QuerySet[Assessment]:
+    """Team and leader of the unit; TPI assigned to the unit for the period's year; leadership and
+    administrators of the instansi."""
+    qs = Assessment.objects.select_related("unit", "unit__instansi", "period", "instrument")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    tpi = TpiAssignment.objects.filter(user=user, unit_id=OuterRef("unit_id"), year=OuterRef("period__year"))
+    return qs.filter(
+        Q(unit__instansi_id__in=InstansiRole.objects.filter(user=user).values("instansi_id"))
+        | Q(unit_id__in=UnitMembership.objects.filter(user=user).values("unit_id"))
+        | Exists(tpi)
+    )
+
+
+def assessment_get_for_user(user, pk: int, *, for_update: bool = False) -> Assessment:
+    qs = assessments_visible_to(user)
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    return get_object_or_404(qs, pk=pk)
+
+
+def assessment_roles(user, assessment: Assessment) -> frozenset[str]:
+    """Every role ``user`` holds toward ``assessment`` (empty when they hold none)."""
+    if not user.is_authenticated:
+        return frozenset()
+    roles: set[str] = set()
+    for role in UnitMembership.objects.filter(user=user, unit_id=assessment.unit_id).values_list("role", flat=True):
+        roles.add(workflow.UNIT_LEADER if role == UnitMembership.Role.LEADER else workflow.UNIT_TEAM)
+    for role in TpiAssignment.objects.filter(
+        user=user, unit_id=assessment.unit_id, year=assessment.period.year
+    ).values_list("role", flat=True):
+        roles.add(workflow.TPI_LEAD if role == TpiAssignment.Role.LEAD else workflow.TPI_MEMBER)
+    instansi_id = assessment.unit.instansi_id
+    for role in InstansiRole.objects.filter(user=user, instansi_id=instansi_id).values_list("role", flat=True):
+        roles.add(workflow.ADMIN if role == InstansiRole.Role.ADMIN else workflow.LEADERSHIP)
+    if user.is_superuser:
+        roles.add(workflow.ADMIN)
+    return frozenset(roles)
+
+
+def side_of(roles: frozenset[str]) -> str | None:
+    """Which column a person writes: "unit" or "tpi" (the conflict rule makes it unambiguous)."""
+    if roles & workflow.UNIT_ROLES:
+        return "unit"
+    if roles & workflow.TPI_ROLES:
+        return "tpi"
+    return None

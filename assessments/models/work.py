@@ -1,0 +1,213 @@
+"""Periods, assessments, answers, review, audit trail and notifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .. import workflow
+from .instruments import Instrument, InstrumentItem
+
+YEAR_VALIDATORS = [MinValueValidator(2010), MaxValueValidator(2100)]
+
+
+class Period(models.Model):
+    """An evaluation period of one instansi (one per year)."""
+
+    instansi = models.ForeignKey("units.Instansi", on_delete=models.PROTECT, related_name="periods")
+    year = models.PositiveSmallIntegerField(_("tahun"), validators=YEAR_VALIDATORS)
+    opens_on = models.DateField(_("dibuka"))
+    closes_on = models.DateField(_("ditutup"))
+    proposal_deadline = models.DateField(_("batas usulan ke TPN"))
+
+    class Meta:
+        verbose_name = _("periode penilaian")
+        verbose_name_plural = _("periode penilaian")
+        ordering = ["instansi", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instansi", "year"],
+                name="period_unique_year",
+                violation_error_message=_("Periode untuk tahun ini sudah ada."),
+            ),
+            models.CheckConstraint(condition=models.Q(opens_on__lte=models.F("closes_on")), name="period_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instansi} {self.year}"
+
+    @staticmethod
+    def default_deadline(year: int) -> dt.date:
+        return dt.date(year, 5, 31)
+
+
+class Assessment(models.Model):
+    """One unit's LKE for a period, a target predicate and an instrument version."""
+
+    class Target(models.TextChoices):
+        WBK = "WBK", _("Menuju WBK")
+        WBBM = "WBBM", _("Menuju WBBM")
+
+    class Result(models.TextChoices):
+        WBK = "WBK", _("Ditetapkan WBK")
+        WBBM = "WBBM", _("Ditetapkan WBBM")
+        NOT_PASSED = "not_passed", _("Tidak lolos")
+
+    unit = models.ForeignKey("units.WorkUnit", on_delete=models.PROTECT, related_name="assessments")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="assessments")
+    target = models.CharField(_("target predikat"), max_length=4, choices=Target.choices)
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="assessments")
+    state = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=[(s, workflow.STATE_LABELS[s]) for s in workflow.STATES],
+        default=workflow.DRAFT,
+    )
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
+    )
+    snapshot = models.JSONField(_("snapshot final"), null=True, blank=True, editable=False)
+    result = models.CharField(_("hasil TPN"), max_length=12, choices=Result.choices, blank=True)
+    result_decree_number = models.CharField(_("nomor keputusan hasil"), max_length=120, blank=True)
+    result_decree_date = models.DateField(_("tanggal keputusan hasil"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    state_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("penilaian")
+        verbose_name_plural = _("penilaian")
+        ordering = ["-period__year", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period", "target", "instrument"],
+                name="assessment_unique",
+                violation_error_message=_("Penilaian unit ini untuk periode dan target tersebut sudah ada."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} {self.period.year} {self.target}"
+
+    @property
+    def state_label(self) -> str:
+        return workflow.STATE_LABELS.get(self.state, self.state)
+
+
+class Answer(models.Model):
+    """The unit's self-assessment and the TPI's answer of one item, side by side.
+
+    ``unit_answer``/``tpi_answer`` hold the answer exactly as the scoring engine and the CLI take
+    it: an option ("Ya", "B"), a dict of counts, or an index as a string ("3.60").
+    ``version`` grows on every change so a stale form is detected instead of overwriting.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(InstrumentItem, on_delete=models.PROTECT, related_name="answers")
+    unit_answer = models.JSONField(_("jawaban unit"), null=True, blank=True)
+    unit_note = models.TextField(_("catatan unit"), blank=True)
+    tpi_answer = models.JSONField(_("jawaban TPI"), null=True, blank=True)
+    tpi_note = models.TextField(_("catatan TPI"), blank=True)
+    needs_reconfirm = models.BooleanField(_("perlu dikonfirmasi ulang"), default=False)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("jawaban")
+        verbose_name_plural = _("jawaban")
+        constraints = [models.UniqueConstraint(fields=["assessment", "item"], name="answer_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.item.code}"
+
+
+class Comment(models.Model):
+    """A message in the thread of one item, from the unit or the TPI."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="comments")
+    item = models.ForeignKey(InstrumentItem, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(max_length=4, choices=[("unit", _("Unit")), ("tpi", _("TPI"))])
+    body = models.TextField(_("komentar"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("komentar")
+        verbose_name_plural = _("komentar")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item.code}: {self.body[:40]}"
+
+
+class RevisionRequest(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="revision_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("catatan umum"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("permintaan perbaikan")
+        verbose_name_plural = _("permintaan perbaikan")
+        ordering = ["-created_at"]
+
+
+class RevisionItem(models.Model):
+    request = models.ForeignKey(RevisionRequest, on_delete=models.CASCADE, related_name="items")
+    item = models.ForeignKey(InstrumentItem, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("catatan"))
+
+    class Meta:
+        ordering = ["item__position"]
+        constraints = [models.UniqueConstraint(fields=["request", "item"], name="revisionitem_unique")]
+
+
+class AuditEvent(models.Model):
+    """Who changed what, when, before => after. Written by services in the same transaction."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events"
+    )
+    item_code = models.CharField(max_length=30, blank=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    field = models.CharField(max_length=40, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("jejak audit")
+        verbose_name_plural = _("jejak audit")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.item_code}"
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=30)
+    message = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notifikasi")
+        verbose_name_plural = _("notifikasi")
+        ordering = ["-created_at", "-pk"]
