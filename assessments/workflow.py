@@ -57,10 +57,11 @@ class Transition:
     roles: frozenset[str]
 
 
+_TPI = frozenset({TPI_MEMBER, TPI_LEAD})
 TRANSITIONS: tuple[Transition, ...] = (
     Transition("submit", "Ajukan ke TPI", (DRAFT,), SUBMITTED, frozenset({UNIT_LEADER})),
-    Transition("start_review", "Mulai penilaian", (SUBMITTED, RESUBMITTED), IN_REVIEW, frozenset({TPI_MEMBER, TPI_LEAD})),
-    Transition("request_revision", "Minta perbaikan", (IN_REVIEW,), REVISION_REQUESTED, frozenset({TPI_MEMBER, TPI_LEAD})),
+    Transition("start_review", "Mulai penilaian", (SUBMITTED, RESUBMITTED), IN_REVIEW, _TPI),
+    Transition("request_revision", "Minta perbaikan", (IN_REVIEW,), REVISION_REQUESTED, _TPI),
     Transition("resubmit", "Ajukan ulang", (REVISION_REQUESTED,), RESUBMITTED, frozenset({UNIT_LEADER})),
     Transition("finalise", "Finalkan", (IN_REVIEW,), FINAL, frozenset({TPI_LEAD})),
     Transition("propose", "Usulkan ke TPN", (FINAL,), PROPOSED, frozenset({LEADERSHIP, ADMIN})),

@@ -161,6 +161,9 @@ class RevisionRequest(models.Model):
         verbose_name_plural = _("permintaan perbaikan")
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.created_at:%Y-%m-%d}"
+
 
 class RevisionItem(models.Model):
     request = models.ForeignKey(RevisionRequest, on_delete=models.CASCADE, related_name="items")
@@ -170,6 +173,9 @@ class RevisionItem(models.Model):
     class Meta:
         ordering = ["item__position"]
         constraints = [models.UniqueConstraint(fields=["request", "item"], name="revisionitem_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.item.code}: {self.note[:40]}"
 
 
 class AuditEvent(models.Model):
@@ -211,3 +217,6 @@ class Notification(models.Model):
         verbose_name = _("notifikasi")
         verbose_name_plural = _("notifikasi")
         ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.message
