@@ -11,4 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("units.auth_urls")),
     path("", include("units.urls")),
+    path("", include("assessments.urls")),
+    path("", include("evidence.urls")),
 ]
