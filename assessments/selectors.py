@@ -68,3 +68,166 @@ def prerequisites_for(unit, year: int, engine_instrument, evaluation_date=None) 
 
     facts = prerequisite_facts(unit, year, evaluation_date)
     return {pred: check_prerequisites(engine_instrument, pred, facts) for pred in engine_instrument.prerequisites}
+
+
+# --- assessments ---------------------------------------------------------------------------------
+
+
+def assessment_answers(assessment) -> dict:
+    """item code -> Answer, in one query."""
+    from .models import Answer
+
+    return {a.item.code: a for a in Answer.objects.filter(assessment=assessment).select_related("item")}
+
+
+def engine_answers(answers: dict, side: str) -> dict:
+    field = "unit_answer" if side == "unit" else "tpi_answer"
+    return {code: getattr(a, field) for code, a in answers.items() if getattr(a, field) is not None}
+
+
+def assessment_scores(assessment, answers: dict | None = None) -> dict:
+    """{"unit": ScoreResult, "tpi": ScoreResult} from the stored answers (no extra query if given)."""
+    engine = assessment.instrument.engine()
+    answers = assessment_answers(assessment) if answers is None else answers
+    return {side: scoring.score(engine, engine_answers(answers, side)) for side in ("unit", "tpi")}
+
+
+def assessment_progress(assessment, answers: dict, items_with_evidence: set[str] | None = None) -> dict:
+    """Answered % (unit side) and items-with-evidence % of the instrument's items."""
+    from decimal import Decimal
+
+    total = len(assessment.instrument.engine().items)
+    answered = sum(1 for a in answers.values() if a.unit_answer is not None)
+    with_evidence = len(items_with_evidence or ())
+    tpi_answered = sum(1 for a in answers.values() if a.tpi_answer is not None)
+
+    def pct(n):
+        return (Decimal(n) * 100 / total).quantize(Decimal("0.1")) if total else Decimal(0)
+
+    return {
+        "total": total,
+        "answered": answered,
+        "answered_pct": pct(answered),
+        "tpi_answered": tpi_answered,
+        "tpi_answered_pct": pct(tpi_answered),
+        "with_evidence": with_evidence,
+        "with_evidence_pct": pct(with_evidence),
+        "to_reconfirm": sum(1 for a in answers.values() if a.needs_reconfirm),
+    }
+
+
+def item_rows(assessment) -> dict:
+    """item code -> InstrumentItem row (with its scale), in one query."""
+    from .models import InstrumentItem
+
+    return {i.code: i for i in InstrumentItem.objects.filter(instrument=assessment.instrument).select_related("scale")}
+
+
+def comments_by_item(assessment) -> dict[str, list]:
+    from .models import Comment
+
+    grouped: dict[str, list] = {}
+    for c in Comment.objects.filter(assessment=assessment).select_related("author", "item"):
+        grouped.setdefault(c.item.code, []).append(c)
+    return grouped
+
+
+def open_revision(assessment):
+    from .models import RevisionRequest
+
+    return (
+        RevisionRequest.objects.filter(assessment=assessment)
+        .select_related("requested_by")
+        .prefetch_related("items__item")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def audit_events(assessment, item_code: str | None = None):
+    from .models import AuditEvent
+
+    qs = AuditEvent.objects.filter(assessment=assessment).select_related("actor")
+    if item_code:
+        qs = qs.filter(item_code=item_code)
+    return qs
+
+
+def assessment_list(user, year: int | None = None, state: str | None = None):
+    """Visible assessments with the figures the list shows, without N+1."""
+    from .access import assessments_visible_to
+
+    qs = assessments_visible_to(user).order_by("-period__year", "unit__name")
+    if year:
+        qs = qs.filter(period__year=year)
+    if state:
+        qs = qs.filter(state=state)
+    return qs
+
+
+def answers_for_assessments(assessments) -> dict[int, dict]:
+    """assessment pk -> {item code -> Answer} for many assessments in one query (list pages)."""
+    from .models import Answer
+
+    grouped: dict[int, dict] = {a.pk: {} for a in assessments}
+    for answer in Answer.objects.filter(assessment__in=[a.pk for a in assessments]).select_related("item"):
+        grouped[answer.assessment_id][answer.item.code] = answer
+    return grouped
+
+
+SUMMARY_FIGURES = (
+    ("total", "Nilai total", 0),
+    ("pengungkit", "Pengungkit", 1),
+    ("pemenuhan", "Pemenuhan", 2),
+    ("reform", "Reform", 2),
+    ("hasil", "Hasil", 1),
+    ("bersih_akuntabel", "Birokrasi yang Bersih dan Akuntabel", 2),
+    ("ipak", "IPAK", 3),
+    ("capaian_kinerja", "Capaian Kinerja", 3),
+    ("pelayanan_prima", "Pelayanan Publik yang Prima (IPKP)", 2),
+)
+
+
+def summary_rows(engine, scores: dict) -> list[dict]:
+    """The summary table: figure, weight, unit and TPI score and % of weight."""
+    rows = []
+    for key, label, depth in SUMMARY_FIGURES:
+        weight = engine.weights.get(key)
+        if weight is None:
+            continue
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "depth": depth,
+                "weight": weight,
+                "unit": scores["unit"].figures[key],
+                "unit_pct": scores["unit"].pct[key],
+                "tpi": scores["tpi"].figures[key],
+                "tpi_pct": scores["tpi"].pct[key],
+            }
+        )
+    return rows
+
+
+def area_rows(engine, scores: dict) -> list[dict]:
+    """Per change area: Pemenuhan, Reform and combined, unit beside TPI, with % of weight."""
+    by_number: dict[str, dict] = {}
+    for area in engine.areas:
+        row = by_number.setdefault(
+            area.number,
+            {"number": area.number, "name": engine.area_names.get(area.number, area.name),
+             "weight": engine.weights[f"area_{area.number}"]},
+        )
+        row[area.code[0]] = {  # "P" or "R"
+            "code": area.code,
+            "weight": area.weight,
+            "unit": scores["unit"].areas[area.code],
+            "tpi": scores["tpi"].areas[area.code],
+        }
+    for number, row in by_number.items():
+        row["unit"] = scores["unit"].area_totals[number]
+        row["tpi"] = scores["tpi"].area_totals[number]
+        row["unit_pct"] = scores["unit"].pct[number]
+        row["tpi_pct"] = scores["tpi"].pct[number]
+    return [by_number[n] for n in engine.area_numbers]

@@ -1,3 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("penilaian/", views.assessment_list, name="assessment_list"),
+    path("penilaian/baru/", views.assessment_create, name="assessment_create"),
+    path("penilaian/<int:pk>/", views.assessment_detail, name="assessment_detail"),
+    path("penilaian/<int:pk>/lke/", views.assessment_worksheet, name="assessment_worksheet"),
+    path("penilaian/<int:pk>/butir/<str:code>/simpan/", views.item_save, name="item_save"),
+    path("penilaian/<int:pk>/butir/<str:code>/komentar/", views.item_comment, name="item_comment"),
+    path("penilaian/<int:pk>/status/<str:action>/", views.assessment_transition, name="assessment_transition"),
+    path("penilaian/<int:pk>/perbaikan/", views.assessment_revision, name="assessment_revision"),
+    path("penilaian/<int:pk>/audit/", views.assessment_audit, name="assessment_audit"),
+    path("penilaian/<int:pk>/audit.csv", views.assessment_audit_csv, name="assessment_audit_csv"),
+    path("notifikasi/", views.notification_list, name="notification_list"),
+    path("notifikasi/baca/", views.notification_read, name="notification_read"),
+]

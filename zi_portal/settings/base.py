@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "assessments.context_processors.notifications",
             ],
         },
     },
@@ -203,6 +204,8 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Portal settings -------------------------------------------------------------------------
 ZI_DEMO_DEFAULT_PASSWORD = "ZonaIntegritas-2026"
+# Public address of the portal, for links in e-mails.
+ZI_PORTAL_BASE_URL = env("ZI_PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,
@@ -211,3 +214,37 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# === evidence (data dukung) — settings of the evidence app ====================================
+# Allowed file types by extension; the sniffed content type (python-magic) must be one of the
+# types accepted for that extension, and DOCX/XLSX/PPTX must also be a zip holding the matching
+# OOXML part. Some OOXML writers put their parts in an order libmagic does not recognise, so a
+# plain "application/zip" is accepted for them and the zip check decides.
+EVIDENCE_ALLOWED_EXTENSIONS = [
+    ext.strip().lower().lstrip(".")
+    for ext in env.list("EVIDENCE_ALLOWED_EXTENSIONS", default=["pdf", "jpg", "jpeg", "png", "docx", "xlsx", "pptx"])
+    if ext.strip()
+]
+EVIDENCE_MAX_UPLOAD_MB = env.float("EVIDENCE_MAX_UPLOAD_MB", default=25)
+# How many files one upload request may carry (the upload handler also caps a request's total
+# size at this many times the per-file limit).
+EVIDENCE_MAX_FILES_PER_UPLOAD = env.int("EVIDENCE_MAX_FILES_PER_UPLOAD", default=20)
+EVIDENCE_ACCEPTED_MIME_TYPES = {
+    "pdf": ["application/pdf"],
+    "jpg": ["image/jpeg"],
+    "jpeg": ["image/jpeg"],
+    "png": ["image/png"],
+    "docx": ["application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/zip"],
+    "xlsx": ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/zip"],
+    "pptx": ["application/vnd.openxmlformats-officedocument.presentationml.presentation", "application/zip"],
+}
+# The size-limit handler comes first: it stops a file once it passes EVIDENCE_MAX_UPLOAD_MB and
+# stops reading a request whose declared length is beyond any acceptable upload, so nothing
+# large reaches the temporary-file handler. The default handlers after it keep big files
+# streaming to a temporary file instead of memory.
+FILE_UPLOAD_HANDLERS = [
+    "evidence.uploadhandlers.EvidenceSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# === end evidence =============================================================================

@@ -9,8 +9,8 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
-from . import instrument_sync, scoring
-from .models import (
+from .. import instrument_sync, scoring
+from ..models import (
     AnswerScale,
     Instrument,
     InstrumentItem,
@@ -20,7 +20,7 @@ from .models import (
     ThresholdSet,
 )
 
-BUNDLED_INSTRUMENTS = Path(__file__).resolve().parent / "instruments"
+BUNDLED_INSTRUMENTS = Path(__file__).resolve().parent.parent / "instruments"
 
 
 class InstrumentLoadError(Exception):

@@ -1,0 +1,67 @@
+"""Turning form input into engine answers, and engine refusals into Indonesian messages.
+
+Pure Python (no Django): the engine's ``AnswerError.kind`` decides the sentence.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from . import scoring
+
+MESSAGES = {
+    "out_of_scale": "Pilihan itu tidak ada pada skala butir ini.",
+    "negative_count": "Hitungan tidak boleh negatif.",
+    "bad_count": "Isi setiap hitungan dengan bilangan bulat (0 atau lebih).",
+    "bad_counts": "Isi semua hitungan yang diminta butir ini.",
+    "bad_index": "Indeks harus angka 0,00 sampai 4,00 dengan paling banyak dua desimal.",
+    "wrong_type": "Jawaban tidak sesuai jenis butir ini.",
+    "unknown_code": "Butir ini tidak ada pada instrumen.",
+}
+
+
+class AnswerInputError(ValueError):
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def parse_form_answer(item: scoring.Item | scoring.HasilItem, data: dict[str, Any], prefix: str = "") -> Any:
+    """The raw answer for ``item`` from POSTed fields (``None`` = unanswered).
+
+    Options come as ``<prefix>answer``; counts as ``<prefix>count-<input>``; an index as
+    ``<prefix>index`` (a comma decimal separator is accepted: "3,60")."""
+    kind = item.scale.kind
+    if kind == "option":
+        value = (data.get(f"{prefix}answer") or "").strip()
+        return value or None
+    if kind == "percentage":
+        raw = {name: (data.get(f"{prefix}count-{name}") or "").strip() for name in item.inputs}
+        if not any(raw.values()):
+            return None
+        if not all(raw.values()):
+            raise AnswerInputError(MESSAGES["bad_counts"])
+        counts = {}
+        for name, text in raw.items():
+            try:
+                counts[name] = int(text)
+            except ValueError:
+                raise AnswerInputError(MESSAGES["bad_count"]) from None
+        return counts
+    value = (data.get(f"{prefix}index") or "").strip().replace(",", ".")
+    return value or None
+
+
+def canonical(instrument: scoring.Instrument, code: str, raw: Any) -> Any:
+    """Validate ``raw`` with the engine; the JSON-storable canonical answer, or AnswerInputError."""
+    if raw is None:
+        return None
+    try:
+        normalized = scoring.validate_answers(instrument, {code: raw})[code]
+    except scoring.AnswerError as exc:
+        raise AnswerInputError(MESSAGES.get(exc.kind, MESSAGES["wrong_type"])) from None
+    answer = normalized.answer
+    if isinstance(answer, Decimal):
+        return f"{answer:.2f}"
+    return answer

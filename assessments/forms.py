@@ -1,0 +1,54 @@
+"""Validation and crispy layout only."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from units.models import WorkUnit
+
+from .models import Assessment, Instrument
+
+
+class BulkCreateForm(forms.Form):
+    year = forms.IntegerField(label=_("Tahun periode"), min_value=2010, max_value=2100)
+    target = forms.ChoiceField(label=_("Target predikat"), choices=Assessment.Target.choices)
+    instrument = forms.ModelChoiceField(label=_("Instrumen LKE"), queryset=Instrument.objects.none())
+    units = forms.ModelMultipleChoiceField(
+        label=_("Unit kerja"), queryset=WorkUnit.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    carry_forward = forms.BooleanField(
+        label=_("Mulai dari penilaian tahun sebelumnya (jawaban dan bukti disalin, ditandai perlu konfirmasi ulang)"),
+        required=False,
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("year", timezone.localdate().year)
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].queryset = Instrument.objects.filter(status=Instrument.Status.PUBLISHED)
+        self.fields["instrument"].empty_label = None
+        self.fields["units"].queryset = units if units is not None else WorkUnit.objects.none()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("submit", _("Buat penilaian")))
+
+
+class ResultForm(forms.Form):
+    result = forms.ChoiceField(label=_("Hasil penilaian TPN"), choices=Assessment.Result.choices)
+    decree_number = forms.CharField(label=_("Nomor keputusan"), max_length=120, required=False)
+    decree_date = forms.DateField(
+        label=_("Tanggal keputusan"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("submit", _("Catat hasil")))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("result") in ("WBK", "WBBM") and not (data.get("decree_number") and data.get("decree_date")):
+            raise forms.ValidationError(_("Nomor dan tanggal keputusan wajib diisi untuk predikat yang ditetapkan."))
+        return data

@@ -1,0 +1,20 @@
+"""Every write of the assessments app: instrument versions and the assessment work."""
+
+from .instruments import (  # noqa: F401
+    BUNDLED_INSTRUMENTS,
+    InstrumentLoadError,
+    instrument_load,
+    instrument_publish,
+    read_definition,
+)
+from .work import (  # noqa: F401
+    StaleAnswerError,
+    answer_save,
+    assessment_carry_forward,
+    assessment_transition,
+    assessments_create_bulk,
+    comment_add,
+    notifications_mark_read,
+    period_open,
+    revision_request,
+)

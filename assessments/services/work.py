@@ -1,0 +1,412 @@
+"""Writes of the assessment work: periods, answers, review, workflow, comments, notifications.
+
+Every function: keyword-only arguments with ``actor`` first, one transaction, the permission
+check against the workflow table, ``full_clean`` before save, the audit row in the same
+transaction, notifications e-mailed by Celery after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from units import roles as unit_roles
+from units.models import TpiAssignment, UnitMembership, WorkUnit
+from zi_portal.common.tasks import enqueue_on_commit
+
+from .. import hooks, workflow
+from ..access import assessment_roles, side_of
+from ..answers import AnswerInputError, canonical
+from ..audit import audit_record
+from ..models import (
+    Answer,
+    Assessment,
+    Comment,
+    Instrument,
+    InstrumentItem,
+    Notification,
+    Period,
+    RevisionItem,
+    RevisionRequest,
+)
+
+
+class StaleAnswerError(Exception):
+    """Someone else changed the item since the form was loaded; nothing was overwritten."""
+
+    def __init__(self, answer: Answer):
+        self.answer = answer
+        super().__init__("stale answer")
+
+
+# --- periods and creation ----------------------------------------------------------------------
+
+
+def _may_organise(actor, instansi_id: int, year: int) -> bool:
+    """Administrators, and the TPI lead of any unit of the instansi in that year."""
+    return unit_roles.is_administrator(actor, instansi_id) or TpiAssignment.objects.filter(
+        user=actor, unit__instansi_id=instansi_id, year=year, role=TpiAssignment.Role.LEAD
+    ).exists()
+
+
+@transaction.atomic
+def period_open(*, actor, instansi, year: int, opens_on: dt.date | None = None,
+                closes_on: dt.date | None = None, proposal_deadline: dt.date | None = None) -> Period:
+    """Create the evaluation period of ``year`` (or return the existing one)."""
+    if actor is not None and not _may_organise(actor, instansi.pk, year):
+        raise PermissionDenied("Hanya administrator atau ketua TPI yang boleh membuka periode penilaian.")
+    period = Period.objects.filter(instansi=instansi, year=year).first()
+    if period is not None:
+        return period
+    period = Period(
+        instansi=instansi,
+        year=year,
+        opens_on=opens_on or dt.date(year, 1, 1),
+        closes_on=closes_on or dt.date(year, 12, 31),
+        proposal_deadline=proposal_deadline or Period.default_deadline(year),
+    )
+    period.full_clean()
+    period.save()
+    audit_record(actor=actor, assessment=None, action="period.open", after={"instansi": instansi.pk, "year": year})
+    return period
+
+
+@transaction.atomic
+def assessments_create_bulk(
+    *,
+    actor,
+    period: Period,
+    units: Iterable[WorkUnit],
+    target: str,
+    instrument: Instrument,
+    carry_forward: bool = False,
+) -> list[Assessment]:
+    """One assessment per designated unit (idempotent: existing ones are returned, not duplicated).
+
+    With ``carry_forward`` each new assessment starts from the unit's latest earlier one."""
+    if actor is not None and not _may_organise(actor, period.instansi_id, period.year):
+        raise PermissionDenied("Hanya administrator atau ketua TPI yang boleh membuat penilaian.")
+    if not instrument.is_published:
+        raise ValidationError("Penilaian hanya dapat memakai instrumen yang sudah terbit.")
+    created = []
+    for unit in units:
+        if unit.instansi_id != period.instansi_id:
+            raise ValidationError(f"Unit {unit.code} bukan bagian dari instansi periode ini.")
+        assessment, was_created = Assessment.objects.get_or_create(
+            unit=unit, period=period, target=target, instrument=instrument, defaults={"created_by": actor}
+        )
+        if was_created:
+            audit_record(
+                actor=actor, assessment=assessment, action="assessment.create",
+                after={"unit": unit.code, "year": period.year, "target": target, "instrument": instrument.code},
+            )
+            if carry_forward:
+                source = (
+                    Assessment.objects.filter(unit=unit, period__year__lt=period.year)
+                    .order_by("-period__year", "-pk")
+                    .first()
+                )
+                if source is not None:
+                    assessment_carry_forward(actor=actor, source=source, target=assessment)
+        created.append(assessment)
+    return created
+
+
+def assessment_carry_forward(*, actor, source: Assessment, target: Assessment) -> int:
+    """Copy the unit's answers (and, through hooks, evidence links) marked "to re-confirm"."""
+    if source.unit_id != target.unit_id:
+        raise ValidationError("Hanya penilaian unit yang sama yang dapat dilanjutkan.")
+    if target.instrument_id != source.instrument_id:
+        items = {i.code: i for i in target.instrument.items.all()}
+    else:
+        items = None
+    copied = 0
+    for old in source.answers.select_related("item").exclude(unit_answer=None):
+        item = old.item if items is None else items.get(old.item.code)
+        if item is None:
+            continue
+        Answer.objects.update_or_create(
+            assessment=target,
+            item=item,
+            defaults={"unit_answer": old.unit_answer, "unit_note": old.unit_note, "needs_reconfirm": True},
+        )
+        copied += 1
+    for contributor in hooks.carry_forward_contributors:
+        contributor(actor=actor, source=source, target=target)
+    target.carried_from = source
+    target.save(update_fields=["carried_from"])
+    audit_record(actor=actor, assessment=target, action="assessment.carry_forward",
+                 after={"from": source.pk, "answers": copied})
+    return copied
+
+
+# --- answers ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def answer_save(
+    *,
+    actor,
+    assessment: Assessment,
+    item: InstrumentItem,
+    raw_answer: Any,
+    note: str,
+    expected_version: int | None,
+    side: str | None = None,
+) -> Answer:
+    """Save the unit's self-assessment or the TPI's answer of one item.
+
+    The side follows the actor's role; the unit edits only in Draft and Revision requested, the
+    TPI only in review. ``expected_version`` is the version the form was loaded with: a different
+    stored version raises StaleAnswerError and changes nothing."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    roles = assessment_roles(actor, assessment)
+    side = side or side_of(roles)
+    if side == "unit":
+        if not workflow.unit_may_edit(assessment.state, roles):
+            raise PermissionDenied(
+                f"Jawaban unit hanya dapat diubah pada status Draf atau Perlu perbaikan "
+                f"(status sekarang: {assessment.state_label})."
+            )
+    elif side == "tpi":
+        if not workflow.tpi_may_score(assessment.state, roles):
+            raise PermissionDenied(
+                f"Nilai TPI hanya dapat diisi pada status Dalam penilaian TPI "
+                f"(status sekarang: {assessment.state_label})."
+            )
+    else:
+        raise PermissionDenied("Anda tidak berwenang mengisi jawaban penilaian ini.")
+    if item.instrument_id != assessment.instrument_id:
+        raise ValidationError("Butir tidak termasuk instrumen penilaian ini.")
+    value = canonical(assessment.instrument.engine(), item.code, raw_answer)  # AnswerInputError
+    answer, _ = Answer.objects.select_for_update().get_or_create(assessment=assessment, item=item)
+    if expected_version is not None and answer.version != expected_version:
+        raise StaleAnswerError(answer)
+    answer_field, note_field = ("unit_answer", "unit_note") if side == "unit" else ("tpi_answer", "tpi_note")
+    note = (note or "").strip()
+    changes = []
+    if getattr(answer, answer_field) != value:
+        changes.append((answer_field, getattr(answer, answer_field), value))
+        setattr(answer, answer_field, value)
+    if getattr(answer, note_field) != note:
+        changes.append((note_field, getattr(answer, note_field), note))
+        setattr(answer, note_field, note)
+    if side == "unit" and answer.needs_reconfirm:
+        changes.append(("needs_reconfirm", True, False))
+        answer.needs_reconfirm = False
+    if not changes:
+        return answer
+    answer.version += 1
+    answer.updated_by = actor
+    answer.full_clean()
+    answer.save()
+    for field, before, after in changes:
+        audit_record(actor=actor, assessment=assessment, action=f"answer.{side}", item_code=item.code,
+                     field=field, before=before, after=after)
+    return answer
+
+
+# --- comments, revision, transitions ------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_add(*, actor, assessment: Assessment, item: InstrumentItem, body: str) -> Comment:
+    """A message in the item's thread; the other side is notified."""
+    roles = assessment_roles(actor, assessment)
+    side = side_of(roles)
+    if side is None:
+        raise PermissionDenied("Hanya tim unit dan TPI penilaian ini yang dapat berkomentar.")
+    if assessment.state == workflow.RESULT_RECORDED:
+        raise PermissionDenied("Penilaian sudah selesai; komentar ditutup.")
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "Komentar tidak boleh kosong."})
+    comment = Comment(assessment=assessment, item=item, author=actor, side=side, body=body)
+    comment.full_clean()
+    comment.save()
+    audit_record(actor=actor, assessment=assessment, action="comment.add", item_code=item.code,
+                 after={"side": side, "body": body})
+    recipients = _tpi_users(assessment) if side == "unit" else _unit_users(assessment)
+    notify(
+        users=recipients, assessment=assessment, kind="comment",
+        message=f"Komentar baru pada butir {item.code} ({assessment.unit.code} {assessment.period.year}).",
+        url=reverse("assessment_worksheet", args=[assessment.pk]) + f"#item-{item.code}",
+    )
+    return comment
+
+
+@transaction.atomic
+def revision_request(
+    *, actor, assessment: Assessment, items: Sequence[tuple[InstrumentItem, str]], note: str = ""
+) -> RevisionRequest:
+    """Return the assessment to the unit, listing the items to fix with a note each."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    items = [(item, (text or "").strip()) for item, text in items if (text or "").strip()]
+    if not items:
+        raise ValidationError("Tuliskan catatan untuk paling sedikit satu butir yang perlu diperbaiki.")
+    request = RevisionRequest.objects.create(assessment=assessment, requested_by=actor, note=(note or "").strip())
+    for item, text in items:
+        RevisionItem.objects.create(request=request, item=item, note=text)
+    _transition(actor=actor, assessment=assessment, action="request_revision",
+                extra={"items": [i.code for i, _ in items], "note": note})
+    return request
+
+
+@transaction.atomic
+def assessment_transition(*, actor, assessment: Assessment, action: str, **data) -> Assessment:
+    """Move the assessment along the workflow (``workflow.TRANSITIONS``)."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if action == "request_revision":
+        raise ValidationError("Gunakan formulir permintaan perbaikan untuk meminta perbaikan.")
+    return _transition(actor=actor, assessment=assessment, action=action, **data)
+
+
+def _transition(*, actor, assessment: Assessment, action: str, extra: dict | None = None, **data) -> Assessment:
+    roles = assessment_roles(actor, assessment)
+    target = workflow.check(action, assessment.state, roles)  # TransitionError
+    before = assessment.state
+    if action == "record_result":
+        _apply_result(actor=actor, assessment=assessment, **data)
+    if action == "resubmit":
+        assessment.revision_requests.filter(resolved_at=None).update(resolved_at=timezone.now())
+    assessment.state = target
+    assessment.state_changed_at = timezone.now()
+    if action == "finalise":
+        assessment.snapshot = build_snapshot(assessment)
+    assessment.full_clean()
+    assessment.save()
+    audit_record(actor=actor, assessment=assessment, action=f"state.{action}", field="state",
+                 before=before, after={"state": target, **(extra or {}), **_jsonable(data)})
+    _notify_transition(assessment, action)
+    return assessment
+
+
+def _jsonable(data: dict) -> dict:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in data.items()}
+
+
+def _apply_result(*, actor, assessment: Assessment, result: str = "", decree_number: str = "",
+                  decree_date: dt.date | None = None) -> None:
+    if result not in Assessment.Result.values:
+        raise ValidationError({"result": "Pilih hasil penilaian TPN."})
+    assessment.result = result
+    assessment.result_decree_number = (decree_number or "").strip()
+    assessment.result_decree_date = decree_date
+    if result in (Assessment.Result.WBK, Assessment.Result.WBBM):
+        if not assessment.result_decree_number or not decree_date:
+            raise ValidationError("Nomor dan tanggal keputusan wajib diisi untuk predikat yang ditetapkan.")
+        from units.services import predicate_record
+
+        # The workflow table already decided who may record a result; the unit service only writes.
+        predicate_record(
+            actor=None, unit=assessment.unit, year=assessment.period.year, predicate=result,
+            values={"decree_number": assessment.result_decree_number, "decree_date": decree_date},
+        )
+
+
+def build_snapshot(assessment: Assessment) -> dict:
+    """Answers, both scores and (through hooks) evidence hashes, frozen at finalisation."""
+    from ..lke_io import dumps, result_to_json
+    from ..selectors import assessment_scores
+
+    answers = {
+        a.item.code: {"unit": a.unit_answer, "unit_note": a.unit_note, "tpi": a.tpi_answer, "tpi_note": a.tpi_note}
+        for a in assessment.answers.select_related("item")
+    }
+    scores = assessment_scores(assessment)
+    import json
+
+    snapshot = {
+        "taken_at": timezone.now().isoformat(),
+        "instrument": assessment.instrument.code,
+        "answers": answers,
+        "scores": {side: json.loads(dumps(result_to_json(result, None))) for side, result in scores.items()},
+    }
+    for contributor in hooks.snapshot_contributors:
+        snapshot.update(contributor(assessment))
+    return snapshot
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+
+def _unit_users(assessment: Assessment):
+    return [m.user for m in UnitMembership.objects.filter(unit_id=assessment.unit_id).select_related("user")]
+
+
+def _tpi_users(assessment: Assessment, lead_only: bool = False):
+    qs = TpiAssignment.objects.filter(unit_id=assessment.unit_id, year=assessment.period.year).select_related("user")
+    if lead_only:
+        qs = qs.filter(role=TpiAssignment.Role.LEAD)
+    return [a.user for a in qs]
+
+
+def _leadership_users(assessment: Assessment):
+    from units.models import InstansiRole
+
+    return [
+        r.user
+        for r in InstansiRole.objects.filter(
+            instansi_id=assessment.unit.instansi_id, role=InstansiRole.Role.LEADERSHIP
+        ).select_related("user")
+    ]
+
+
+def _notify_transition(assessment: Assessment, action: str) -> None:
+    label = f"{assessment.unit.name} ({assessment.period.year})"
+    url = reverse("assessment_detail", args=[assessment.pk])
+    if action in ("submit", "resubmit"):
+        notify(users=_tpi_users(assessment), assessment=assessment, kind=action, url=url,
+               message=f"Penilaian {label} diajukan untuk dinilai TPI.")
+    elif action == "request_revision":
+        notify(users=_unit_users(assessment), assessment=assessment, kind=action, url=url,
+               message=f"TPI meminta perbaikan penilaian {label}.")
+    elif action == "finalise":
+        notify(users=_unit_users(assessment) + _leadership_users(assessment), assessment=assessment,
+               kind=action, url=url, message=f"Penilaian {label} sudah final.")
+
+
+def notify(*, users, assessment: Assessment | None, kind: str, message: str, url: str = "") -> list[Notification]:
+    """In-app notifications, e-mailed by a Celery task after the transaction commits."""
+    seen, rows = set(), []
+    for user in users:
+        if user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        rows.append(Notification(user=user, assessment=assessment, kind=kind, message=message[:300], url=url))
+    rows = Notification.objects.bulk_create(rows)
+    if rows:
+        from ..tasks import send_notification_emails
+
+        enqueue_on_commit(send_notification_emails, notification_ids=[n.pk for n in rows])
+    return rows
+
+
+@transaction.atomic
+def notifications_mark_read(*, actor, ids: Iterable[int] | None = None) -> int:
+    qs = Notification.objects.filter(user=actor, read_at=None)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
+
+
+__all__ = [
+    "AnswerInputError",
+    "StaleAnswerError",
+    "answer_save",
+    "assessment_carry_forward",
+    "assessment_transition",
+    "assessments_create_bulk",
+    "build_snapshot",
+    "comment_add",
+    "notifications_mark_read",
+    "notify",
+    "period_open",
+    "revision_request",
+]

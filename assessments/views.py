@@ -1,0 +1,339 @@
+"""Thin views of the assessment work: fetch through the access helper (404 for what the user may
+not see), bind, call one service, message, redirect or re-render a fragment for htmx."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from units import roles as unit_roles
+from units.models import TpiAssignment
+
+from . import gaps as gap_module
+from . import selectors, services, workflow
+from .access import assessment_get_for_user, assessment_roles
+from .answers import AnswerInputError
+from .forms import BulkCreateForm, ResultForm
+from .models import Assessment, InstrumentItem, Notification
+from .prerequisites import recommend
+from .worksheet import build_item_context, build_worksheet
+
+
+def _evidence_by_item(assessment) -> dict:
+    from evidence.selectors import attachments_by_item
+
+    return attachments_by_item(assessment)
+
+
+@login_required
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    year = request.GET.get("tahun", "")
+    state = request.GET.get("status", "")
+    assessments = list(
+        selectors.assessment_list(request.user, int(year) if year.isdigit() else None, state or None)
+    )
+    answers_by_assessment = selectors.answers_for_assessments(assessments)
+    rows = []
+    for assessment in assessments:
+        answers = answers_by_assessment.get(assessment.pk, {})
+        scores = selectors.assessment_scores(assessment, answers)
+        rows.append(
+            {
+                "assessment": assessment,
+                "unit_total": scores["unit"].total,
+                "tpi_total": scores["tpi"].total,
+                "answered": sum(1 for a in answers.values() if a.unit_answer is not None),
+                "items": len(assessment.instrument.engine().items),
+            }
+        )
+    years = sorted({a.period.year for a in assessments}, reverse=True)
+    can_create = unit_roles.is_administrator(request.user) or TpiAssignment.objects.filter(
+        user=request.user, role=TpiAssignment.Role.LEAD
+    ).exists()
+    return render(
+        request,
+        "assessments/assessment_list.html",
+        {
+            "rows": rows,
+            "years": years,
+            "year": year,
+            "state": state,
+            "states": [(s, workflow.STATE_LABELS[s]) for s in workflow.STATES],
+            "can_create": can_create,
+        },
+    )
+
+
+@login_required
+def assessment_create(request: HttpRequest) -> HttpResponse:
+    from units.selectors import units_visible_to
+
+    units = units_visible_to(request.user).filter(is_active=True)
+    form = BulkCreateForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = list(data["units"])
+        instansi = chosen[0].instansi
+        try:
+            period = services.period_open(actor=request.user, instansi=instansi, year=data["year"])
+            created = services.assessments_create_bulk(
+                actor=request.user, period=period, units=chosen, target=data["target"],
+                instrument=data["instrument"], carry_forward=data["carry_forward"],
+            )
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, f"{len(created)} penilaian siap untuk tahun {data['year']}.")
+            return redirect(f"{_url('assessment_list')}?tahun={data['year']}")
+    return render(request, "assessments/assessment_create.html", {"form": form})
+
+
+def _url(name: str, *args) -> str:
+    from django.urls import reverse
+
+    return reverse(name, args=args)
+
+
+@login_required
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_get_for_user(request.user, pk)
+    roles = assessment_roles(request.user, assessment)
+    answers = selectors.assessment_answers(assessment)
+    scores = selectors.assessment_scores(assessment, answers)
+    engine = assessment.instrument.engine()
+    evidence = _evidence_by_item(assessment)
+    items_with_evidence = {code for code, atts in _evidence_codes(assessment, evidence).items() if atts}
+    side = "tpi" if assessment.state in (workflow.IN_REVIEW, workflow.FINAL, workflow.PROPOSED,
+                                         workflow.RESULT_RECORDED) else "unit"
+    shown = scores[side]
+    prereqs = selectors.prerequisites_for(assessment.unit, assessment.period.year, engine)
+    recommendation = recommend(shown, prereqs)
+    gap_reports = gap_module.gap_analysis(engine, selectors.engine_answers(answers, side), shown)
+    return render(
+        request,
+        "assessments/assessment_detail.html",
+        {
+            "assessment": assessment,
+            "roles": roles,
+            "role_labels": [workflow.ROLE_LABELS[r] for r in sorted(roles)],
+            "scores": scores,
+            "summary": selectors.summary_rows(engine, scores),
+            "area_rows": selectors.area_rows(engine, scores),
+            "shown_side": side,
+            "shown": shown,
+            "progress": selectors.assessment_progress(assessment, answers, items_with_evidence),
+            "transitions": [t for t in workflow.available(assessment.state, roles) if t.action != "record_result"],
+            "can_request_revision": workflow.may("request_revision", assessment.state, roles),
+            "can_record_result": workflow.may("record_result", assessment.state, roles),
+            "result_form": ResultForm(),
+            "prereqs": prereqs,
+            "recommendation": recommendation,
+            "gaps": gap_reports,
+            "revision": selectors.open_revision(assessment),
+        },
+    )
+
+
+def _evidence_codes(assessment, evidence_by_item_id: dict) -> dict[str, list]:
+    ids = {i.pk: i.code for i in assessment.instrument.items.only("pk", "code")}
+    return {ids[item_id]: atts for item_id, atts in evidence_by_item_id.items() if item_id in ids}
+
+
+@login_required
+def assessment_worksheet(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_get_for_user(request.user, pk)
+    roles = assessment_roles(request.user, assessment)
+    area = request.GET.get("area", "")
+    context = build_worksheet(assessment, roles, area or None, _evidence_by_item(assessment))
+    return render(request, "assessments/worksheet.html", context)
+
+
+@require_POST
+@login_required
+def item_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    assessment = assessment_get_for_user(request.user, pk)
+    item = _item_or_404(assessment, code)
+    roles = assessment_roles(request.user, assessment)
+    engine_item = assessment.instrument.engine().item_map[code]
+    error = stale = None
+    submitted = request.POST
+    try:
+        from .answers import parse_form_answer
+
+        raw = parse_form_answer(engine_item, submitted)
+        version = submitted.get("version", "")
+        services.answer_save(
+            actor=request.user, assessment=assessment, item=item, raw_answer=raw,
+            note=submitted.get("note", ""), expected_version=int(version) if version.isdigit() else None,
+        )
+    except AnswerInputError as exc:
+        error = exc.message
+    except services.StaleAnswerError as exc:
+        stale = exc.answer
+        error = (
+            "Butir ini sudah diubah orang lain sejak halaman Anda dibuka. Jawaban terbaru ditampilkan; "
+            "jawaban Anda tidak disimpan — periksa lalu simpan lagi."
+        )
+    except PermissionDenied as exc:
+        error = str(exc)
+    return _item_response(request, assessment, roles, code, error=error, submitted=None if stale else submitted,
+                          saved=error is None, failed=error is not None and stale is None)
+
+
+@require_POST
+@login_required
+def item_comment(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    assessment = assessment_get_for_user(request.user, pk)
+    item = _item_or_404(assessment, code)
+    roles = assessment_roles(request.user, assessment)
+    error = None
+    try:
+        services.comment_add(actor=request.user, assessment=assessment, item=item, body=request.POST.get("body", ""))
+    except (PermissionDenied, ValidationError) as exc:
+        error = " ".join(getattr(exc, "messages", [str(exc)]))
+    return _item_response(request, assessment, roles, code, comment_error=error,
+                          comment_body=request.POST.get("body", "") if error else "")
+
+
+def _item_or_404(assessment: Assessment, code: str) -> InstrumentItem:
+    item = InstrumentItem.objects.filter(instrument=assessment.instrument, code=code).select_related("scale").first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def _item_response(request, assessment, roles, code, **extra) -> HttpResponse:
+    if not request.htmx:
+        if extra.get("error"):
+            messages.error(request, f"{code}: {extra['error']}")
+        elif extra.get("comment_error"):
+            messages.error(request, f"{code}: {extra['comment_error']}")
+        else:
+            messages.success(request, f"Butir {code} disimpan.")
+        return redirect(f"{_url('assessment_worksheet', assessment.pk)}?area={_area_of(code)}#item-{code}")
+    context = build_item_context(assessment, roles, code, _evidence_by_item(assessment), **extra)
+    return render(request, "assessments/partials/_item_response.html", context)
+
+
+def _area_of(code: str) -> str:
+    parts = code.split(".")
+    return ".".join(parts[:2]) if parts[0] in ("P", "R") else "B"
+
+
+@require_POST
+@login_required
+def assessment_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    assessment = assessment_get_for_user(request.user, pk)
+    try:
+        if action == "record_result":
+            form = ResultForm(request.POST)
+            if not form.is_valid():
+                for error in form.errors.get("__all__", []) + [e for k, v in form.errors.items() if k != "__all__"
+                                                               for e in v]:
+                    messages.error(request, error)
+                return redirect("assessment_detail", pk=pk)
+            services.assessment_transition(actor=request.user, assessment=assessment, action=action,
+                                           **form.cleaned_data)
+        else:
+            services.assessment_transition(actor=request.user, assessment=assessment, action=action)
+    except workflow.TransitionError as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        assessment.refresh_from_db()
+        messages.success(request, f"Status penilaian sekarang: {assessment.state_label}.")
+    return redirect("assessment_detail", pk=pk)
+
+
+@login_required
+def assessment_revision(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_get_for_user(request.user, pk)
+    roles = assessment_roles(request.user, assessment)
+    if not workflow.may("request_revision", assessment.state, roles):
+        raise PermissionDenied("Permintaan perbaikan hanya dapat dibuat TPI pada status Dalam penilaian TPI.")
+    answers = selectors.assessment_answers(assessment)
+    items = list(assessment.instrument.items.order_by("position"))
+    error = None
+    if request.method == "POST":
+        chosen = [(item, request.POST.get(f"note-{item.code}", "")) for item in items]
+        try:
+            services.revision_request(actor=request.user, assessment=assessment, items=chosen,
+                                      note=request.POST.get("note", ""))
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        except workflow.TransitionError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "Permintaan perbaikan dikirim ke unit.")
+            return redirect("assessment_detail", pk=pk)
+    rows = [
+        {
+            "item": item,
+            "answer": answers.get(item.code),
+            "note": request.POST.get(f"note-{item.code}", "") if request.method == "POST"
+            else (answers[item.code].tpi_note if item.code in answers else ""),
+        }
+        for item in items
+    ]
+    return render(request, "assessments/revision_form.html",
+                  {"assessment": assessment, "rows": rows, "error": error, "note": request.POST.get("note", "")})
+
+
+@login_required
+def assessment_audit(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_get_for_user(request.user, pk)
+    item_code = request.GET.get("butir", "")
+    events = list(selectors.audit_events(assessment, item_code or None)[:1000])
+    return render(request, "assessments/audit_list.html",
+                  {"assessment": assessment, "events": events, "item_code": item_code})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+def assessment_audit_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    assessment = assessment_get_for_user(request.user, pk)
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(["waktu", "pengguna", "tindakan", "butir", "kolom", "sebelum", "sesudah"])
+        for e in selectors.audit_events(assessment).order_by("created_at", "pk").iterator(chunk_size=500):
+            yield writer.writerow([
+                timezone.localtime(e.created_at).isoformat(timespec="seconds"),
+                e.actor.username if e.actor else "",
+                e.action, e.item_code, e.field,
+                json.dumps(e.before, ensure_ascii=False), json.dumps(e.after, ensure_ascii=False),
+            ])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    name = f"audit-{assessment.unit.code}-{assessment.period.year}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = list(Notification.objects.filter(user=request.user).select_related("assessment")[:200])
+    return render(request, "assessments/notification_list.html", {"notifications": notifications})
+
+
+@require_POST
+@login_required
+def notification_read(request: HttpRequest) -> HttpResponse:
+    services.notifications_mark_read(actor=request.user)
+    return redirect("notification_list")
+

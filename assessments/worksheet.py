@@ -1,0 +1,120 @@
+"""Builds what the worksheet templates show, from already-fetched rows (a fixed number of queries
+whatever the number of items, files or comments)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import selectors, workflow
+from .access import side_of
+
+
+def _area_sections(engine) -> list[dict]:
+    sections = [
+        {"code": area.code, "name": area.name, "weight": area.weight, "items": [
+            item for indicator in area.indicators for item in indicator.items
+        ], "indicators": area.indicators}
+        for area in engine.areas
+    ]
+    sections.append({"code": "B", "name": "Hasil", "weight": engine.weights.get("hasil"),
+                     "items": list(engine.hasil_items), "indicators": ()})
+    return sections
+
+
+def _options(engine_item) -> list[dict]:
+    scale = engine_item.scale
+    if scale.kind != "option":
+        return []
+    descriptions = getattr(engine_item, "options", {}) or {}
+    return [
+        {"code": code, "value": value, "description": descriptions.get(code, "")}
+        for code, value in sorted(scale.values.items(), key=lambda kv: -kv[1])
+    ]
+
+
+def _base(assessment, roles, evidence_by_item: dict) -> dict[str, Any]:
+    engine = assessment.instrument.engine()
+    answers = selectors.assessment_answers(assessment)
+    scores = selectors.assessment_scores(assessment, answers)
+    rows = selectors.item_rows(assessment)
+    items_with_evidence = {code for code, row in rows.items() if evidence_by_item.get(row.pk)}
+    revision = selectors.open_revision(assessment) if assessment.state in (
+        workflow.REVISION_REQUESTED, workflow.RESUBMITTED) else None
+    revision_notes = {ri.item.code: ri.note for ri in revision.items.all()} if revision else {}
+    return {
+        "engine": engine,
+        "answers": answers,
+        "scores": scores,
+        "rows": rows,
+        "comments": selectors.comments_by_item(assessment),
+        "revision_notes": revision_notes,
+        "progress": selectors.assessment_progress(assessment, answers, items_with_evidence),
+        "side": side_of(roles),
+        "can_edit_unit": workflow.unit_may_edit(assessment.state, roles),
+        "can_score_tpi": workflow.tpi_may_score(assessment.state, roles),
+        "can_comment": side_of(roles) is not None and assessment.state != workflow.RESULT_RECORDED,
+    }
+
+
+def _item(assessment, base: dict, engine_item, evidence_by_item: dict, **extra) -> dict[str, Any]:
+    code = engine_item.code
+    answer = base["answers"].get(code)
+    row = base["rows"][code]
+    submitted = extra.get("submitted")
+    return {
+        "assessment": assessment,
+        "code": code,
+        "dom_id": code.replace(".", "-"),
+        "def": engine_item,
+        "row": row,
+        "item": row,  # the evidence partial's contract
+        "options": _options(engine_item),
+        "kind": engine_item.scale.kind,
+        "answer": answer,
+        "unit_value": base["scores"]["unit"].items.get(code),
+        "tpi_value": base["scores"]["tpi"].items.get(code),
+        "version": answer.version if answer else 0,
+        "submitted": submitted,
+        "typed_counts": {n: submitted.get(f"count-{n}", "") for n in engine_item.inputs} if submitted else None,
+        "attachments": evidence_by_item.get(row.pk, []),
+        "comments": base["comments"].get(code, []),
+        "revision_note": base["revision_notes"].get(code, ""),
+        "can_edit_unit": base["can_edit_unit"],
+        "can_score_tpi": base["can_score_tpi"],
+        "can_edit": base["can_edit_unit"],  # the evidence partial's contract
+        "can_review": base["can_score_tpi"],
+        "can_comment": base["can_comment"],
+        "error": extra.get("error"),
+        "saved": extra.get("saved", False),
+        "comment_error": extra.get("comment_error"),
+        "comment_body": extra.get("comment_body", ""),
+    }
+
+
+def build_worksheet(assessment, roles, area: str | None, evidence_by_item: dict) -> dict[str, Any]:
+    base = _base(assessment, roles, evidence_by_item)
+    sections = _area_sections(base["engine"])
+    if area:
+        sections = [s for s in sections if s["code"] == area] or sections
+    for section in sections:
+        section["rows"] = [_item(assessment, base, it, evidence_by_item) for it in section["items"]]
+    return {
+        "assessment": assessment,
+        "sections": sections,
+        "area": area or "",
+        "area_codes": [s["code"] for s in _area_sections(base["engine"])],
+        "scores": base["scores"],
+        "progress": base["progress"],
+        "side": base["side"],
+        "can_edit_unit": base["can_edit_unit"],
+        "can_score_tpi": base["can_score_tpi"],
+    }
+
+
+def build_item_context(assessment, roles, code: str, evidence_by_item: dict, **extra) -> dict[str, Any]:
+    """One item re-rendered after a save or a comment, with the score bar for an out-of-band swap."""
+    base = _base(assessment, roles, evidence_by_item)
+    engine_item = base["engine"].item_map[code]
+    context = _item(assessment, base, engine_item, evidence_by_item, **extra)
+    context.update({"scores": base["scores"], "progress": base["progress"], "oob": True})
+    return context

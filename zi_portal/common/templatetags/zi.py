@@ -1,0 +1,66 @@
+"""Template filters: Indonesian number format (two decimals, ROUND_HALF_UP, "83,12")."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+
+from assessments.scoring import format_id
+
+register = template.Library()
+
+
+@register.filter
+def idnum(value, decimals: int = 2) -> str:
+    if value is None or value == "":
+        return "—"
+    try:
+        return format_id(Decimal(str(value)), int(decimals))
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+@register.filter
+def idpct(value) -> str:
+    return "—" if value is None else f"{idnum(value)}%"
+
+
+@register.filter
+def get_item(mapping, key):
+    if mapping is None:
+        return None
+    return mapping.get(key)
+
+
+@register.filter
+def pct_width(value) -> int:
+    """A percentage clamped to 0..100, for progress bar widths (class names, not inline styles)."""
+    try:
+        return max(0, min(100, int(Decimal(str(value)))))
+    except (InvalidOperation, ValueError, TypeError):
+        return 0
+
+
+@register.filter
+def answer_text(value) -> str:
+    """An answer as a reader sees it: the option, the counts, or the index with a comma."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in value.items())
+    if isinstance(value, str) and value.replace(".", "", 1).isdigit():
+        return value.replace(".", ",")
+    return str(value)
+
+
+@register.filter
+def dictget(mapping, key):
+    if not mapping:
+        return ""
+    return mapping.get(key, "")
+
+
+@register.filter
+def input_label(name: str) -> str:
+    """A count input's name as a label: "jumlah_agen_perubahan" -> "Jumlah agen perubahan"."""
+    text = str(name).replace("_", " ")
+    return text[:1].upper() + text[1:]
