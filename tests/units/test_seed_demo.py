@@ -71,3 +71,29 @@ def test_password_change_on_rerun_is_applied():
     call_command("seed_demo", "--password", "Demo-Pass-1", stdout=StringIO())
     call_command("seed_demo", "--password", "Demo-Pass-2", stdout=StringIO())
     assert User.objects.get(username="tim.rsud").check_password("Demo-Pass-2")
+
+
+def test_seed_demo_assessments_cover_the_cycle():
+    from decimal import Decimal
+
+    from assessments.models import Assessment, Comment
+    from assessments.selectors import assessment_scores
+
+    call_command("seed_demo", "--password", "Demo-Pass-1", stdout=StringIO())
+    states = dict(Assessment.objects.filter(period__year=2026).values_list("unit__code", "state"))
+    assert states == {
+        "RSUD": "final", "DISDUKCAPIL": "in_review", "ITDA": "draft", "BAPENDA": "draft",
+        "DPMPTSP": "draft", "KEC-BOGOR-BARAT": "draft",
+    }
+    rsud = Assessment.objects.get(unit__code="RSUD")
+    tpi = assessment_scores(rsud)["tpi"]
+    assert Decimal("75") <= tpi.total < Decimal("80")  # near WBK
+    assert tpi.thresholds["WBK"].met and not tpi.thresholds["WBBM"].met
+    frozen = Decimal(str(rsud.snapshot["scores"]["tpi"]["total"]))
+    assert frozen.quantize(Decimal("0.01")) == tpi.total.quantize(Decimal("0.01"))
+    assert Comment.objects.filter(assessment__unit__code="DISDUKCAPIL").count() == 3
+    progress = {
+        a.unit.code: a.answers.exclude(unit_answer=None).count()
+        for a in Assessment.objects.filter(state="draft").select_related("unit")
+    }
+    assert progress["ITDA"] > progress["DPMPTSP"] > progress["BAPENDA"] > progress["KEC-BOGOR-BARAT"] > 0

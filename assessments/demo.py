@@ -1,0 +1,162 @@
+"""Demo assessments for period 2026: each Kota Bogor unit in a different state of the cycle.
+
+RSUD is final with TPI scores near WBK, DISDUKCAPIL is in review with comments, the other four are
+drafts at different progress. Everything goes through the services (so the audit trail and the
+notifications look like real use). Idempotent: a unit that already has its 2026 assessment is
+left alone. Answers are deterministic (seeded by unit code).
+"""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+from django.db import transaction
+
+from units.models import Instansi, User, WorkUnit
+
+from . import services
+from .models import Assessment, Instrument, InstrumentItem
+
+YEAR = 2026
+
+# unit code -> (share of items answered, answer quality 0..1, final state)
+PLAN = {
+    "RSUD": (1.0, 0.66, "final"),
+    "DISDUKCAPIL": (1.0, 0.9, "in_review"),
+    "ITDA": (0.8, 0.75, "draft"),
+    "DPMPTSP": (0.55, 0.8, "draft"),
+    "BAPENDA": (0.3, 0.7, "draft"),
+    "KEC-BOGOR-BARAT": (0.1, 0.6, "draft"),
+}
+
+# Survey indices and Capaian Kinerja per unit (unit's own estimate; TPI uses the same surveys).
+HASIL = {
+    "RSUD": ("3.66", "3.42", "B"),
+    "DISDUKCAPIL": ("3.71", "3.65", "A"),
+    "ITDA": ("3.58", "3.30", "C"),
+    "DPMPTSP": ("3.62", "3.51", "B"),
+    "BAPENDA": ("3.40", "3.10", "C"),
+    "KEC-BOGOR-BARAT": ("3.25", "3.05", "D"),
+}
+
+
+def generate_answers(engine, code: str, share: float, quality: float, salt: str = "unit") -> dict:
+    """Plausible answers: each option item is at the top with probability ``quality``."""
+    rng = random.Random(f"{code}-{salt}")
+    answers: dict = {}
+    for item in engine.items:
+        if item.is_hasil or rng.random() > share:
+            continue
+        kind = item.scale.kind
+        if kind == "option":
+            ladder = list(reversed(item.scale.ascending))  # best first
+            roll, step = rng.random(), 0
+            while step < len(ladder) - 1 and roll > quality:
+                step += 1
+                roll = rng.random() * (1 + step)
+            answers[item.code] = ladder[step]
+        elif kind == "percentage":
+            answers[item.code] = _counts(item, rng, quality)
+    ipak, ipkp, capaian = HASIL[code]
+    if share >= 0.5:
+        answers.update({"B.I.a": ipak, "B.II.a": ipkp, "B.I.b": capaian})
+    return answers
+
+
+def _counts(item, rng: random.Random, quality: float) -> dict:
+    formula = item.formula
+    counts = {name: 0 for name in item.inputs}
+    if formula.kind == "reduction":
+        before = rng.randint(4, 12)
+        counts[formula.previous] = before
+        counts[formula.current] = max(0, round(before * (1 - quality) * rng.uniform(0.5, 1.5)))
+        for name in item.inputs:
+            if name not in (formula.previous, formula.current):
+                counts[name] = counts[formula.current]
+        return counts
+    per_part = {name: rng.randint(2, 30) for name in formula.denominator}
+    counts.update(per_part)
+    total = sum(per_part.values())
+    done = min(total, round(total * rng.uniform(quality - 0.1, 1.0)))
+    numerator = formula.numerator[0]
+    counts[numerator] = done
+    for name in item.inputs:
+        if name not in counts or (counts[name] == 0 and name not in formula.denominator and name != numerator):
+            counts[name] = max(0, total - done)
+    return counts
+
+
+def _tpi_view(unit_answers: dict, engine, code: str) -> dict:
+    """The TPI is a little stricter than the unit: some answers one step down."""
+    rng = random.Random(f"{code}-tpi")
+    tpi = dict(unit_answers)
+    for item in engine.items:
+        value = tpi.get(item.code)
+        if value is None or item.scale.kind != "option" or rng.random() > 0.18:
+            continue
+        ladder = list(item.scale.ascending)
+        position = ladder.index(value)
+        if position > 0:
+            tpi[item.code] = ladder[position - 1]
+    return tpi
+
+
+@transaction.atomic
+def seed_assessments() -> int:
+    instansi = Instansi.objects.get(name="Pemerintah Kota Bogor")
+    instrument = Instrument.objects.get(code="permenpanrb-90-2021")
+    engine = instrument.engine()
+    users = {u.username: u for u in User.objects.filter(username__in=[
+        "admin", "tim.rsud", "pimpinan.rsud", "tim.disdukcapil", "pimpinan.disdukcapil", "tpi.ketua",
+        "tpi.anggota", "tim.itda",
+    ])}
+    period = services.period_open(actor=None, instansi=instansi, year=YEAR)
+    items = {i.code: i for i in InstrumentItem.objects.filter(instrument=instrument)}
+    created = 0
+    for code, (share, quality, final_state) in PLAN.items():
+        unit = WorkUnit.objects.get(code=code)
+        if Assessment.objects.filter(unit=unit, period=period).exists():
+            continue
+        target = "WBBM" if code == "DISDUKCAPIL" else "WBK"
+        assessment = services.assessments_create_bulk(
+            actor=None, period=period, units=[unit], target=target, instrument=instrument
+        )[0]
+        created += 1
+        author = users.get(f"tim.{code.lower()}")  # None: written as the system for units without a demo login
+        unit_answers = generate_answers(engine, code, share, quality)
+        notes = {"P.1.i.a": "SK Tim Pembangunan ZI Nomor 800/12/2026", "P.5.i.b": "UPG aktif, laporan triwulanan"}
+        for item_code, raw in unit_answers.items():
+            services.answer_save(actor=author, assessment=assessment, item=items[item_code], raw_answer=raw,
+                                 note=notes.get(item_code, ""), expected_version=None, side="unit")
+        if final_state == "draft":
+            continue
+        leader = users[f"pimpinan.{code.lower()}"]
+        services.assessment_transition(actor=leader, assessment=assessment, action="submit")
+        services.assessment_transition(actor=users["tpi.anggota"], assessment=assessment, action="start_review")
+        tpi_answers = _tpi_view(unit_answers, engine, code)
+        if final_state == "in_review":
+            tpi_answers = dict(list(tpi_answers.items())[: len(tpi_answers) * 2 // 3])
+        for item_code, raw in tpi_answers.items():
+            services.answer_save(actor=users["tpi.anggota"], assessment=assessment, item=items[item_code],
+                                 raw_answer=raw, note="", expected_version=None, side="tpi")
+        if final_state == "in_review":
+            services.comment_add(actor=users["tpi.anggota"], assessment=assessment, item=items["P.2.i.c"],
+                                 body="Mohon lampirkan notulen evaluasi SOP tahun 2026.")
+            services.comment_add(actor=users[f"tim.{code.lower()}"], assessment=assessment, item=items["P.2.i.c"],
+                                 body="Notulen rapat evaluasi SOP 14 Maret 2026 akan kami unggah.")
+            services.comment_add(actor=users["tpi.ketua"], assessment=assessment, item=items["R.6.i.b"],
+                                 body="Daftar layanan yang dipermudah perlu dirinci per jenis layanan.")
+        if final_state == "final":
+            services.assessment_transition(actor=users["tpi.ketua"], assessment=assessment, action="finalise")
+    return created
+
+
+def demo_summary() -> list[tuple[str, str, Decimal, Decimal]]:
+    from .selectors import assessment_scores
+
+    rows = []
+    for assessment in Assessment.objects.filter(period__year=YEAR).select_related("unit", "instrument", "period"):
+        scores = assessment_scores(assessment)
+        rows.append((assessment.unit.code, assessment.state_label, scores["unit"].total, scores["tpi"].total))
+    return rows

@@ -1,0 +1,51 @@
+"""python manage.py seed_demo [--password P] — the Kota Bogor demo (idempotent).
+
+Units, people and facts first, then the 2026 assessments in different states (and their
+evidence when the evidence app provides a seeder)."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from assessments.demo import demo_summary, seed_assessments
+from assessments.services.work import notifications_without_email
+from units.demo import DEMO_LOGINS, seed_units
+
+
+class Command(BaseCommand):
+    help = "Create or complete the Kota Bogor demo data (running it twice changes nothing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            default=settings.ZI_DEMO_DEFAULT_PASSWORD,
+            help="Password for every demo login (default: %(default)s).",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, password: str, **options):
+        written = seed_units(password)
+        with notifications_without_email():  # in-app notifications only: no mail storm on a demo
+            written["assessments"] = seed_assessments()
+            written["evidence"] = _seed_evidence()
+        total = sum(written.values())
+        if total:
+            self.stdout.write(
+                "Demo data written: " + ", ".join(f"{kind} {count}" for kind, count in written.items())
+            )
+        else:
+            self.stdout.write("Demo data already complete: nothing changed.")
+        for code, state, unit_total, tpi_total in demo_summary():
+            self.stdout.write(f"  {code:<16} {state:<22} unit {unit_total:6.2f}  TPI {tpi_total:6.2f}")
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {password}):")
+        for username, role in DEMO_LOGINS:
+            self.stdout.write(f"  {username:<22} {role}")
+
+
+def _seed_evidence() -> int:
+    try:
+        from evidence.demo import seed_evidence
+    except ImportError:
+        return 0
+    return seed_evidence()
