@@ -16,7 +16,7 @@ from django.db import transaction
 from units.models import Instansi, User, WorkUnit
 
 from . import services
-from .models import Assessment, Instrument, InstrumentItem
+from .models import Assessment, InstrumentItem
 
 YEAR = 2026
 
@@ -105,7 +105,7 @@ def _tpi_view(unit_answers: dict, engine, code: str) -> dict:
 @transaction.atomic
 def seed_assessments() -> int:
     instansi = Instansi.objects.get(name="Pemerintah Kota Bogor")
-    instrument = Instrument.objects.get(code="permenpanrb-90-2021")
+    instrument = services.ensure_bundled_instrument()
     engine = instrument.engine()
     users = {u.username: u for u in User.objects.filter(username__in=[
         "admin", "tim.rsud", "pimpinan.rsud", "tim.disdukcapil", "pimpinan.disdukcapil", "tpi.ketua",

@@ -145,7 +145,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _evidence_codes(assessment, evidence_by_item_id: dict) -> dict[str, list]:
-    ids = {i.pk: i.code for i in assessment.instrument.items.only("pk", "code")}
+    ids = dict(assessment.instrument.items.values_list("pk", "code"))
     return {ids[item_id]: atts for item_id, atts in evidence_by_item_id.items() if item_id in ids}
 
 

@@ -1,3 +1,25 @@
-from django.urls import path  # noqa: F401
+"""Evidence URLs: item actions under the assessment's item, downloads by version id.
 
-urlpatterns: list = []
+Mutations are POST-only; GETs are the item block, its history, the attach picker and downloads.
+"""
+
+from django.urls import path
+
+from . import views
+
+app_name = "evidence"
+
+_item = "penilaian/<int:assessment_id>/butir/<str:item_code>/bukti/"
+
+urlpatterns = [
+    path(_item, views.item_block, name="item"),
+    path(_item + "riwayat/", views.history, name="history"),
+    path(_item + "unggah/", views.upload, name="upload"),
+    path(_item + "lampirkan/", views.attach_picker, name="attach_picker"),
+    path(_item + "lampirkan/simpan/", views.attach, name="attach"),
+    path(_item + "tautan/", views.add_link, name="link"),
+    path(_item + "<int:attachment_id>/ganti/", views.replace, name="replace"),
+    path(_item + "<int:attachment_id>/lepas/", views.remove, name="remove"),
+    path(_item + "<int:attachment_id>/tinjau/", views.review, name="review"),
+    path("bukti/versi/<int:version_id>/unduh/", views.download, name="download"),
+]

@@ -19,6 +19,21 @@ from tests.factories import (
 from units.models import InstansiRole, TpiAssignment, UnitMembership
 
 
+@pytest.fixture(autouse=True)
+def _bundled_instrument(request):
+    """Every database test sees the published PermenPANRB 90/2021 instrument that migrate loads.
+
+    A transactional test (browser, Celery worker) flushes the tables afterwards, migrated rows
+    included; this puts the instrument back for whatever runs next."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not ({"db", "transactional_db"} & set(request.fixturenames)):
+        return
+    request.getfixturevalue("db")
+    from assessments.services import ensure_bundled_instrument
+
+    ensure_bundled_instrument()
+
+
 @pytest.fixture
 def world(db):
     """Two units of one instansi and one persona of every kind."""

@@ -3,6 +3,7 @@
 from .instruments import (  # noqa: F401
     BUNDLED_INSTRUMENTS,
     InstrumentLoadError,
+    ensure_bundled_instrument,
     instrument_load,
     instrument_publish,
     read_definition,

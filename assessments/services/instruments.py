@@ -110,3 +110,16 @@ def instrument_publish(*, actor=None, instrument: Instrument) -> Instrument:
     )
     instrument.refresh_from_db()
     return instrument
+
+
+BUNDLED_DEFAULT = "permenpanrb-90-2021"
+
+
+def ensure_bundled_instrument(code: str = BUNDLED_DEFAULT) -> Instrument:
+    """The bundled instrument, loaded and published if it is missing (a fresh or flushed database)."""
+    existing = Instrument.objects.filter(code=code).first()
+    if existing is not None:
+        return existing
+    instrument, _ = instrument_load(definition=read_definition(BUNDLED_INSTRUMENTS / f"{code}.yaml"),
+                                    source=f"assessments/instruments/{code}.yaml")
+    return instrument_publish(instrument=instrument)

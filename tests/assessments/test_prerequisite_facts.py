@@ -1,12 +1,10 @@
 """Prerequisites read from the units app's yearly facts and predicate history (demo data)."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from assessments.models import Instrument
 from assessments.selectors import prerequisite_facts, prerequisites_for
+from units.demo import seed_units
 from units.models import PredicateAward, UnitFact, WorkUnit
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def engine():
-    call_command("seed_demo", "--password", "x-Demo-2026", stdout=StringIO())
+    seed_units("x-Demo-2026")  # units, facts and history are all the prerequisites read
     return Instrument.objects.get(code="permenpanrb-90-2021").engine()
 
 

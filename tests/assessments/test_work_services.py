@@ -92,13 +92,17 @@ def test_wrong_role_and_double_submit_are_refused_with_a_message(lke):
         move(lke, lke.tpi_lead, "start_review")  # TPI lead of another unit
 
 
-def test_full_cycle_with_revision_snapshot_and_result(lke, django_capture_on_commit_callbacks, mailoutbox):
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_full_cycle_with_revision_snapshot_and_result(lke, mailoutbox, run_tasks):
     save(lke, lke.team_a, "P.1.i.a", "Ya")
     save(lke, lke.team_a, "B.I.b", "B")
-    with django_capture_on_commit_callbacks(execute=True):
-        move(lke, lke.leader_a, "submit")
+    move(lke, lke.leader_a, "submit")
     assert {n.user.username for n in Notification.objects.filter(kind="submit")} == {"tpi.a", "tpi.ketua.a"}
-    assert len(mailoutbox) == 2
+    # the e-mails go out through Celery after commit (a real worker when a broker is configured)
+    assert run_tasks.until(lambda: len(mailoutbox) == 2)
+    assert sorted(m.to[0] for m in mailoutbox) == ["tpi.a@example.go.id", "tpi.ketua.a@example.go.id"]
+    assert run_tasks.until(lambda: not Notification.objects.filter(kind="submit", emailed_at=None).exists())
     move(lke, lke.tpi_a, "start_review")
     save(lke, lke.tpi_a, "P.1.i.a", "Ya")
     save(lke, lke.tpi_a, "B.I.b", "C")

@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from units.demo import seed_units
 from units.models import (
     InstansiFact,
     TpiAssignment,
@@ -44,7 +45,7 @@ def test_seed_demo_twice_changes_nothing():
 
 
 def test_seed_demo_contract():
-    call_command("seed_demo", "--password", "Demo-Pass-1", stdout=StringIO())
+    seed_units("Demo-Pass-1")
     assert sorted(WorkUnit.objects.values_list("code", flat=True)) == CODES
     assert set(WorkUnit.objects.values_list("designation_decree_number", flat=True)) == {"700/Kep.876-Itda/2021"}
     users = {u.username: u for u in User.objects.all()}
@@ -68,8 +69,8 @@ def test_seed_demo_contract():
 
 
 def test_password_change_on_rerun_is_applied():
-    call_command("seed_demo", "--password", "Demo-Pass-1", stdout=StringIO())
-    call_command("seed_demo", "--password", "Demo-Pass-2", stdout=StringIO())
+    seed_units("Demo-Pass-1")
+    seed_units("Demo-Pass-2")
     assert User.objects.get(username="tim.rsud").check_password("Demo-Pass-2")
 
 

@@ -1,0 +1,157 @@
+"""Evidence (data dukung): a unit's documents, their numbered versions, and their attachment to
+the items of an assessment.
+
+Invariants kept here:
+- a document belongs to one unit; its versions are numbered 1, 2, … per document and never
+  deleted or rewritten (replacing a file adds a version; the worksheet shows the newest);
+- the bytes of a version live under ``MEDIA_ROOT/evidence/<unit_id>/`` under a generated
+  ``storage_name``; ``original_name`` is only a sanitized display name;
+- an attachment points at either a document or a link, never both, never neither;
+- a document is attached at most once (while not removed) to the same item of an assessment;
+  removing an attachment only stamps ``removed_at`` so the history keeps it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .validation import validate_http_url
+
+
+class EvidenceDocument(models.Model):
+    """A document of a unit, reusable across items and assessments of that unit."""
+
+    unit = models.ForeignKey("units.WorkUnit", on_delete=models.PROTECT, related_name="evidence_documents")
+    title = models.CharField(_("judul"), max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dokumen data dukung")
+        verbose_name_plural = _("dokumen data dukung")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EvidenceVersion(models.Model):
+    """One stored file of a document. Immutable once written."""
+
+    document = models.ForeignKey(EvidenceDocument, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("versi"))
+    storage_name = models.CharField(_("nama simpan"), max_length=255, editable=False)
+    original_name = models.CharField(_("nama berkas"), max_length=255)
+    size = models.PositiveBigIntegerField(_("ukuran (bita)"))
+    content_type = models.CharField(_("jenis isi"), max_length=120)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+    document_date = models.DateField(_("tanggal dokumen"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("versi data dukung")
+        verbose_name_plural = _("versi data dukung")
+        ordering = ["document", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"],
+                name="evidenceversion_unique_number",
+                violation_error_message=_("Nomor versi ini sudah ada untuk dokumen tersebut."),
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="evidenceversion_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} v{self.number}"
+
+    @property
+    def sha256_short(self) -> str:
+        return self.sha256[:12]
+
+
+class EvidenceAttachment(models.Model):
+    """A document or a link backing one item of one assessment, with the TPI's review of it."""
+
+    class ReviewStatus(models.TextChoices):
+        PENDING = "pending", _("Belum ditinjau")
+        ACCEPTED = "accepted", _("Diterima")
+        REJECTED = "rejected", _("Ditolak")
+
+    assessment = models.ForeignKey(
+        "assessments.Assessment", on_delete=models.CASCADE, related_name="evidence_attachments"
+    )
+    item = models.ForeignKey("assessments.InstrumentItem", on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey(
+        EvidenceDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+    )
+    link_url = models.URLField(_("tautan"), max_length=2000, blank=True, validators=[validate_http_url])
+    link_title = models.CharField(_("judul tautan"), max_length=255, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(_("dilampirkan"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("dilepas"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    review_status = models.CharField(
+        _("hasil tinjauan TPI"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
+    review_reason = models.TextField(_("alasan"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("ditinjau"), null=True, blank=True)
+    # Set when the document got a new version after the TPI reviewed it: the review stands, but
+    # the TPI should look again.
+    needs_reconfirm = models.BooleanField(_("perlu dikonfirmasi ulang"), default=False)
+
+    class Meta:
+        verbose_name = _("lampiran data dukung")
+        verbose_name_plural = _("lampiran data dukung")
+        ordering = ["added_at", "pk"]
+        indexes = [models.Index(fields=["assessment", "item"], name="evidenceattach_assess_item")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(document__isnull=False) & Q(link_url=""))
+                | (Q(document__isnull=True) & ~Q(link_url="")),
+                name="evidenceattachment_document_xor_link",
+                violation_error_message=_("Lampiran harus berupa dokumen atau tautan, tidak keduanya."),
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "item", "document"],
+                condition=Q(removed_at__isnull=True, document__isnull=False),
+                name="evidenceattachment_unique_active_document",
+                violation_error_message=_("Dokumen ini sudah terlampir pada butir tersebut."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.link_url if self.is_link else (self.document.title if self.document_id else "?")
+        return f"{self.item.code}: {target}"
+
+    @property
+    def is_link(self) -> bool:
+        return self.document_id is None
+
+    @property
+    def is_active(self) -> bool:
+        return self.removed_at is None
+
+    def clean(self) -> None:
+        super().clean()
+        if self.item_id and self.assessment_id and self.item.instrument_id != self.assessment.instrument_id:
+            raise ValidationError({"item": _("Butir ini bukan bagian dari instrumen penilaian tersebut.")})
+        if self.document_id and self.assessment_id and self.document.unit_id != self.assessment.unit_id:
+            raise ValidationError({"document": _("Dokumen ini milik unit lain.")})
+        if self.review_status == self.ReviewStatus.REJECTED and not self.review_reason.strip():
+            raise ValidationError({"review_reason": _("Alasan wajib diisi bila data dukung ditolak.")})

@@ -1,0 +1,170 @@
+"""Every read of the evidence app. ``versions_visible_to`` is the only way views fetch files."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from assessments.access import assessments_visible_to
+from assessments.models import Assessment, AuditEvent, InstrumentItem
+from units.models import InstansiRole, UnitMembership
+
+from .models import EvidenceAttachment, EvidenceDocument, EvidenceVersion
+
+
+def versions_visible_to(user) -> QuerySet[EvidenceVersion]:
+    """Versions ``user`` may download.
+
+    Members and leaders of the document's unit; leadership and administrators of its instansi;
+    and anyone who can see an assessment of that unit to which the document is (or was)
+    attached — e.g. the TPI assigned for that year. Anonymous users see nothing."""
+    qs = EvidenceVersion.objects.select_related("document")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    attached_to_visible = EvidenceAttachment.objects.filter(
+        document_id=OuterRef("document_id"),
+        assessment_id__in=assessments_visible_to(user).values("pk"),
+    )
+    return qs.filter(
+        Q(document__unit__instansi_id__in=InstansiRole.objects.filter(user=user).values("instansi_id"))
+        | Q(document__unit_id__in=UnitMembership.objects.filter(user=user).values("unit_id"))
+        | Exists(attached_to_visible)
+    )
+
+
+def _newest_versions() -> QuerySet[EvidenceVersion]:
+    """Only the newest version of each document (for a ``Prefetch`` on ``versions``)."""
+    newest_number = (
+        EvidenceVersion.objects.filter(document_id=OuterRef("document_id")).order_by("-number").values("number")[:1]
+    )
+    return EvidenceVersion.objects.select_related("uploaded_by").filter(number=Subquery(newest_number))
+
+
+def _with_current_version(attachments: list[EvidenceAttachment]) -> list[EvidenceAttachment]:
+    for attachment in attachments:
+        document = attachment.document
+        attachment.current_version = document.newest_versions[0] if document and document.newest_versions else None
+    return attachments
+
+
+def attachments_by_item(assessment: Assessment, *, item_ids=None) -> dict[int, list[EvidenceAttachment]]:
+    """Active attachments of ``assessment`` grouped by item id, oldest first, each with
+    ``current_version`` (the newest version of its document, or None for a link).
+
+    Two queries whatever the number of items, attachments and versions."""
+    qs = (
+        EvidenceAttachment.objects.filter(assessment=assessment, removed_at__isnull=True)
+        .select_related("document", "added_by", "reviewed_by")
+        .prefetch_related(Prefetch("document__versions", queryset=_newest_versions(), to_attr="newest_versions"))
+        .order_by("added_at", "pk")
+    )
+    if item_ids is not None:
+        qs = qs.filter(item_id__in=list(item_ids))
+    grouped: dict[int, list[EvidenceAttachment]] = defaultdict(list)
+    for attachment in _with_current_version(list(qs)):
+        grouped[attachment.item_id].append(attachment)
+    return dict(grouped)
+
+
+def attachments_for_item(assessment: Assessment, item: InstrumentItem) -> list[EvidenceAttachment]:
+    return attachments_by_item(assessment, item_ids=[item.pk]).get(item.pk, [])
+
+
+def unit_documents(unit, *, exclude_attached_to=None) -> list[EvidenceDocument]:
+    """The unit's documents for the "attach an existing file" picker, newest first, each with
+    ``current_version``. ``exclude_attached_to=(assessment, item)`` leaves out documents already
+    attached there."""
+    qs = (
+        EvidenceDocument.objects.filter(unit=unit)
+        .prefetch_related(Prefetch("versions", queryset=_newest_versions(), to_attr="newest_versions"))
+        .order_by("-created_at", "-pk")
+    )
+    if exclude_attached_to is not None:
+        assessment, item = exclude_attached_to
+        # document_id IS NOT NULL: links have none, and a NULL would make NOT IN match nothing.
+        qs = qs.exclude(
+            pk__in=EvidenceAttachment.objects.filter(
+                assessment=assessment, item=item, removed_at__isnull=True, document__isnull=False
+            ).values("document_id")
+        )
+    documents = list(qs)
+    for document in documents:
+        document.current_version = document.newest_versions[0] if document.newest_versions else None
+    return documents
+
+
+def unit_document_get(unit, pk) -> EvidenceDocument:
+    """One document of ``unit``; ``EvidenceDocument.DoesNotExist`` for any other."""
+    return EvidenceDocument.objects.get(unit=unit, pk=pk)
+
+
+def item_attachment_get(assessment: Assessment, item: InstrumentItem, pk) -> EvidenceAttachment:
+    """One attachment (active or removed) of this assessment's item; ``DoesNotExist`` otherwise."""
+    return EvidenceAttachment.objects.select_related("document", "item").get(assessment=assessment, item=item, pk=pk)
+
+
+def attachment_history(assessment: Assessment, item: InstrumentItem) -> list[EvidenceAttachment]:
+    """Every attachment of the item, removed ones included, each document with all its versions
+    (``all_versions``, newest first) and ``current_version``."""
+    attachments = list(
+        EvidenceAttachment.objects.filter(assessment=assessment, item=item)
+        .select_related("document", "added_by", "removed_by", "reviewed_by")
+        .prefetch_related(
+            Prefetch(
+                "document__versions",
+                queryset=EvidenceVersion.objects.select_related("uploaded_by").order_by("-number"),
+                to_attr="all_versions",
+            )
+        )
+        .order_by("added_at", "pk")
+    )
+    for attachment in attachments:
+        versions = attachment.document.all_versions if attachment.document else []
+        attachment.current_version = versions[0] if versions else None
+    return attachments
+
+
+def evidence_audit_events(assessment: Assessment, item: InstrumentItem) -> QuerySet[AuditEvent]:
+    """Audit events about the evidence of one item, newest first."""
+    return (
+        AuditEvent.objects.filter(assessment=assessment, item_code=item.code, action__startswith="evidence.")
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def evidence_snapshot(assessment: Assessment) -> dict:
+    """The evidence of ``assessment`` as frozen into its Final snapshot (an ``assessments.hooks``
+    snapshot contributor): per item code, every active attachment with the newest version's
+    number and SHA-256 at this moment, or the link, and the TPI's review."""
+    by_item: dict[str, list[dict]] = defaultdict(list)
+    attachments = (
+        EvidenceAttachment.objects.filter(assessment=assessment, removed_at__isnull=True)
+        .select_related("document", "item")
+        .prefetch_related(Prefetch("document__versions", queryset=_newest_versions(), to_attr="newest_versions"))
+        .order_by("item__position", "added_at", "pk")
+    )
+    for attachment in _with_current_version(list(attachments)):
+        entry = {
+            "attachment": attachment.pk,
+            "review_status": attachment.review_status,
+            "review_reason": attachment.review_reason,
+        }
+        version = attachment.current_version
+        if version is not None:
+            entry.update(
+                document=attachment.document_id,
+                title=attachment.document.title,
+                version=version.number,
+                version_id=version.pk,
+                name=version.original_name,
+                size=version.size,
+                sha256=version.sha256,
+            )
+        else:
+            entry.update(url=attachment.link_url, title=attachment.link_title)
+        by_item[attachment.item.code].append(entry)
+    return {"evidence": dict(by_item)}

@@ -1,0 +1,597 @@
+"""Every write of the evidence app.
+
+Each service takes keyword-only arguments with ``actor`` first, checks the actor's right on the
+assessment (``PermissionDenied`` with a sentence for the user), validates, writes inside one
+transaction and records an ``AuditEvent`` (before ⇒ after) in that same transaction.
+
+Files: bytes are staged beside their final place while hashed, and renamed to their final name
+as the last step inside the transaction; any failure removes them. (If a caller's outer
+transaction rolls back after that, the file stays without a row: harmless, and a sweep of
+``MEDIA_ROOT/evidence`` against ``EvidenceVersion.storage_name`` can remove it.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments import workflow
+from assessments.access import assessment_roles
+from assessments.audit import audit_record
+from assessments.models import Assessment, InstrumentItem
+from units.models import WorkUnit
+
+from . import storage, validation
+from .models import EvidenceAttachment, EvidenceDocument, EvidenceVersion
+from .validation import EvidenceRejected
+
+# A review stays a fact of history once the assessment is final: replacing a document later
+# flags only attachments of assessments still before that point.
+_REVIEW_OPEN_STATES = frozenset(workflow.STATES[: workflow.STATES.index(workflow.FINAL)])
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    """What happened to one uploaded file.
+
+    Exactly one of: stored (``attachment`` and ``version`` set), identical to a file the unit
+    already has (``reused_document``/``reused_version`` set, nothing stored; ``already_attached``
+    tells whether that document is already on this item), or refused (``error`` set).
+    """
+
+    original_name: str
+    attachment: EvidenceAttachment | None = None
+    version: EvidenceVersion | None = None
+    reused_document: EvidenceDocument | None = None
+    reused_version: EvidenceVersion | None = None
+    already_attached: bool = False
+    error: str = ""
+
+    @property
+    def stored(self) -> bool:
+        return self.version is not None
+
+    @property
+    def reused(self) -> bool:
+        return self.reused_document is not None
+
+    @property
+    def level(self) -> str:
+        if self.error:
+            return "danger"
+        return "warning" if self.reused else "success"
+
+    @property
+    def offer_attach(self) -> bool:
+        """The page should offer to attach the existing identical document instead."""
+        return self.reused and not self.already_attached
+
+    @property
+    def message(self) -> str:
+        if self.error:
+            return self.error
+        if self.reused:
+            values = {
+                "name": self.original_name,
+                "title": self.reused_document.title,
+                "version": self.reused_version.number,
+            }
+            if self.already_attached:
+                return (
+                    _(
+                        "Berkas “%(name)s” identik dengan dokumen “%(title)s” (versi %(version)s) yang sudah "
+                        "terlampir pada butir ini; tidak disimpan dua kali."
+                    )
+                    % values
+                )
+            return (
+                _(
+                    "Berkas “%(name)s” identik dengan dokumen “%(title)s” (versi %(version)s) yang sudah dimiliki "
+                    "unit; tidak disimpan dua kali. Lampirkan dokumen tersebut ke butir ini?"
+                )
+                % values
+            )
+        return _("Berkas “%(name)s” tersimpan (versi %(version)s).") % {
+            "name": self.original_name,
+            "version": self.version.number,
+        }
+
+
+# --- permission and integrity checks ----------------------------------------------------------
+
+
+def _lock_assessment(assessment: Assessment) -> Assessment:
+    """The assessment row, locked for the rest of the transaction, with its current state."""
+    locked = Assessment.objects.select_for_update().only("state").get(pk=assessment.pk)
+    assessment.state = locked.state
+    return assessment
+
+
+def ensure_unit_may_edit(actor, assessment: Assessment) -> None:
+    """``PermissionDenied`` (with the reason) unless ``actor`` may change the evidence now."""
+    roles = assessment_roles(actor, assessment)
+    if workflow.unit_may_edit(assessment.state, roles):
+        return
+    if roles & workflow.UNIT_ROLES:
+        raise PermissionDenied(
+            _(
+                "Data dukung hanya dapat diubah saat penilaian berstatus %(states)s (status sekarang: %(state)s)."
+            )
+            % {"states": _states_label(workflow.UNIT_EDIT_STATES), "state": assessment.state_label}
+        )
+    raise PermissionDenied(_("Hanya tim pembangunan ZI atau pimpinan unit yang dapat mengubah data dukung."))
+
+
+def ensure_tpi_may_review(actor, assessment: Assessment) -> None:
+    """``PermissionDenied`` (with the reason) unless ``actor`` may accept/reject evidence now."""
+    roles = assessment_roles(actor, assessment)
+    if workflow.tpi_may_score(assessment.state, roles):
+        return
+    if roles & workflow.TPI_ROLES:
+        raise PermissionDenied(
+            _(
+                "Data dukung hanya dapat diterima atau ditolak saat penilaian berstatus %(states)s "
+                "(status sekarang: %(state)s)."
+            )
+            % {"states": _states_label(workflow.TPI_SCORE_STATES), "state": assessment.state_label}
+        )
+    raise PermissionDenied(_("Hanya TPI yang ditugaskan yang dapat menerima atau menolak data dukung."))
+
+
+def _states_label(states) -> str:
+    return " atau ".join(workflow.STATE_LABELS[s] for s in workflow.STATES if s in states)
+
+
+def _check_item(assessment: Assessment, item: InstrumentItem) -> None:
+    if item.instrument_id != assessment.instrument_id:
+        raise ValidationError(_("Butir %(code)s bukan bagian dari instrumen penilaian ini.") % {"code": item.code})
+
+
+def _check_attachment(assessment: Assessment, attachment: EvidenceAttachment, item=None) -> None:
+    if attachment.assessment_id != assessment.pk or (item is not None and attachment.item_id != item.pk):
+        raise ValidationError(_("Lampiran ini bukan milik butir penilaian tersebut."))
+    if attachment.removed_at is not None:
+        raise ValidationError(_("Lampiran ini sudah dilepas."))
+
+
+def _lock_unit(unit_id: int) -> None:
+    """Serialise writes that look up a unit's files by hash (two uploads of the same file at
+    once must not both store it)."""
+    list(WorkUnit.objects.select_for_update().filter(pk=unit_id).order_by().values_list("pk", flat=True))
+
+
+def _version_with_hash(unit_id: int, sha256: str) -> EvidenceVersion | None:
+    return (
+        EvidenceVersion.objects.select_related("document")
+        .filter(document__unit_id=unit_id, sha256=sha256)
+        .order_by("-document__created_at", "-number")
+        .first()
+    )
+
+
+def _newest_version(document: EvidenceDocument) -> EvidenceVersion:
+    return document.versions.order_by("-number").first()
+
+
+def _is_attached(assessment: Assessment, item: InstrumentItem, document: EvidenceDocument) -> bool:
+    return EvidenceAttachment.objects.filter(
+        assessment=assessment, item=item, document=document, removed_at__isnull=True
+    ).exists()
+
+
+def _version_facts(version: EvidenceVersion) -> dict:
+    return {
+        "document": version.document_id,
+        "version": version.number,
+        "sha256": version.sha256,
+        "name": version.original_name,
+        "size": version.size,
+    }
+
+
+def _save(obj) -> None:
+    obj.full_clean()
+    obj.save()
+
+
+def _inspect(uploaded_file) -> validation.Inspection:
+    return validation.inspect_upload(uploaded_file, uploaded_file.name or "", getattr(uploaded_file, "size", None))
+
+
+def _check_staged(staged: storage.StagedFile, inspection: validation.Inspection) -> None:
+    """The bytes actually read decide, not the size the upload claimed."""
+    if staged.size == 0:
+        raise EvidenceRejected(_("Berkas “%(name)s” kosong.") % {"name": inspection.display_name}, code="empty")
+    if staged.size > validation.max_upload_bytes():
+        raise EvidenceRejected(validation.too_large_message(inspection.display_name, staged.size), code="too_large")
+
+
+# --- uploads ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evidence_upload(
+    *,
+    actor,
+    assessment: Assessment,
+    item: InstrumentItem,
+    uploaded_file,
+    document_date: dt.date | None = None,
+    title: str = "",
+) -> UploadOutcome:
+    """Store one file as a new document of the assessment's unit and attach it to ``item``.
+
+    Refused files raise ``EvidenceRejected`` and leave nothing behind. A file identical (SHA-256)
+    to any version the unit already has is not stored again: the outcome names that document so
+    the page can offer to attach it."""
+    _lock_assessment(assessment)
+    ensure_unit_may_edit(actor, assessment)
+    _check_item(assessment, item)
+    inspection = _inspect(uploaded_file)
+    staged = storage.stage(uploaded_file, unit_id=assessment.unit_id, extension=inspection.extension)
+    try:
+        _check_staged(staged, inspection)
+        _lock_unit(assessment.unit_id)
+        existing = _version_with_hash(assessment.unit_id, staged.sha256)
+        if existing is not None:
+            staged.discard()
+            return UploadOutcome(
+                original_name=inspection.display_name,
+                reused_document=existing.document,
+                reused_version=existing,
+                already_attached=_is_attached(assessment, item, existing.document),
+            )
+        document = EvidenceDocument(
+            unit_id=assessment.unit_id,
+            title=(title or "").strip()[:255] or validation.title_from_name(inspection.display_name),
+            created_by=actor,
+        )
+        _save(document)
+        version = EvidenceVersion(
+            document=document,
+            number=1,
+            storage_name=staged.storage_name,
+            original_name=inspection.display_name,
+            size=staged.size,
+            content_type=inspection.content_type,
+            sha256=staged.sha256,
+            uploaded_by=actor,
+            document_date=document_date,
+        )
+        _save(version)
+        attachment = EvidenceAttachment(assessment=assessment, item=item, document=document, added_by=actor)
+        _save(attachment)
+        audit_record(
+            actor=actor,
+            assessment=assessment,
+            action="evidence.upload",
+            item_code=item.code,
+            before=None,
+            after={"attachment": attachment.pk, **_version_facts(version)},
+        )
+        staged.commit()
+    except BaseException:
+        staged.discard()
+        raise
+    return UploadOutcome(original_name=inspection.display_name, attachment=attachment, version=version)
+
+
+def evidence_upload_many(
+    *,
+    actor,
+    assessment: Assessment,
+    item: InstrumentItem,
+    uploaded_files: Iterable,
+    document_date: dt.date | None = None,
+    title: str = "",
+) -> list[UploadOutcome]:
+    """Upload several files at once; each succeeds or fails on its own, with its reason.
+
+    Not one transaction on purpose: every file is its own ``evidence_upload`` transaction, so a
+    refused file never undoes the others. The actor's right is checked once up front, so a
+    refused actor gets ``PermissionDenied`` rather than one refusal per file."""
+    ensure_unit_may_edit(actor, assessment)
+    outcomes: list[UploadOutcome] = []
+    for uploaded_file in uploaded_files:
+        try:
+            outcome = evidence_upload(
+                actor=actor,
+                assessment=assessment,
+                item=item,
+                uploaded_file=uploaded_file,
+                document_date=document_date,
+                title=title,
+            )
+        except ValidationError as exc:
+            outcome = UploadOutcome(
+                original_name=validation.sanitize_filename(uploaded_file.name or ""), error=" ".join(exc.messages)
+            )
+        outcomes.append(outcome)
+    return outcomes
+
+
+@transaction.atomic
+def evidence_replace(
+    *,
+    actor,
+    assessment: Assessment,
+    item: InstrumentItem,
+    attachment: EvidenceAttachment,
+    uploaded_file,
+    document_date: dt.date | None = None,
+) -> UploadOutcome:
+    """Add a new version to the document of ``attachment``; every earlier version is kept.
+
+    Identical to the newest version: refused (nothing to replace). Identical to an earlier
+    version of the same document: a new version pointing at the bytes already stored. Identical
+    to another document of the unit: nothing stored, the outcome names that document. Reviewed
+    attachments of this document in assessments not yet final get ``needs_reconfirm``."""
+    _lock_assessment(assessment)
+    ensure_unit_may_edit(actor, assessment)
+    _check_attachment(assessment, attachment, item)
+    if attachment.document_id is None:
+        raise ValidationError(_("Tautan tidak memiliki berkas untuk diganti; tambahkan tautan baru."))
+    document = attachment.document
+    inspection = _inspect(uploaded_file)
+    staged = storage.stage(uploaded_file, unit_id=assessment.unit_id, extension=inspection.extension)
+    try:
+        _check_staged(staged, inspection)
+        _lock_unit(assessment.unit_id)
+        current = _newest_version(document)
+        existing = _version_with_hash(assessment.unit_id, staged.sha256)
+        storage_name = staged.storage_name
+        if existing is not None and existing.document_id == document.pk:
+            staged.discard()
+            if existing.number == current.number:
+                raise EvidenceRejected(
+                    _("Berkas “%(name)s” sama dengan versi terbaru (versi %(version)s); tidak ada yang diganti.")
+                    % {"name": inspection.display_name, "version": current.number},
+                    code="unchanged",
+                )
+            # Back to an earlier version: a new version, the bytes already on disk.
+            storage_name = existing.storage_name
+        elif existing is not None:
+            staged.discard()
+            return UploadOutcome(
+                original_name=inspection.display_name,
+                reused_document=existing.document,
+                reused_version=existing,
+                already_attached=_is_attached(assessment, item, existing.document),
+            )
+        version = EvidenceVersion(
+            document=document,
+            number=current.number + 1,
+            storage_name=storage_name,
+            original_name=inspection.display_name,
+            size=staged.size,
+            content_type=inspection.content_type,
+            sha256=staged.sha256,
+            uploaded_by=actor,
+            document_date=document_date,
+        )
+        _save(version)
+        audit_record(
+            actor=actor,
+            assessment=assessment,
+            action="evidence.replace",
+            item_code=item.code,
+            field="version",
+            before={"attachment": attachment.pk, **_version_facts(current)},
+            after={"attachment": attachment.pk, **_version_facts(version)},
+        )
+        _flag_reconfirm(actor, document, version)
+        if storage_name == staged.storage_name:
+            staged.commit()
+    except BaseException:
+        staged.discard()
+        raise
+    attachment.refresh_from_db()
+    return UploadOutcome(original_name=inspection.display_name, attachment=attachment, version=version)
+
+
+def _flag_reconfirm(actor, document: EvidenceDocument, version: EvidenceVersion) -> None:
+    reviewed = (
+        EvidenceAttachment.objects.select_related("assessment", "item")
+        .filter(document=document, removed_at__isnull=True, needs_reconfirm=False)
+        .exclude(review_status=EvidenceAttachment.ReviewStatus.PENDING)
+        .filter(assessment__state__in=_REVIEW_OPEN_STATES)
+    )
+    for other in reviewed:
+        other.needs_reconfirm = True
+        other.save(update_fields=["needs_reconfirm"])
+        audit_record(
+            actor=actor,
+            assessment=other.assessment,
+            action="evidence.reconfirm",
+            item_code=other.item.code,
+            field="needs_reconfirm",
+            before={"attachment": other.pk, "review_status": other.review_status, "needs_reconfirm": False},
+            after={"attachment": other.pk, "review_status": other.review_status, "needs_reconfirm": True,
+                   "version": version.number},
+        )
+
+
+# --- attaching --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evidence_attach_existing(
+    *, actor, assessment: Assessment, item: InstrumentItem, document: EvidenceDocument
+) -> EvidenceAttachment:
+    """Attach a document the unit already has to ``item`` (no new file is stored)."""
+    _lock_assessment(assessment)
+    ensure_unit_may_edit(actor, assessment)
+    _check_item(assessment, item)
+    if document.unit_id != assessment.unit_id:
+        raise ValidationError(_("Dokumen ini milik unit lain."))
+    if _is_attached(assessment, item, document):
+        raise ValidationError(
+            _("Dokumen “%(title)s” sudah terlampir pada butir ini.") % {"title": document.title}
+        )
+    attachment = EvidenceAttachment(assessment=assessment, item=item, document=document, added_by=actor)
+    _save(attachment)
+    newest = _newest_version(document)
+    audit_record(
+        actor=actor,
+        assessment=assessment,
+        action="evidence.attach",
+        item_code=item.code,
+        before=None,
+        after={"attachment": attachment.pk, **_version_facts(newest)},
+    )
+    return attachment
+
+
+@transaction.atomic
+def evidence_add_link(
+    *, actor, assessment: Assessment, item: InstrumentItem, url: str, title: str = ""
+) -> EvidenceAttachment:
+    """Attach an http(s) link to ``item``."""
+    _lock_assessment(assessment)
+    ensure_unit_may_edit(actor, assessment)
+    _check_item(assessment, item)
+    url = validation.clean_link_url(url)
+    if EvidenceAttachment.objects.filter(
+        assessment=assessment, item=item, link_url=url, removed_at__isnull=True
+    ).exists():
+        raise ValidationError(_("Tautan ini sudah terlampir pada butir ini."))
+    attachment = EvidenceAttachment(
+        assessment=assessment, item=item, link_url=url, link_title=(title or "").strip()[:255], added_by=actor
+    )
+    _save(attachment)
+    audit_record(
+        actor=actor,
+        assessment=assessment,
+        action="evidence.link",
+        item_code=item.code,
+        before=None,
+        after={"attachment": attachment.pk, "url": url, "title": attachment.link_title},
+    )
+    return attachment
+
+
+@transaction.atomic
+def evidence_remove(
+    *, actor, assessment: Assessment, item: InstrumentItem, attachment: EvidenceAttachment
+) -> EvidenceAttachment:
+    """Hide ``attachment`` from the worksheet; it stays, with its versions, in the history."""
+    _lock_assessment(assessment)
+    ensure_unit_may_edit(actor, assessment)
+    _check_attachment(assessment, attachment, item)
+    attachment.removed_at = timezone.now()
+    attachment.removed_by = actor
+    _save(attachment)
+    target = {"document": attachment.document_id} if attachment.document_id else {"url": attachment.link_url}
+    audit_record(
+        actor=actor,
+        assessment=assessment,
+        action="evidence.remove",
+        item_code=item.code,
+        field="removed",
+        before={"attachment": attachment.pk, **target, "removed": False},
+        after={"attachment": attachment.pk, **target, "removed": True},
+    )
+    return attachment
+
+
+# --- review -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evidence_review(
+    *, actor, assessment: Assessment, attachment: EvidenceAttachment, status: str, reason: str = ""
+) -> EvidenceAttachment:
+    """The TPI accepts or rejects one attachment; a rejection needs a reason."""
+    _lock_assessment(assessment)
+    ensure_tpi_may_review(actor, assessment)
+    _check_attachment(assessment, attachment)
+    statuses = EvidenceAttachment.ReviewStatus
+    if status not in (statuses.ACCEPTED, statuses.REJECTED):
+        raise ValidationError(_("Pilih terima atau tolak."))
+    reason = (reason or "").strip()
+    if status == statuses.REJECTED and not reason:
+        raise ValidationError(_("Alasan wajib diisi bila data dukung ditolak."))
+    before = {
+        "attachment": attachment.pk,
+        "review_status": attachment.review_status,
+        "reason": attachment.review_reason,
+        "needs_reconfirm": attachment.needs_reconfirm,
+    }
+    attachment.review_status = status
+    attachment.review_reason = reason
+    attachment.reviewed_by = actor
+    attachment.reviewed_at = timezone.now()
+    attachment.needs_reconfirm = False
+    _save(attachment)
+    after = {"attachment": attachment.pk, "review_status": status, "reason": reason, "needs_reconfirm": False}
+    if attachment.document_id:
+        newest = _newest_version(attachment.document)
+        after.update(version=newest.number, sha256=newest.sha256)
+    audit_record(
+        actor=actor,
+        assessment=assessment,
+        action="evidence.review",
+        item_code=attachment.item.code,
+        field="review_status",
+        before=before,
+        after=after,
+    )
+    return attachment
+
+
+# --- carrying evidence into a new assessment ------------------------------------------------
+
+
+@transaction.atomic
+def evidence_carry_forward(*, actor, source: Assessment, target: Assessment) -> int:
+    """Attach to ``target`` the documents and links active on ``source`` (an ``assessments.hooks``
+    carry-forward contributor; the caller has checked the actor's right to create ``target``).
+
+    Items are matched by code, so a newer instrument version keeps what still exists. No file is
+    copied: the same documents are attached again, unreviewed and marked ``needs_reconfirm`` so
+    the unit and the TPI look at them afresh. Returns the number of attachments made."""
+    if source.unit_id != target.unit_id:
+        raise ValidationError(_("Hanya data dukung unit yang sama yang dapat dilanjutkan."))
+    items = {item.code: item for item in InstrumentItem.objects.filter(instrument_id=target.instrument_id)}
+    existing = set(
+        EvidenceAttachment.objects.filter(assessment=target, removed_at__isnull=True).values_list(
+            "item_id", "document_id", "link_url"
+        )
+    )
+    copied = 0
+    for old in (
+        EvidenceAttachment.objects.filter(assessment=source, removed_at__isnull=True)
+        .select_related("item")
+        .order_by("added_at", "pk")
+    ):
+        item = items.get(old.item.code)
+        if item is None or (item.pk, old.document_id, old.link_url) in existing:
+            continue
+        attachment = EvidenceAttachment(
+            assessment=target,
+            item=item,
+            document_id=old.document_id,
+            link_url=old.link_url,
+            link_title=old.link_title,
+            added_by=actor if getattr(actor, "is_authenticated", False) else None,
+            needs_reconfirm=True,
+        )
+        _save(attachment)
+        existing.add((item.pk, old.document_id, old.link_url))
+        target_facts = {"document": old.document_id} if old.document_id else {"url": old.link_url}
+        audit_record(
+            actor=actor,
+            assessment=target,
+            action="evidence.carry_forward",
+            item_code=item.code,
+            before={"assessment": source.pk, "attachment": old.pk},
+            after={"attachment": attachment.pk, **target_facts, "needs_reconfirm": True},
+        )
+        copied += 1
+    return copied

@@ -1,0 +1,349 @@
+"""Thin views for an item's evidence: fetch through the access helpers (404 for what the user may
+not see), bind a form, call one service, then answer with the re-rendered item block (htmx) or a
+redirect back (plain POST).
+
+Every mutation is POST-only. ``PermissionDenied`` from a service becomes a 403: the normal page
+for a plain request, the bare sentence for htmx (``static/js/evidence-upload.js`` shows it in the
+item's block).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments import workflow
+from assessments.access import assessment_get_for_user, assessment_roles
+from assessments.models import Assessment, InstrumentItem
+
+from . import selectors, services, storage, validation
+from .forms import (
+    EvidenceAttachForm,
+    EvidenceLinkForm,
+    EvidenceReplaceForm,
+    EvidenceReviewForm,
+    EvidenceUploadForm,
+)
+from .models import EvidenceAttachment, EvidenceDocument
+from .uploadhandlers import upload_refusals
+
+BLOCK_TEMPLATE = "evidence/partials/_item_evidence.html"
+_MESSAGE_LEVELS = {"success": messages.SUCCESS, "warning": messages.WARNING, "danger": messages.ERROR}
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A line shown above the item's evidence after an action."""
+
+    level: str  # success | warning | danger
+    text: str
+    offer_document: EvidenceDocument | None = None
+
+
+def _htmx_forbidden(view):
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            if request.htmx:
+                text = str(exc) or _("Anda tidak berwenang melakukan tindakan ini.")
+                return HttpResponseForbidden(text, content_type="text/plain; charset=utf-8")
+            raise
+
+    return wrapper
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _item_context(request: HttpRequest, assessment_id: int, item_code: str):
+    assessment = assessment_get_for_user(request.user, assessment_id)
+    item = get_object_or_404(InstrumentItem, instrument_id=assessment.instrument_id, code=item_code)
+    roles = assessment_roles(request.user, assessment)
+    return assessment, item, roles
+
+
+def _attachment_or_404(assessment: Assessment, item: InstrumentItem, pk: int) -> EvidenceAttachment:
+    try:
+        return selectors.item_attachment_get(assessment, item, pk)
+    except EvidenceAttachment.DoesNotExist:
+        raise Http404(_("Lampiran tidak ditemukan."))
+
+
+def _local_url(candidate: str | None) -> str | None:
+    if candidate and candidate.startswith("/") and url_has_allowed_host_and_scheme(candidate, allowed_hosts=set()):
+        return candidate
+    return None
+
+
+def _next_url(request: HttpRequest) -> str | None:
+    """Where a plain POST goes back to, and what the re-rendered forms carry as ``next``."""
+    found = _local_url(request.POST.get("next")) or _local_url(request.GET.get("next"))
+    if found is None and request.htmx:
+        found = _local_url(request.htmx.current_url_abs_path)
+    return found
+
+
+def _history_url(assessment: Assessment, item: InstrumentItem) -> str:
+    return reverse("evidence:history", args=[assessment.pk, item.code])
+
+
+def _block_context(request, assessment, item, roles, *, notices=(), attachments=None) -> dict:
+    return {
+        "assessment": assessment,
+        "item": item,
+        "attachments": selectors.attachments_for_item(assessment, item) if attachments is None else attachments,
+        "can_edit": workflow.unit_may_edit(assessment.state, roles),
+        "can_review": workflow.tpi_may_score(assessment.state, roles),
+        "notices": list(notices),
+        "next_url": _next_url(request) or request.get_full_path(),
+    }
+
+
+def _respond(request, assessment, item, roles, notices: list[Notice]) -> HttpResponse:
+    if request.htmx:
+        return render(request, BLOCK_TEMPLATE, _block_context(request, assessment, item, roles, notices=notices))
+    for notice in notices:
+        messages.add_message(request, _MESSAGE_LEVELS[notice.level], notice.text)
+    return redirect(_next_url(request) or _history_url(assessment, item))
+
+
+def _errors(exc: ValidationError) -> list[Notice]:
+    return [Notice("danger", message) for message in exc.messages]
+
+
+def _form_errors(form) -> list[Notice]:
+    return [Notice("danger", message) for errors in form.errors.values() for message in errors]
+
+
+def _outcome_notice(outcome: services.UploadOutcome) -> Notice:
+    return Notice(outcome.level, outcome.message, outcome.reused_document if outcome.offer_attach else None)
+
+
+def _refusal_notices(request) -> list[Notice]:
+    notices = []
+    for refusal in upload_refusals(request):
+        if refusal.reason == "request_too_large":
+            text = _(
+                "Unggahan terlalu besar. Setiap berkas paling besar %(max)s, paling banyak %(count)s berkas "
+                "sekaligus; tidak ada berkas yang disimpan."
+            ) % {"max": validation.max_upload_label(), "count": _max_files()}
+            notices.append(Notice("danger", text))
+            break
+        notices.append(Notice("danger", validation.too_large_message(validation.sanitize_filename(refusal.file_name))))
+    return notices
+
+
+def _max_files() -> int:
+    return int(settings.EVIDENCE_MAX_FILES_PER_UPLOAD)
+
+
+# --- pages and fragments ----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def item_block(request: HttpRequest, assessment_id: int, item_code: str) -> HttpResponse:
+    """The item's evidence block alone (what the worksheet includes)."""
+    assessment, item, roles = _item_context(request, assessment_id, item_code)
+    return render(request, BLOCK_TEMPLATE, _block_context(request, assessment, item, roles))
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest, assessment_id: int, item_code: str) -> HttpResponse:
+    """Every attachment of the item (removed ones too), every version, and the audit trail."""
+    assessment, item, roles = _item_context(request, assessment_id, item_code)
+    context = _block_context(request, assessment, item, roles)
+    context.update(
+        history=selectors.attachment_history(assessment, item),
+        events=list(selectors.evidence_audit_events(assessment, item)),
+        next_url=_history_url(assessment, item),
+    )
+    return render(request, "evidence/history.html", context)
+
+
+@login_required
+@require_GET
+@_htmx_forbidden
+def attach_picker(request: HttpRequest, assessment_id: int, item_code: str) -> HttpResponse:
+    """The unit's documents not yet attached to this item, to attach instead of re-uploading."""
+    assessment, item, roles = _item_context(request, assessment_id, item_code)
+    services.ensure_unit_may_edit(request.user, assessment)
+    context = {
+        "assessment": assessment,
+        "item": item,
+        "documents": selectors.unit_documents(assessment.unit, exclude_attached_to=(assessment, item)),
+        "next_url": _next_url(request) or _history_url(assessment, item),
+    }
+    template = "evidence/partials/_attach_picker.html" if request.htmx else "evidence/attach_existing.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, version_id: int) -> FileResponse:
+    """One stored version, always as an attachment that no browser will render or sniff."""
+    version = get_object_or_404(selectors.versions_visible_to(request.user), pk=version_id)
+    try:
+        handle = storage.open_version(version.storage_name)
+    except (OSError, ValueError):
+        raise Http404(_("Berkas tidak ditemukan di penyimpanan."))
+    response = FileResponse(handle, content_type=version.content_type or "application/octet-stream")
+    response["Content-Disposition"] = validation.content_disposition(version.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@_htmx_forbidden
+def upload(request: HttpRequest, assessment_id: int, item_code: str) -> HttpResponse:
+    assessment, item, roles = _item_context(request, assessment_id, item_code)
+    services.ensure_unit_may_edit(request.user, assessment)
+    files = request.FILES.getlist("files")  # parses the body: refusals are known only after this
+    notices = _refusal_notices(request)
+    form = EvidenceUploadForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, assessment, item, roles, notices + _form_errors(form))
+    if len(files) > _max_files():
+        text = _("Paling banyak %(count)s berkas sekaligus; tidak ada berkas yang disimpan.") % {"count": _max_files()}
+        return _respond(request, assessment, item, roles, [Notice("danger", text)])
+    if not files and not notices:
+        return _respond(request, assessment, item, roles, [Notice("danger", _("Pilih minimal satu berkas."))])
+    outcomes = services.evidence_upload_many(
+        actor=request.user,
+        assessment=assessment,
+        item=item,
+        uploaded_files=files,
+        document_date=form.cleaned_data["document_date"],
+        title=form.cleaned_data["title"],
+    )
+    return _respond(request, assessment, item, roles, notices + [_outcome_notice(o) for o in outcomes])
+
+
+@login_required
+@require_POST
+@_htmx_forbidden
+def replace(request: HttpRequest, assessment_id: int, item_code: str, attachment_id: int) -> HttpResponse:
+    assessment, item, roles = _item_context(request, assessment_id, item_code)
+    attachment = _attachment_or_404(assessment, item, attachment_id)
+    services.ensure_unit_may_edit(request.user, assessment)
+    uploaded_file = request.FILES.get("file")  # parses the body: refusals are known only after this
+    notices = _refusal_notices(request)
+    form = EvidenceReplaceForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, assessment, item, roles, notices + _form_errors(form))
+    if uploaded_file is None:
+        return _respond(request, assessment, item, roles, notices or [Notice("danger", _("Pilih berkas pengganti."))])
+    try:
+        outcome = services.evidence_replace(
+            actor=request.user,
+            assessment=assessment,
+            item=item,
+            attachment=attachment,
+            uploaded_file=uploaded_file,
+            document_date=form.cleaned_data["document_date"],
+        )
+    except ValidationError as exc:
+        return _respond(request, assessment, item, roles, _errors(exc))
+    return _respond(request, assessment, item, roles, [_outcome_notice(outcome)])
+
+
+@login_required
+@require_POST
+@_htmx_forbidden
+def attach(request: HttpRequest, assessment_id: int, item_code: str) -> HttpResponse:
+    assessment, item, roles = _item_context(request, assessment_id, item_code)
+    services.ensure_unit_may_edit(request.user, assessment)
+    form = EvidenceAttachForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, assessment, item, roles, _form_errors(form))
+    try:
+        document = selectors.unit_document_get(assessment.unit, form.cleaned_data["document"])
+    except EvidenceDocument.DoesNotExist:
+        raise Http404(_("Dokumen tidak ditemukan."))
+    try:
+        services.evidence_attach_existing(actor=request.user, assessment=assessment, item=item, document=document)
+    except ValidationError as exc:
+        return _respond(request, assessment, item, roles, _errors(exc))
+    text = _("Dokumen “%(title)s” dilampirkan.") % {"title": document.title}
+    return _respond(request, assessment, item, roles, [Notice("success", text)])
+
+
+@login_required
+@require_POST
+@_htmx_forbidden
+def add_link(request: HttpRequest, assessment_id: int, item_code: str) -> HttpResponse:
+    assessment, item, roles = _item_context(request, assessment_id, item_code)
+    services.ensure_unit_may_edit(request.user, assessment)
+    form = EvidenceLinkForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, assessment, item, roles, _form_errors(form))
+    try:
+        services.evidence_add_link(
+            actor=request.user,
+            assessment=assessment,
+            item=item,
+            url=form.cleaned_data["url"],
+            title=form.cleaned_data["title"],
+        )
+    except ValidationError as exc:
+        return _respond(request, assessment, item, roles, _errors(exc))
+    return _respond(request, assessment, item, roles, [Notice("success", _("Tautan ditambahkan."))])
+
+
+@login_required
+@require_POST
+@_htmx_forbidden
+def remove(request: HttpRequest, assessment_id: int, item_code: str, attachment_id: int) -> HttpResponse:
+    assessment, item, roles = _item_context(request, assessment_id, item_code)
+    attachment = _attachment_or_404(assessment, item, attachment_id)
+    try:
+        services.evidence_remove(actor=request.user, assessment=assessment, item=item, attachment=attachment)
+    except ValidationError as exc:
+        return _respond(request, assessment, item, roles, _errors(exc))
+    text = _("Lampiran dilepas dari butir ini; tetap tercatat di riwayat.")
+    return _respond(request, assessment, item, roles, [Notice("success", text)])
+
+
+@login_required
+@require_POST
+@_htmx_forbidden
+def review(request: HttpRequest, assessment_id: int, item_code: str, attachment_id: int) -> HttpResponse:
+    assessment, item, roles = _item_context(request, assessment_id, item_code)
+    attachment = _attachment_or_404(assessment, item, attachment_id)
+    services.ensure_tpi_may_review(request.user, assessment)
+    form = EvidenceReviewForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, assessment, item, roles, _form_errors(form))
+    try:
+        services.evidence_review(
+            actor=request.user,
+            assessment=assessment,
+            attachment=attachment,
+            status=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        return _respond(request, assessment, item, roles, _errors(exc))
+    accepted = form.cleaned_data["decision"] == EvidenceAttachment.ReviewStatus.ACCEPTED
+    text = _("Data dukung diterima.") if accepted else _("Data dukung ditolak.")
+    return _respond(request, assessment, item, roles, [Notice("success", text)])

@@ -1,0 +1,153 @@
+"""Assessment pages: permission matrix, htmx saves that re-score in place, query-count bounds."""
+
+import pytest
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import Answer, InstrumentItem
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["team_a", "leader_a", "tpi_a", "leadership", "admin", "team_b", "tpi_lead", "tpi_unassigned"]
+SEES = {"team_a", "leader_a", "tpi_a", "leadership", "admin"}
+
+
+def get_urls(a):
+    return [
+        reverse("assessment_detail", args=[a.pk]),
+        reverse("assessment_worksheet", args=[a.pk]),
+        reverse("assessment_worksheet", args=[a.pk]) + "?area=P.1",
+        reverse("assessment_audit", args=[a.pk]),
+        reverse("assessment_audit_csv", args=[a.pk]),
+    ]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_permission_matrix_for_pages(lke, login, persona):
+    client = login(getattr(lke, persona))
+    for url in get_urls(lke.assessment):
+        expected = 200 if persona in SEES else 404
+        assert client.get(url).status_code == expected, (persona, url)
+    for url in [
+        reverse("item_save", args=[lke.assessment.pk, "P.1.i.a"]),
+        reverse("item_comment", args=[lke.assessment.pk, "P.1.i.a"]),
+        reverse("assessment_transition", args=[lke.assessment.pk, "submit"]),
+        reverse("assessment_revision", args=[lke.assessment.pk]),
+    ]:
+        status = client.post(url, {"answer": "Ya", "body": "x"}).status_code
+        if persona in SEES:
+            assert status != 404, (persona, url)
+        else:
+            assert status == 404, (persona, url)
+
+
+def test_anonymous_is_sent_to_login(lke, client):
+    for url in get_urls(lke.assessment):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_unknown_item_code_is_404(lke, login):
+    client = login(lke.team_a)
+    assert client.post(reverse("item_save", args=[lke.assessment.pk, "P.9.z"]), {"answer": "Ya"}).status_code == 404
+
+
+def test_htmx_save_rescores_in_place(lke, login):
+    client = login(lke.team_a)
+    url = reverse("item_save", args=[lke.assessment.pk, "P.1.ii.b"])
+    response = client.post(url, {"answer": "B", "note": "rencana aksi", "version": "0"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="item-P-1-ii-b"' in page and "Tersimpan." in page
+    assert 'id="score-bar"' in page and 'hx-swap-oob="true"' in page
+    # P.1.ii = 1.0 x mean(0, 0.5, 0) = 0.1667 -> total 0,17
+    assert '<strong class="fs-5" id="unit-total">0,17</strong>' in page
+    assert Answer.objects.get(item__code="P.1.ii.b").unit_answer == "B"
+
+
+def test_bad_answer_keeps_what_was_typed(lke, login):
+    client = login(lke.team_a)
+    url = reverse("item_save", args=[lke.assessment.pk, "R.4.i.a"])
+    response = client.post(
+        url,
+        {
+            "count-jumlah_sasaran_kinerja": "12",
+            "count-jumlah_sasaran_tercapai_100": "-3",
+            "note": "LAKIN",
+            "version": "0",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Hitungan tidak boleh negatif." in page
+    assert 'value="12"' in page and 'value="-3"' in page and "LAKIN" in page
+    assert not Answer.objects.exists()
+
+
+def test_stale_form_shows_the_newer_answer(lke, login):
+    item = InstrumentItem.objects.get(instrument=lke.instrument, code="P.1.i.a")
+    services.answer_save(actor=lke.leader_a, assessment=lke.assessment, item=item, raw_answer="Tidak",
+                         note="", expected_version=0)
+    client = login(lke.team_a)
+    response = client.post(reverse("item_save", args=[lke.assessment.pk, "P.1.i.a"]),
+                           {"answer": "Ya", "version": "0"}, HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert "sudah diubah orang lain" in page
+    assert Answer.objects.get(item=item).unit_answer == "Tidak"
+
+
+def test_transition_by_wrong_role_gives_a_message_not_a_500(lke, login):
+    client = login(lke.team_a)
+    response = client.post(reverse("assessment_transition", args=[lke.assessment.pk, "submit"]), follow=True)
+    assert response.status_code == 200
+    assert "hanya dapat dilakukan oleh pimpinan unit" in response.content.decode()
+    lke.assessment.refresh_from_db()
+    assert lke.assessment.state == "draft"
+
+
+def test_audit_csv_lists_changes(lke, login):
+    item = InstrumentItem.objects.get(instrument=lke.instrument, code="P.1.i.a")
+    services.answer_save(actor=lke.team_a, assessment=lke.assessment, item=item, raw_answer="Ya", note="",
+                         expected_version=None)
+    response = login(lke.admin).get(reverse("assessment_audit_csv", args=[lke.assessment.pk]))
+    body = b"".join(response.streaming_content).decode()
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert body.splitlines()[0] == "waktu,pengguna,tindakan,butir,kolom,sebelum,sesudah"
+    assert 'tim.a,answer.unit,P.1.i.a,unit_answer,null,"""Ya"""' in body
+
+
+def _answer_all(lke, count):
+    engine = lke.instrument.engine()
+    items = {i.code: i for i in InstrumentItem.objects.filter(instrument=lke.instrument)}
+    for engine_item in list(engine.items)[:count]:
+        if engine_item.scale.kind == "option":
+            raw = engine_item.scale.ascending[-1]
+        elif engine_item.scale.kind == "percentage":
+            raw = {name: 1 for name in engine_item.inputs}
+        else:
+            raw = "3.50"
+        services.answer_save(actor=lke.team_a, assessment=lke.assessment, item=items[engine_item.code],
+                             raw_answer=raw, note="catatan", expected_version=None)
+        services.comment_add(actor=lke.tpi_a, assessment=lke.assessment, item=items[engine_item.code], body="ok")
+
+
+@pytest.mark.parametrize("answered", [2, 113])
+def test_worksheet_query_count_does_not_grow(lke, login, django_assert_max_num_queries, answered):
+    _answer_all(lke, answered)
+    client = login(lke.team_a)
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("assessment_worksheet", args=[lke.assessment.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card mb-3 lke-item') == 113
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_list_and_detail_query_counts(lke, login, django_assert_max_num_queries, extra):
+    if extra:
+        _answer_all(lke, 30)
+    client = login(lke.leadership)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("assessment_list")).status_code == 200
+    with django_assert_max_num_queries(30):
+        assert client.get(reverse("assessment_detail", args=[lke.assessment.pk])).status_code == 200

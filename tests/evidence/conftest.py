@@ -1,0 +1,72 @@
+"""Evidence fixtures: a private MEDIA_ROOT per test and an assessment of unit A on the published
+instrument (files and other helpers are in ``helpers.py``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from assessments.models import Assessment, Instrument, InstrumentItem, Period
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path) -> Path:
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    settings.EVIDENCE_MAX_UPLOAD_MB = 25
+    settings.EVIDENCE_MAX_FILES_PER_UPLOAD = 20
+    return root
+
+
+@pytest.fixture
+def lke(world) -> SimpleNamespace:
+    """``world`` plus a 2026 period, a draft WBK assessment of unit A and a few of its items."""
+    instrument = Instrument.objects.get(code="permenpanrb-90-2021")
+    period = Period.objects.create(
+        instansi=world.instansi,
+        year=2026,
+        opens_on=dt.date(2026, 1, 1),
+        closes_on=dt.date(2026, 12, 31),
+        proposal_deadline=dt.date(2026, 5, 31),
+    )
+    assessment = Assessment.objects.create(
+        unit=world.unit_a, period=period, target="WBK", instrument=instrument, created_by=world.leader_a
+    )
+    world.instrument = instrument
+    world.period = period
+    world.assessment = assessment
+    world.items = list(InstrumentItem.objects.filter(instrument=instrument).order_by("position")[:6])
+    world.item = world.items[0]
+    return world
+
+
+def ensure_published_instrument() -> None:
+    """Load the bundled instrument the way its data migration does, if a flush removed it."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("assessments.migrations.0002_load_permenpanrb_90_2021").load(apps, None)
+
+
+@pytest.fixture
+def published_instrument(transactional_db) -> None:
+    """For transactional (browser) tests: an earlier one may have flushed the migrated rows."""
+    ensure_published_instrument()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a browser test (transactional: its teardown flushes every table), load the instrument
+    back, so the tests after it find the database as they would without it."""
+    yield
+    if item.get_closest_marker("e2e") is None:
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        ensure_published_instrument()
