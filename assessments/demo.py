@@ -15,7 +15,7 @@ from django.db import transaction
 
 from units.models import Instansi, User, WorkUnit
 
-from . import services
+from . import hooks, services
 from .models import Assessment, InstrumentItem
 
 YEAR = 2026
@@ -129,6 +129,9 @@ def seed_assessments() -> int:
         for item_code, raw in unit_answers.items():
             services.answer_save(actor=author, assessment=assessment, item=items[item_code], raw_answer=raw,
                                  note=notes.get(item_code, ""), expected_version=None, side="unit")
+        if author is not None:
+            for contributor in hooks.demo_evidence_contributors:
+                contributor(assessment=assessment, author=author)
         if final_state == "draft":
             continue
         leader = users[f"pimpinan.{code.lower()}"]

@@ -17,3 +17,7 @@ class EvidenceConfig(AppConfig):
         # Final snapshot and when it carries a unit's work into a new assessment.
         hooks.register_snapshot(evidence_snapshot)
         hooks.register_carry_forward(evidence_carry_forward)
+
+        from .demo import seed_demo_evidence
+
+        hooks.register_demo_evidence(seed_demo_evidence)

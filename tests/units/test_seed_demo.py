@@ -98,3 +98,28 @@ def test_seed_demo_assessments_cover_the_cycle():
         for a in Assessment.objects.filter(state="draft").select_related("unit")
     }
     assert progress["ITDA"] > progress["DPMPTSP"] > progress["BAPENDA"] > progress["KEC-BOGOR-BARAT"] > 0
+
+
+def test_seed_demo_evidence_files_are_real_and_hashed(settings, tmp_path):
+    import hashlib
+
+    from evidence.models import EvidenceAttachment, EvidenceVersion
+    from evidence.storage import path_of
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", "--password", "Demo-Pass-1", stdout=StringIO())
+    versions = EvidenceVersion.objects.filter(document__unit__code="RSUD")
+    assert versions.count() == 6
+    for version in versions:
+        data = path_of(version.storage_name).read_bytes()
+        assert data.startswith(b"%PDF-1.4") and hashlib.sha256(data).hexdigest() == version.sha256
+        assert version.content_type == "application/pdf" and version.size == len(data)
+    rsud = EvidenceAttachment.objects.filter(assessment__unit__code="RSUD")
+    assert rsud.filter(item__code="P.1.iv.b").get().document == rsud.filter(item__code="P.1.i.a").get().document
+    assert rsud.exclude(link_url="").get().link_url == "https://kotabogor.go.id/layanan"
+    # the Final snapshot froze the evidence hashes
+    from assessments.models import Assessment
+
+    snapshot = Assessment.objects.get(unit__code="RSUD").snapshot
+    frozen = snapshot["evidence"]["P.1.i.a"]
+    assert any(entry.get("sha256") == versions.get(document__title__startswith="Keputusan").sha256 for entry in frozen)

@@ -1,7 +1,7 @@
 """python manage.py seed_demo [--password P] — the Kota Bogor demo (idempotent).
 
-Units, people and facts first, then the 2026 assessments in different states (and their
-evidence when the evidence app provides a seeder)."""
+Units, people and facts first, then the 2026 assessments in different states with their
+evidence files."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -22,12 +22,12 @@ class Command(BaseCommand):
             help="Password for every demo login (default: %(default)s).",
         )
 
-    @transaction.atomic
     def handle(self, *args, password: str, **options):
-        written = seed_units(password)
-        with notifications_without_email():  # in-app notifications only: no mail storm on a demo
-            written["assessments"] = seed_assessments()
-            written["evidence"] = _seed_evidence()
+        with transaction.atomic():  # all or nothing; printing happens after the commit
+            written = seed_units(password)
+            with notifications_without_email():  # in-app notifications only: no mail storm on a demo
+                # the evidence app adds its demo files to the drafts through assessments.hooks
+                written["assessments"] = seed_assessments()
         total = sum(written.values())
         if total:
             self.stdout.write(
@@ -42,10 +42,3 @@ class Command(BaseCommand):
         for username, role in DEMO_LOGINS:
             self.stdout.write(f"  {username:<22} {role}")
 
-
-def _seed_evidence() -> int:
-    try:
-        from evidence.demo import seed_evidence
-    except ImportError:
-        return 0
-    return seed_evidence()
