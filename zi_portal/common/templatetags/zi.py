@@ -64,3 +64,14 @@ def input_label(name: str) -> str:
     """A count input's name as a label: "jumlah_agen_perubahan" -> "Jumlah agen perubahan"."""
     text = str(name).replace("_", " ")
     return text[:1].upper() + text[1:]
+
+
+@register.filter
+def scale_label(scale) -> str:
+    """An answer scale as the UI names it (instrument files may label computed scales in English)."""
+    kind = getattr(scale, "kind", "option")
+    if kind == "percentage":
+        return "Persentase dari hitungan"
+    if kind == "index":
+        return "Indeks survei 0,00–4,00"
+    return getattr(scale, "label", str(scale))
