@@ -24,7 +24,7 @@ from .answers import AnswerInputError
 from .forms import BulkCreateForm, ResultForm
 from .models import Assessment, InstrumentItem, Notification
 from .prerequisites import recommend
-from .worksheet import build_item_context, build_worksheet
+from .worksheet import build_item_context, build_worksheet, item_url
 
 
 def _evidence_by_item(assessment) -> dict:
@@ -55,9 +55,6 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
             }
         )
     years = sorted({a.period.year for a in assessments}, reverse=True)
-    can_create = unit_roles.is_administrator(request.user) or TpiAssignment.objects.filter(
-        user=request.user, role=TpiAssignment.Role.LEAD
-    ).exists()
     return render(
         request,
         "assessments/assessment_list.html",
@@ -67,15 +64,23 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
             "year": year,
             "state": state,
             "states": [(s, workflow.STATE_LABELS[s]) for s in workflow.STATES],
-            "can_create": can_create,
+            "can_create": _may_organise_any(request.user),
         },
     )
+
+
+def _may_organise_any(user) -> bool:
+    return unit_roles.is_administrator(user) or TpiAssignment.objects.filter(
+        user=user, role=TpiAssignment.Role.LEAD
+    ).exists()
 
 
 @login_required
 def assessment_create(request: HttpRequest) -> HttpResponse:
     from units.selectors import units_visible_to
 
+    if not _may_organise_any(request.user):
+        raise PermissionDenied("Hanya administrator atau ketua TPI yang boleh membuat penilaian.")
     units = units_visible_to(request.user).filter(is_active=True)
     form = BulkCreateForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
@@ -119,6 +124,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     prereqs = selectors.prerequisites_for(assessment.unit, assessment.period.year, engine)
     recommendation = recommend(shown, prereqs)
     gap_reports = gap_module.gap_analysis(engine, selectors.engine_answers(answers, side), shown)
+    revision = selectors.open_revision(assessment)
     return render(
         request,
         "assessments/assessment_detail.html",
@@ -139,7 +145,11 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "prereqs": prereqs,
             "recommendation": recommendation,
             "gaps": gap_reports,
-            "revision": selectors.open_revision(assessment),
+            "revision": revision,
+            "revision_items": [
+                {"code": ri.item.code, "note": ri.note, "url": item_url(assessment.pk, ri.item.code)}
+                for ri in revision.items.all()
+            ] if revision else [],
         },
     )
 
@@ -220,14 +230,9 @@ def _item_response(request, assessment, roles, code, **extra) -> HttpResponse:
             messages.error(request, f"{code}: {extra['comment_error']}")
         else:
             messages.success(request, f"Butir {code} disimpan.")
-        return redirect(f"{_url('assessment_worksheet', assessment.pk)}?area={_area_of(code)}#item-{code}")
+        return redirect(item_url(assessment.pk, code))
     context = build_item_context(assessment, roles, code, _evidence_by_item(assessment), **extra)
     return render(request, "assessments/partials/_item_response.html", context)
-
-
-def _area_of(code: str) -> str:
-    parts = code.split(".")
-    return ".".join(parts[:2]) if parts[0] in ("P", "R") else "B"
 
 
 @require_POST

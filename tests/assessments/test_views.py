@@ -151,3 +151,39 @@ def test_list_and_detail_query_counts(lke, login, django_assert_max_num_queries,
         assert client.get(reverse("assessment_list")).status_code == 200
     with django_assert_max_num_queries(30):
         assert client.get(reverse("assessment_detail", args=[lke.assessment.pk])).status_code == 200
+
+
+def test_bulk_create_page_for_administrator(lke, login):
+    client = login(lke.admin)
+    page = client.get(reverse("assessment_create")).content.decode()
+    assert "Dinas Alfa" in page and "Dinas Beta" in page
+    response = client.post(
+        reverse("assessment_create"),
+        {"year": 2027, "target": "WBK", "instrument": lke.instrument.pk, "units": [lke.unit_a.pk, lke.unit_b.pk],
+         "carry_forward": "on"},
+    )
+    assert response.status_code == 302
+    from assessments.models import Assessment
+
+    assert Assessment.objects.filter(period__year=2027).count() == 2
+    client = login(lke.team_a)
+    assert client.get(reverse("assessment_create")).status_code == 403
+    response = client.post(
+        reverse("assessment_create"),
+        {"year": 2028, "target": "WBK", "instrument": lke.instrument.pk, "units": [lke.unit_a.pk]},
+    )
+    assert response.status_code == 403
+    assert "Hanya administrator atau ketua TPI" in response.content.decode()
+    assert not Assessment.objects.filter(period__year=2028).exists()
+    # the TPI lead of a unit may organise its period too
+    assert login(lke.tpi_lead_a).get(reverse("assessment_create")).status_code == 200
+
+
+def test_notifications_page_lists_and_marks_read(lke, login):
+    item = InstrumentItem.objects.get(instrument=lke.instrument, code="P.1.i.a")
+    services.comment_add(actor=lke.tpi_a, assessment=lke.assessment, item=item, body="Mohon SK")
+    client = login(lke.team_a)
+    page = client.get(reverse("notification_list")).content.decode()
+    assert "Komentar baru pada butir P.1.i.a" in page and 'id="unread-count">1<' in page
+    client.post(reverse("notification_read"))
+    assert 'id="unread-count"' not in client.get(reverse("notification_list")).content.decode()
