@@ -5,8 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from . import selectors, workflow
 from .access import side_of
+
+
+def item_dom_id(code: str) -> str:
+    """The item's element id on the worksheet is ``item-`` + this (dots are not valid in ``#...``)."""
+    return code.replace(".", "-")
+
+
+def area_of(code: str) -> str:
+    """The worksheet tab an item is on: ``P.1``..``R.6`` for the Pengungkit areas, ``B`` for Hasil."""
+    parts = code.split(".")
+    return ".".join(parts[:2]) if parts[0] in ("P", "R") else "B"
+
+
+def item_url(assessment_pk: int, code: str) -> str:
+    """The worksheet tab of the item, scrolled to the item."""
+    return f"{reverse('assessment_worksheet', args=[assessment_pk])}?area={area_of(code)}#item-{item_dom_id(code)}"
 
 
 def _area_sections(engine) -> list[dict]:
@@ -64,7 +82,7 @@ def _item(assessment, base: dict, engine_item, evidence_by_item: dict, **extra) 
     return {
         "assessment": assessment,
         "code": code,
-        "dom_id": code.replace(".", "-"),
+        "dom_id": item_dom_id(code),
         "def": engine_item,
         "row": row,
         "item": row,  # the evidence partial's contract

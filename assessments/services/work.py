@@ -239,10 +239,12 @@ def comment_add(*, actor, assessment: Assessment, item: InstrumentItem, body: st
     audit_record(actor=actor, assessment=assessment, action="comment.add", item_code=item.code,
                  after={"side": side, "body": body})
     recipients = _tpi_users(assessment) if side == "unit" else _unit_users(assessment)
+    from ..worksheet import item_url
+
     notify(
         users=recipients, assessment=assessment, kind="comment",
         message=f"Komentar baru pada butir {item.code} ({assessment.unit.code} {assessment.period.year}).",
-        url=reverse("assessment_worksheet", args=[assessment.pk]) + f"#item-{item.code}",
+        url=item_url(assessment.pk, item.code),
     )
     return comment
 
