@@ -231,3 +231,32 @@ def area_rows(engine, scores: dict) -> list[dict]:
         row["unit_pct"] = scores["unit"].pct[number]
         row["tpi_pct"] = scores["tpi"].pct[number]
     return [by_number[n] for n in engine.area_numbers]
+
+
+def indicator_rows(engine, scores: dict) -> list[dict]:
+    """Every indicator (and Hasil entry): weight, unit and TPI score and % of weight."""
+    rows = [
+        {
+            "code": ind.code,
+            "name": ind.name,
+            "weight": ind.weight,
+            "unit": scores["unit"].indicators[ind.code],
+            "unit_pct": scores["unit"].pct[ind.code],
+            "tpi": scores["tpi"].indicators[ind.code],
+            "tpi_pct": scores["tpi"].pct[ind.code],
+        }
+        for ind in engine.indicators
+    ]
+    rows += [
+        {
+            "code": hi.code,
+            "name": hi.text,
+            "weight": hi.weight,
+            "unit": scores["unit"].hasil_items[hi.code],
+            "unit_pct": scores["unit"].pct[hi.code],
+            "tpi": scores["tpi"].hasil_items[hi.code],
+            "tpi_pct": scores["tpi"].pct[hi.code],
+        }
+        for hi in engine.hasil_items
+    ]
+    return rows

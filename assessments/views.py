@@ -135,6 +135,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "scores": scores,
             "summary": selectors.summary_rows(engine, scores),
             "area_rows": selectors.area_rows(engine, scores),
+            "indicator_rows": selectors.indicator_rows(engine, scores),
             "shown_side": side,
             "shown": shown,
             "progress": selectors.assessment_progress(assessment, answers, items_with_evidence),

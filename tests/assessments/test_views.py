@@ -187,3 +187,16 @@ def test_notifications_page_lists_and_marks_read(lke, login):
     assert "Komentar baru pada butir P.1.i.a" in page and 'id="unread-count">1<' in page
     client.post(reverse("notification_read"))
     assert 'id="unread-count"' not in client.get(reverse("notification_list")).content.decode()
+
+
+def test_detail_shows_unit_and_tpi_side_by_side_at_every_level(lke, login):
+    items = {i.code: i for i in InstrumentItem.objects.filter(instrument=lke.instrument)}
+    for code, raw in (("P.1.ii.a", "Ya"), ("P.1.ii.b", "C"), ("P.1.ii.c", "A")):
+        services.answer_save(actor=lke.team_a, assessment=lke.assessment, item=items[code], raw_answer=raw,
+                             note="", expected_version=None)
+    page = login(lke.leadership).get(reverse("assessment_detail", args=[lke.assessment.pk])).content.decode()
+    # P.1.ii = 1.00 x mean(1, 0, 1): 0,67 of 1,00 (66,67%) on the unit side, nothing yet from the TPI
+    assert "<td>P.1.ii</td><td>Rencana Pembangunan Zona Integritas</td><td class=\"text-end\">1,00</td>" \
+           "<td class=\"text-end\">0,67</td><td class=\"text-end\">66,67</td>" \
+           "<td class=\"text-end\">0,00</td>" in page
+    assert "Belum direkomendasikan" in page
