@@ -7,6 +7,7 @@ urlpatterns = [
     path("penilaian/baru/", views.assessment_create, name="assessment_create"),
     path("penilaian/<int:pk>/", views.assessment_detail, name="assessment_detail"),
     path("penilaian/<int:pk>/lke/", views.assessment_worksheet, name="assessment_worksheet"),
+    path("penilaian/<int:pk>/skor/", views.assessment_score_bar, name="assessment_score_bar"),
     path("penilaian/<int:pk>/butir/<str:code>/simpan/", views.item_save, name="item_save"),
     path("penilaian/<int:pk>/butir/<str:code>/komentar/", views.item_comment, name="item_comment"),
     path("penilaian/<int:pk>/status/<str:action>/", views.assessment_transition, name="assessment_transition"),

@@ -24,7 +24,7 @@ from .answers import AnswerInputError
 from .forms import BulkCreateForm, ResultForm
 from .models import Assessment, InstrumentItem, Notification
 from .prerequisites import recommend
-from .worksheet import build_item_context, build_worksheet, item_url
+from .worksheet import build_item_context, build_score_bar, build_worksheet, item_url
 
 
 def _evidence_by_item(assessment) -> dict:
@@ -167,6 +167,15 @@ def assessment_worksheet(request: HttpRequest, pk: int) -> HttpResponse:
     area = request.GET.get("area", "")
     context = build_worksheet(assessment, roles, area or None, _evidence_by_item(assessment))
     return render(request, "assessments/worksheet.html", context)
+
+
+@login_required
+def assessment_score_bar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The worksheet's score bar alone (htmx refresh after an evidence change)."""
+    assessment = assessment_get_for_user(request.user, pk)
+    roles = assessment_roles(request.user, assessment)
+    context = build_score_bar(assessment, roles, _evidence_by_item(assessment))
+    return render(request, "assessments/partials/_score_bar.html", context)
 
 
 @require_POST

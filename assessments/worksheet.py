@@ -136,3 +136,8 @@ def build_item_context(assessment, roles, code: str, evidence_by_item: dict, **e
     context = _item(assessment, base, engine_item, evidence_by_item, **extra)
     context.update({"scores": base["scores"], "progress": base["progress"], "oob": True})
     return context
+
+
+def build_score_bar(assessment, roles, evidence_by_item: dict) -> dict[str, Any]:
+    base = _base(assessment, roles, evidence_by_item)
+    return {"assessment": assessment, "scores": base["scores"], "progress": base["progress"]}

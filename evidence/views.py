@@ -114,7 +114,10 @@ def _block_context(request, assessment, item, roles, *, notices=(), attachments=
 
 def _respond(request, assessment, item, roles, notices: list[Notice]) -> HttpResponse:
     if request.htmx:
-        return render(request, BLOCK_TEMPLATE, _block_context(request, assessment, item, roles, notices=notices))
+        response = render(request, BLOCK_TEMPLATE, _block_context(request, assessment, item, roles, notices=notices))
+        # The worksheet's score bar listens for this and refreshes its "with evidence" progress.
+        response["HX-Trigger"] = "evidenceChanged"
+        return response
     for notice in notices:
         messages.add_message(request, _MESSAGE_LEVELS[notice.level], notice.text)
     return redirect(_next_url(request) or _history_url(assessment, item))

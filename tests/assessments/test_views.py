@@ -200,3 +200,19 @@ def test_detail_shows_unit_and_tpi_side_by_side_at_every_level(lke, login):
            "<td class=\"text-end\">0,67</td><td class=\"text-end\">66,67</td>" \
            "<td class=\"text-end\">0,00</td>" in page
     assert "Belum direkomendasikan" in page
+
+
+def test_score_bar_refreshes_after_evidence_changes(lke, login, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zi_portal.common.minipdf import simple_pdf
+
+    settings.MEDIA_ROOT = tmp_path
+    client = login(lke.team_a)
+    upload = SimpleUploadedFile("sk.pdf", simple_pdf("SK", ["isi"]), content_type="application/pdf")
+    response = client.post(reverse("evidence:upload", args=[lke.assessment.pk, "P.1.i.a"]), {"files": upload},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and response["HX-Trigger"] == "evidenceChanged"
+    bar = client.get(reverse("assessment_score_bar", args=[lke.assessment.pk])).content.decode()
+    assert "berbukti 1/113" in bar and 'hx-trigger="evidenceChanged from:body"' in bar
+    assert login(lke.team_b).get(reverse("assessment_score_bar", args=[lke.assessment.pk])).status_code == 404
