@@ -48,7 +48,7 @@ def test_defaults_are_the_laptop_run():
     conf = probe("zi_portal.settings.dev")
     assert conf["engine"] == "django.db.backends.sqlite3"
     assert conf["name"] == str(ROOT / "db.sqlite3")
-    assert conf["eager"] is True and conf["broker"] == ""
+    assert conf["eager"] is True and conf["broker"] == "memory://"
     assert conf["cache"].endswith("LocMemCache")
     assert conf["tz"] == "Asia/Jakarta" and conf["lang"] == "id"
     assert conf["debug"] is True

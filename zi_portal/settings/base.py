@@ -93,7 +93,9 @@ if CELERY_BROKER_URL:
     CELERY_TASK_ALWAYS_EAGER = False
 else:
     # No broker: tasks run in-process. Services enqueue with transaction.on_commit, so the task
-    # still runs only after the transaction that asked for it has committed.
+    # still runs only after the transaction that asked for it has committed. The in-memory
+    # transport is never used to send; it only keeps kombu from guessing a localhost broker.
+    CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
