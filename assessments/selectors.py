@@ -20,46 +20,64 @@ def prerequisite_facts(unit, year: int, evaluation_date=None) -> dict:
     Instansi facts and unit facts of ``year``; the full predicate history; the evaluation date
     defaults to the proposal deadline of that year (31 May). Missing rows give unknown facts.
     """
+    return prerequisite_facts_many([(unit, year)], evaluation_date)[(unit.pk, year)]
+
+
+def prerequisite_facts_many(pairs, evaluation_date=None) -> dict:
+    """(unit.pk, year) -> facts for many (unit, year) pairs in three queries (list pages, API)."""
     import datetime as dt
 
     from units.models import InstansiFact, PredicateAward, UnitFact
 
-    instansi_fact = InstansiFact.objects.filter(instansi_id=unit.instansi_id, year=year).first()
-    unit_fact = UnitFact.objects.filter(unit=unit, year=year).first()
-    history = [
-        {
-            "year": award.year,
-            "predicate": award.predicate,
-            "revoked": award.revoked,
-            "revoked_year": award.revoked_date.year if award.revoked_date else (award.year if award.revoked else None),
-        }
-        for award in PredicateAward.objects.filter(unit=unit).order_by("year")
-    ]
-    facts = {
-        "instansi_kind": unit.instansi.kind,
-        "unit_core_service": unit.core_service,
-        "unit_public_impact": unit.public_impact,
-        "pencanangan_date": unit.pencanangan_date,
-        "evaluation_date": evaluation_date or dt.date(year, 5, 31),
-        "evaluation_year": year,
-        "predicate_history": history,
+    pairs = list(pairs)
+    unit_ids = {unit.pk for unit, _ in pairs}
+    instansi_ids = {unit.instansi_id for unit, _ in pairs}
+    years = {year for _, year in pairs}
+    instansi_facts = {
+        (f.instansi_id, f.year): f for f in InstansiFact.objects.filter(instansi_id__in=instansi_ids, year__in=years)
     }
-    if instansi_fact is not None:
-        facts.update(
-            bpk_opinion=instansi_fact.bpk_opinion or None,
-            sakip_grade=instansi_fact.sakip_grade or None,
-            indeks_rb_grade=instansi_fact.indeks_rb_grade or None,
-            spip_level=instansi_fact.spip_level,
-            leadership_corruption_case=instansi_fact.leadership_corruption_case,
+    unit_facts = {(f.unit_id, f.year): f for f in UnitFact.objects.filter(unit_id__in=unit_ids, year__in=years)}
+    histories: dict[int, list] = {}
+    for award in PredicateAward.objects.filter(unit_id__in=unit_ids).order_by("year"):
+        histories.setdefault(award.unit_id, []).append(
+            {
+                "year": award.year,
+                "predicate": award.predicate,
+                "revoked": award.revoked,
+                "revoked_year": award.revoked_date.year if award.revoked_date
+                else (award.year if award.revoked else None),
+            }
         )
-    if unit_fact is not None:
-        facts.update(
-            findings_followup_pct=unit_fact.findings_followup_pct,
-            lhkpn_pct=unit_fact.lhkpn_pct,
-            lhkasn_pct=unit_fact.lhkasn_pct,
-            unit_sakip_grade=unit_fact.internal_sakip_grade or None,
-        )
-    return {key: value for key, value in facts.items() if value is not None}
+    result = {}
+    for unit, year in pairs:
+        facts = {
+            "instansi_kind": unit.instansi.kind,
+            "unit_core_service": unit.core_service,
+            "unit_public_impact": unit.public_impact,
+            "pencanangan_date": unit.pencanangan_date,
+            "evaluation_date": evaluation_date or dt.date(year, 5, 31),
+            "evaluation_year": year,
+            "predicate_history": histories.get(unit.pk, []),
+        }
+        instansi_fact = instansi_facts.get((unit.instansi_id, year))
+        if instansi_fact is not None:
+            facts.update(
+                bpk_opinion=instansi_fact.bpk_opinion or None,
+                sakip_grade=instansi_fact.sakip_grade or None,
+                indeks_rb_grade=instansi_fact.indeks_rb_grade or None,
+                spip_level=instansi_fact.spip_level,
+                leadership_corruption_case=instansi_fact.leadership_corruption_case,
+            )
+        unit_fact = unit_facts.get((unit.pk, year))
+        if unit_fact is not None:
+            facts.update(
+                findings_followup_pct=unit_fact.findings_followup_pct,
+                lhkpn_pct=unit_fact.lhkpn_pct,
+                lhkasn_pct=unit_fact.lhkasn_pct,
+                unit_sakip_grade=unit_fact.internal_sakip_grade or None,
+            )
+        result[(unit.pk, year)] = {key: value for key, value in facts.items() if value is not None}
+    return result
 
 
 def prerequisites_for(unit, year: int, engine_instrument, evaluation_date=None) -> dict:
@@ -260,3 +278,11 @@ def indicator_rows(engine, scores: dict) -> list[dict]:
         for hi in engine.hasil_items
     ]
     return rows
+
+
+REVIEWED_STATES = ("in_review", "final", "proposed", "result_recorded")
+
+
+def scored_side(assessment) -> str:
+    """Whose scores stand for the assessment: the TPI's once it has started reviewing, else the unit's."""
+    return "tpi" if assessment.state in REVIEWED_STATES else "unit"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import api, views
 
 urlpatterns = [
     path("penilaian/", views.assessment_list, name="assessment_list"),
@@ -14,6 +14,8 @@ urlpatterns = [
     path("penilaian/<int:pk>/perbaikan/", views.assessment_revision, name="assessment_revision"),
     path("penilaian/<int:pk>/audit/", views.assessment_audit, name="assessment_audit"),
     path("penilaian/<int:pk>/audit.csv", views.assessment_audit_csv, name="assessment_audit_csv"),
+    path("api/v1/assessments/", api.assessment_list, name="api_assessment_list"),
+    path("api/v1/assessments/<int:pk>/", api.assessment_detail, name="api_assessment_detail"),
     path("notifikasi/", views.notification_list, name="notification_list"),
     path("notifikasi/baca/", views.notification_read, name="notification_read"),
 ]

@@ -118,8 +118,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     engine = assessment.instrument.engine()
     evidence = _evidence_by_item(assessment)
     items_with_evidence = {code for code, atts in _evidence_codes(assessment, evidence).items() if atts}
-    side = "tpi" if assessment.state in (workflow.IN_REVIEW, workflow.FINAL, workflow.PROPOSED,
-                                         workflow.RESULT_RECORDED) else "unit"
+    side = selectors.scored_side(assessment)
     shown = scores[side]
     prereqs = selectors.prerequisites_for(assessment.unit, assessment.period.year, engine)
     recommendation = recommend(shown, prereqs)

@@ -404,3 +404,20 @@ class InstansiRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} {self.instansi}"
+
+
+class ApiToken(models.Model):
+    """A per-user token for the read-only JSON API. Only the SHA-256 of the key is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    label = models.CharField(_("keterangan"), max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.label}".strip()

@@ -16,6 +16,7 @@ from zi_portal.common.tasks import enqueue_on_commit
 
 from . import roles
 from .models import (
+    ApiToken,
     Instansi,
     InstansiFact,
     PredicateAward,
@@ -151,3 +152,30 @@ def predicate_record(
 def validation_messages(exc: ValidationError) -> list[str]:
     """Flatten a ValidationError into user-facing sentences."""
     return [str(m) for m in exc.messages]
+
+
+def api_token_create(*, actor: User | None, user: User, label: str = "") -> tuple[str, ApiToken]:
+    """A new API token for ``user``; returns the key (shown once) and the row (hash only)."""
+    import hashlib
+    import secrets
+
+    if actor is not None and actor.pk != user.pk and not roles.is_administrator(actor):
+        raise PermissionDenied(_("Token hanya dapat dibuat untuk diri sendiri atau oleh administrator."))
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, label=label, key_hash=hashlib.sha256(key.encode()).hexdigest())
+    return key, token
+
+
+def api_token_user(key: str) -> User | None:
+    """The active user holding ``key`` (and a last-used stamp), or None."""
+    import hashlib
+
+    from django.utils import timezone
+
+    if not key:
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=hashlib.sha256(key.encode()).hexdigest()).first()
+    if token is None or not token.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user

@@ -1,0 +1,136 @@
+"""Read-only JSON API: ``/api/v1/assessments/`` and ``/api/v1/assessments/<id>/``.
+
+Authentication: the browser session, or ``Authorization: Token <key>`` (``manage.py api_token``).
+Scoped exactly like the pages (``assessments_visible_to``); anything not visible answers 404.
+Figures are the scoring engine's, as JSON numbers at full precision (round half-up to two decimals
+to show them, as the LKE does).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from units.services import api_token_user
+
+from . import selectors
+from .access import assessment_get_for_user, assessments_visible_to
+from .lke_io import dumps
+from .prerequisites import check_prerequisites, recommend
+
+
+def _api_user(request: HttpRequest):
+    if request.user.is_authenticated:
+        return request.user
+    header = request.headers.get("Authorization", "")
+    scheme, _, key = header.partition(" ")
+    if scheme.lower() == "token":
+        return api_token_user(key.strip())
+    return None
+
+
+def _json(data, status: int = 200) -> HttpResponse:
+    return HttpResponse(dumps(data), status=status, content_type="application/json")
+
+
+def _unauthorized() -> JsonResponse:
+    response = JsonResponse({"detail": "Autentikasi diperlukan: login atau header 'Authorization: Token <key>'."},
+                            status=401)
+    response["WWW-Authenticate"] = "Token"
+    return response
+
+
+def _summary(assessment, answers, facts) -> dict:
+    engine = assessment.instrument.engine()
+    scores = selectors.assessment_scores(assessment, answers)
+    side = selectors.scored_side(assessment)
+    shown = scores[side]
+    prereqs = {pred: check_prerequisites(engine, pred, facts) for pred in engine.prerequisites}
+    recommendation = recommend(shown, prereqs)
+    return {
+        "id": assessment.pk,
+        "url": reverse("api_assessment_detail", args=[assessment.pk]),
+        "unit": {"code": assessment.unit.code, "name": assessment.unit.name},
+        "period": assessment.period.year,
+        "target": assessment.target,
+        "state": assessment.state,
+        "state_label": assessment.state_label,
+        "instrument": assessment.instrument.code,
+        "unit_total": scores["unit"].total,
+        "tpi_total": scores["tpi"].total,
+        "scored_side": side,
+        "pengungkit": shown.pengungkit,
+        "hasil": shown.hasil,
+        "predicate": shown.predicate,
+        "recommendation": {
+            "label": recommendation.label,
+            "predicate": recommendation.predicate,
+            "reasons": [r.text for r in recommendation.reasons],
+        },
+        "_scores": scores,
+    }
+
+
+@never_cache
+@require_GET
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    user = _api_user(request)
+    if user is None:
+        return _unauthorized()
+    qs = assessments_visible_to(user).order_by("period__year", "unit__code", "pk")
+    period = request.GET.get("period", "")
+    if period:
+        if not period.isdigit():
+            return JsonResponse({"detail": "Parameter 'period' harus tahun, mis. 2026."}, status=400)
+        qs = qs.filter(period__year=int(period))
+    assessments = list(qs)
+    answers = selectors.answers_for_assessments(assessments)
+    facts = selectors.prerequisite_facts_many([(a.unit, a.period.year) for a in assessments])
+    results = []
+    for a in assessments:
+        entry = _summary(a, answers[a.pk], facts[(a.unit.pk, a.period.year)])
+        entry.pop("_scores")
+        results.append(entry)
+    return _json({"count": len(results), "results": results})
+
+
+@never_cache
+@require_GET
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _api_user(request)
+    if user is None:
+        return _unauthorized()
+    assessment = assessment_get_for_user(user, pk)  # 404 for missing and forbidden alike
+    answers = selectors.assessment_answers(assessment)
+    facts = selectors.prerequisite_facts_many([(assessment.unit, assessment.period.year)])
+    data = _summary(assessment, answers, facts[(assessment.unit.pk, assessment.period.year)])
+    scores = data.pop("_scores")
+    for side in ("unit", "tpi"):
+        result = scores[side]
+        data[side] = {
+            "total": result.total,
+            "pengungkit": result.pengungkit,
+            "pemenuhan": result.pemenuhan,
+            "reform": result.reform,
+            "hasil": result.hasil,
+            "bersih_akuntabel": result.bersih_akuntabel,
+            "pelayanan_prima": result.pelayanan_prima,
+            "areas": result.areas,
+            "area_totals": result.area_totals,
+            "indicators": result.indicators,
+            "thresholds": {
+                pred: {
+                    "met": t.met,
+                    "failures": [
+                        {"rule": f.rule, "label": f.label, "figure": f.figure, "minimum": f.minimum,
+                         "unit": f.unit, "source": f.source, "survey_driven": f.survey_driven}
+                        for f in t.failures
+                    ],
+                }
+                for pred, t in result.thresholds.items()
+            },
+            "predicate": result.predicate,
+        }
+    return _json(data)
