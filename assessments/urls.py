@@ -16,6 +16,7 @@ urlpatterns = [
     path("penilaian/<int:pk>/audit.csv", views.assessment_audit_csv, name="assessment_audit_csv"),
     path("api/v1/assessments/", api.assessment_list, name="api_assessment_list"),
     path("api/v1/assessments/<int:pk>/", api.assessment_detail, name="api_assessment_detail"),
+    path("dasbor/", views.dashboard, name="dashboard"),
     path("notifikasi/", views.notification_list, name="notification_list"),
     path("notifikasi/baca/", views.notification_read, name="notification_read"),
 ]

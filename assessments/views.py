@@ -340,6 +340,23 @@ def assessment_audit_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse
 
 
 @login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    from .dashboard import build_dashboard
+
+    year = request.GET.get("tahun", "")
+    context = build_dashboard(
+        request.user, int(year) if year.isdigit() else None,
+        state=request.GET.get("status", ""), target=request.GET.get("target", ""),
+    )
+    context.update({
+        "state": request.GET.get("status", ""),
+        "target": request.GET.get("target", ""),
+        "states": [(s, workflow.STATE_LABELS[s]) for s in workflow.STATES],
+    })
+    return render(request, "assessments/dashboard.html", context)
+
+
+@login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     notifications = list(Notification.objects.filter(user=request.user).select_related("assessment")[:200])
     return render(request, "assessments/notification_list.html", {"notifications": notifications})
