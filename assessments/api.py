@@ -18,7 +18,7 @@ from units.services import api_token_user
 from . import selectors
 from .access import assessment_get_for_user, assessments_visible_to
 from .lke_io import dumps
-from .prerequisites import check_prerequisites, recommend
+from .prerequisites import recommend
 
 
 def _api_user(request: HttpRequest):
@@ -47,7 +47,7 @@ def _summary(assessment, answers, facts) -> dict:
     scores = selectors.assessment_scores(assessment, answers)
     side = selectors.scored_side(assessment)
     shown = scores[side]
-    prereqs = {pred: check_prerequisites(engine, pred, facts) for pred in engine.prerequisites}
+    prereqs = selectors.prerequisites_from_facts(engine, facts)
     recommendation = recommend(shown, prereqs)
     return {
         "id": assessment.pk,

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from . import selectors
 from .access import assessments_visible_to
-from .prerequisites import check_prerequisites, recommend
+from .prerequisites import recommend
 from .scoring import round2
 
 
@@ -41,8 +41,7 @@ def build_dashboard(user, year: int | None, state: str = "", target: str = "") -
         scores = selectors.assessment_scores(a, mine)
         side = selectors.scored_side(a)
         shown = scores[side]
-        prereqs = {pred: check_prerequisites(engine, pred, facts[(a.unit.pk, a.period.year)])
-                   for pred in engine.prerequisites}
+        prereqs = selectors.prerequisites_from_facts(engine, facts[(a.unit.pk, a.period.year)])
         total_items = len(engine.items)
         answered = sum(1 for x in mine.values() if x.unit_answer is not None)
         # points still missing on the total per predicate (0 when met), from the threshold checks

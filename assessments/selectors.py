@@ -82,9 +82,13 @@ def prerequisite_facts_many(pairs, evaluation_date=None) -> dict:
 
 def prerequisites_for(unit, year: int, engine_instrument, evaluation_date=None) -> dict:
     """predicate -> list of PrerequisiteResult for the unit in ``year``."""
+    return prerequisites_from_facts(engine_instrument, prerequisite_facts(unit, year, evaluation_date))
+
+
+def prerequisites_from_facts(engine_instrument, facts: dict) -> dict:
+    """predicate -> list of PrerequisiteResult from an already-built facts dict (no query)."""
     from .prerequisites import check_prerequisites
 
-    facts = prerequisite_facts(unit, year, evaluation_date)
     return {pred: check_prerequisites(engine_instrument, pred, facts) for pred in engine_instrument.prerequisites}
 
 

@@ -20,6 +20,7 @@ from assessments.models import Answer, Assessment, AuditEvent, RevisionItem
 from assessments.scoring import format_id
 from assessments.selectors import assessment_scores
 from evidence.models import EvidenceVersion
+from tests.e2e.helpers import Browser, choose, dom, transition
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -34,10 +35,6 @@ REPLY = "Terima kasih; notulen kami tunggu sebelum penilaian difinalkan."
 REVISION_NOTE = "Notulen evaluasi SOP 2026 belum dilampirkan; sesuaikan jawaban dengan bukti yang ada."
 
 
-def dom(code: str) -> str:
-    return "#item-" + code.replace(".", "-")
-
-
 def comments(page: Page, code: str):
     """The item's comment thread (the evidence block has a ``details`` of its own)."""
     return page.locator(f"{dom(code)} > .card-body > details")
@@ -47,65 +44,11 @@ def area_of(code: str) -> str:
     return ".".join(code.split(".")[:2])
 
 
-class Browser:
-    """One signed-in person: a browser context of their own, with every console error kept."""
-
-    def __init__(self, browser, base_url: str, problems: list[str]):
-        self.base_url = base_url
-        self.problems = problems
-        self.context = browser.new_context(locale="id-ID")
-        self.page: Page = self.context.new_page()
-        self.page.set_default_timeout(15000)
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
-
-    def _console(self, msg) -> None:
-        if msg.type == "error" or "Content Security Policy" in msg.text:
-            self.problems.append(f"console {msg.type}: {msg.text} @ {self.page.url}")
-
-    def login(self, username: str) -> Browser:
-        page = self.page
-        page.goto(f"{self.base_url}/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("main form button[type=submit]")
-        page.wait_for_url(lambda url: "/accounts/login/" not in url)
-        return self
-
-    def goto(self, path: str) -> Page:
-        self.page.goto(self.base_url + path)
-        return self.page
-
-    def status(self, path: str) -> int:
-        """The status of a GET with this person's session, without following redirects."""
-        return self.page.request.get(self.base_url + path, max_redirects=0).status
-
-
 def open_from_list(person: Browser, unit_code: str) -> Page:
     page = person.goto("/penilaian/")
     page.locator("#assessment-table tbody tr", has_text=unit_code).get_by_role("link").click()
     page.wait_for_url("**/penilaian/*/")
     return page
-
-
-def save(page: Page, code: str, side: str) -> None:
-    """Submit the item's form of ``side`` and wait for the swapped item saying it was saved."""
-    form = page.locator(f"{dom(code)} form.answer-form[data-side={side}]")
-    with page.expect_response(lambda r: r.request.method == "POST" and f"/butir/{code}/simpan/" in r.url) as sent:
-        form.locator("button[type=submit]").click()
-    response = sent.value
-    assert response.ok and response.request.headers.get("hx-request") == "true", (response.status, response.url)
-    expect(page.locator(f"{dom(code)} .alert-success")).to_contain_text("Tersimpan.")
-
-
-def choose(page: Page, code: str, side: str, option: str) -> None:
-    page.locator(f"{dom(code)} form.answer-form[data-side={side}] input[name=answer][value='{option}']").check()
-    save(page, code, side)
-
-
-def transition(page: Page, action: str, state_label: str) -> None:
-    page.locator(f"#actions button[data-action={action}]").click()
-    expect(page.locator("#state-badge")).to_have_text(state_label)
 
 
 def tpi_total_on(page: Page) -> str:
@@ -148,7 +91,7 @@ def test_demo_disdukcapil_cycle(live_server, browser, settings, tmp_path):
     people: list[Browser] = []
 
     def person(username: str) -> Browser:
-        people.append(Browser(browser, live_server.url, problems))
+        people.append(Browser(browser, live_server.url, problems, DEMO_PASSWORD))
         return people[-1].login(username)
 
     try:

@@ -20,6 +20,7 @@ from assessments import scoring
 from assessments.models import Answer, Assessment
 from assessments.scoring import format_id
 from evidence.models import EvidenceVersion
+from tests.e2e.helpers import Browser, choose, dom, save, transition
 from tests.evidence.helpers import pdf_bytes
 from tests.factories import PASSWORD
 
@@ -29,40 +30,6 @@ INSTRUMENT = "permenpanrb-90-2021"
 REVISION_NOTE = "Jumlah perubahan tidak sesuai SK agen perubahan; periksa lagi."
 
 
-def dom(code: str) -> str:
-    return "#item-" + code.replace(".", "-")
-
-
-class Browser:
-    """One signed-in person: a browser context of their own, with every console error kept."""
-
-    def __init__(self, browser, base_url: str, problems: list[str]):
-        self.base_url = base_url
-        self.problems = problems
-        self.context = browser.new_context(locale="id-ID")
-        self.page: Page = self.context.new_page()
-        self.page.set_default_timeout(15000)
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
-
-    def _console(self, msg) -> None:
-        if msg.type == "error" or "Content Security Policy" in msg.text:
-            self.problems.append(f"console {msg.type}: {msg.text} @ {self.page.url}")
-
-    def login(self, username: str) -> Browser:
-        page = self.page
-        page.goto(f"{self.base_url}/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main form button[type=submit]")
-        page.wait_for_url(lambda url: "/accounts/login/" not in url)
-        return self
-
-    def goto(self, path: str) -> Page:
-        self.page.goto(self.base_url + path)
-        return self.page
-
-
 def mark_page(page: Page) -> None:
     """A flag on the window: still there after an action means no page load happened."""
     page.evaluate("window.__ziNoReload = true")
@@ -70,21 +37,6 @@ def mark_page(page: Page) -> None:
 
 def assert_not_reloaded(page: Page) -> None:
     assert page.evaluate("window.__ziNoReload === true"), "the page was reloaded"
-
-
-def save(page: Page, code: str, side: str) -> None:
-    """Submit the item's form of ``side`` and wait for the swapped item saying it was saved."""
-    form = page.locator(f"{dom(code)} form.answer-form[data-side={side}]")
-    with page.expect_response(lambda r: r.request.method == "POST" and f"/butir/{code}/simpan/" in r.url) as sent:
-        form.locator("button[type=submit]").click()
-    response = sent.value
-    assert response.ok and response.request.headers.get("hx-request") == "true", (response.status, response.url)
-    expect(page.locator(f"{dom(code)} .alert-success")).to_contain_text("Tersimpan.")
-
-
-def choose(page: Page, code: str, side: str, option: str) -> None:
-    page.locator(f"{dom(code)} form.answer-form[data-side={side}] input[name=answer][value='{option}']").check()
-    save(page, code, side)
 
 
 def counts(page: Page, code: str, side: str, values: dict[str, int]) -> None:
@@ -97,11 +49,6 @@ def counts(page: Page, code: str, side: str, values: dict[str, int]) -> None:
 def index(page: Page, code: str, side: str, text: str) -> None:
     page.locator(f"{dom(code)} form.answer-form[data-side={side}] input[name=index]").fill(text)
     save(page, code, side)
-
-
-def transition(page: Page, action: str, state_label: str) -> None:
-    page.locator(f"#actions button[data-action={action}]").click()
-    expect(page.locator("#state-badge")).to_have_text(state_label)
 
 
 def shown_total(engine, answers: dict) -> str:
@@ -118,7 +65,7 @@ def test_full_assessment_cycle(lke, live_server, browser, settings, tmp_path):
     people: list[Browser] = []
 
     def person(username: str) -> Browser:
-        people.append(Browser(browser, live_server.url, problems))
+        people.append(Browser(browser, live_server.url, problems, PASSWORD))
         return people[-1].login(username)
 
     unit: dict = {}
