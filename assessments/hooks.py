@@ -3,7 +3,8 @@
 ``evidence`` registers, in its AppConfig.ready():
 - a snapshot contributor: ``fn(assessment) -> dict`` merged into the Final snapshot;
 - a carry-forward contributor: ``fn(*, actor, source, target) -> int`` copying its rows;
-- a demo contributor: ``fn(*, assessment, author) -> int`` adding demo files to a draft.
+- a demo contributor: ``fn(*, assessment, author) -> int`` adding demo files to a draft;
+- an evidence lister: ``fn(assessment) -> dict[item_code, list[dict]]`` for reports and exports.
 """
 
 from collections.abc import Callable
@@ -12,6 +13,9 @@ snapshot_contributors: list[Callable] = []
 carry_forward_contributors: list[Callable] = []
 # fn(*, assessment, author) -> int: demo evidence for a draft assessment (used by seed_demo)
 demo_evidence_contributors: list[Callable] = []
+evidence_listers: list[Callable] = []
+# fn(assessment_ids) -> {assessment pk: number of items with evidence}, one query for all
+evidence_counters: list[Callable] = []
 
 
 def register_snapshot(fn: Callable) -> Callable:
@@ -30,3 +34,28 @@ def register_demo_evidence(fn: Callable) -> Callable:
     if fn not in demo_evidence_contributors:
         demo_evidence_contributors.append(fn)
     return fn
+
+
+def register_evidence_lister(fn: Callable) -> Callable:
+    if fn not in evidence_listers:
+        evidence_listers.append(fn)
+    return fn
+
+
+def register_evidence_counter(fn: Callable) -> Callable:
+    if fn not in evidence_counters:
+        evidence_counters.append(fn)
+    return fn
+
+
+def evidence_listing(assessment) -> dict[str, list[dict]]:
+    """Per item code, the evidence of ``assessment`` as the registered listers describe it.
+
+    Each entry has ``title``, ``name`` (file name or link), ``date`` (upload/attach datetime),
+    ``sha256`` (``""`` for a link), ``url`` (the link, or the portal's download path) and
+    ``review_status``. Empty when no lister is registered (the evidence app is not installed)."""
+    merged: dict[str, list[dict]] = {}
+    for fn in evidence_listers:
+        for code, entries in fn(assessment).items():
+            merged.setdefault(code, []).extend(entries)
+    return merged

@@ -343,6 +343,21 @@ def _prerequisite_reasons(pred: str, label: str, results: Sequence[PrerequisiteR
     return out
 
 
+def recommended_predicate(score_result: ScoreResult,
+                          prereq_results_by_predicate: Mapping[str, Sequence[PrerequisiteResult]]) -> str | None:
+    """The predicate :func:`recommend` recommends (None for none), without building the reasons
+    (list pages show only the label)."""
+    for pred in reversed(list(score_result.thresholds)):  # highest first
+        prereqs = prereq_results_by_predicate.get(pred)
+        if score_result.thresholds[pred].met and prereqs is not None and all(r.status == MET for r in prereqs):
+            return pred
+    return None
+
+
+def recommendation_label(score_result: ScoreResult, predicate: str | None) -> str:
+    return score_result.thresholds[predicate].label if predicate else NOT_RECOMMENDED
+
+
 def recommend(score_result: ScoreResult,
               prereq_results_by_predicate: Mapping[str, Sequence[PrerequisiteResult]]) -> Recommendation:
     """Combine thresholds and prerequisites: the highest predicate whose thresholds are met and
@@ -352,13 +367,7 @@ def recommend(score_result: ScoreResult,
     unknown, with figure, minimum and source. A predicate missing from
     ``prereq_results_by_predicate`` counts as unchecked (unknown)."""
     preds = list(score_result.thresholds)  # lowest first
-    recommended = None
-    for pred in reversed(preds):
-        tres = score_result.thresholds[pred]
-        prereqs = prereq_results_by_predicate.get(pred)
-        if tres.met and prereqs is not None and all(r.status == MET for r in prereqs):
-            recommended = pred
-            break
+    recommended = recommended_predicate(score_result, prereq_results_by_predicate)
     reasons: list[Reason] = []
     source_t5 = next((r.source for rs in prereq_results_by_predicate.values() for r in rs), DEFAULT_SOURCE)
     for pred in reversed(preds):

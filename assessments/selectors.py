@@ -290,3 +290,91 @@ REVIEWED_STATES = ("in_review", "final", "proposed", "result_recorded")
 def scored_side(assessment) -> str:
     """Whose scores stand for the assessment: the TPI's once it has started reviewing, else the unit's."""
     return "tpi" if assessment.state in REVIEWED_STATES else "unit"
+
+
+def assessment_figures_many(assessments, sides=("unit", "tpi")) -> dict[int, dict]:
+    """assessment pk -> {"unit": ScoreSummary, "tpi": ScoreSummary, "unit_total", "tpi_total",
+    "answered", "tpi_answered", "items"} (a summary only for the ``sides`` asked for; the
+    totals at full precision always).
+
+    Read from the figures cache; whatever is missing or was computed with another instrument
+    version is scored now from the answers (one query for all of them) and stored. Two queries
+    when the cache is warm, four when it is not, whatever the number of assessments."""
+    from decimal import Decimal
+
+    from django.db import IntegrityError, transaction
+
+    from .figures import summary_from_json, summary_of, summary_to_json
+    from .models import AssessmentFigures
+
+    assessments = list(assessments)
+    by_pk = {a.pk: a for a in assessments}
+    out: dict[int, dict] = {}
+    skipped = [f"{side}_data" for side in ("unit", "tpi") if side not in sides]
+    for row in AssessmentFigures.objects.filter(assessment__in=list(by_pk)).defer(*skipped):
+        a = by_pk[row.assessment_id]
+        if row.instrument_checksum != a.instrument.checksum or row.stamp != a.figures_stamp:
+            continue
+        out[a.pk] = {
+            **{side: summary_from_json(getattr(row, f"{side}_data")) for side in sides},
+            "unit_total": Decimal(row.unit_exact_total),
+            "tpi_total": Decimal(row.tpi_exact_total),
+            "answered": row.answered,
+            "tpi_answered": row.tpi_answered,
+            "items": row.items,
+        }
+    stale = [a for a in assessments if a.pk not in out]
+    if not stale:
+        return out
+    answers = answers_for_assessments(stale)
+    rows = []
+    for a in stale:
+        engine = a.instrument.engine()
+        mine = answers[a.pk]
+        scores = assessment_scores(a, mine)
+        summaries = {side: summary_of(scores[side], engine.area_numbers) for side in ("unit", "tpi")}
+        entry = {
+            **summaries,
+            "unit_total": summaries["unit"].total,
+            "tpi_total": summaries["tpi"].total,
+            "answered": sum(1 for x in mine.values() if x.unit_answer is not None),
+            "tpi_answered": sum(1 for x in mine.values() if x.tpi_answer is not None),
+            "items": len(engine.items),
+        }
+        out[a.pk] = entry
+        rows.append(AssessmentFigures(
+            assessment=a,
+            instrument_checksum=a.instrument.checksum,
+            stamp=a.figures_stamp,
+            unit_total=scoring.round2(summaries["unit"].total),
+            tpi_total=scoring.round2(summaries["tpi"].total),
+            unit_predicate=summaries["unit"].predicate or "",
+            tpi_predicate=summaries["tpi"].predicate or "",
+            answered=entry["answered"],
+            tpi_answered=entry["tpi_answered"],
+            items=entry["items"],
+            unit_exact_total=str(summaries["unit"].total),
+            tpi_exact_total=str(summaries["tpi"].total),
+            unit_data=summary_to_json(summaries["unit"]),
+            tpi_data=summary_to_json(summaries["tpi"]),
+        ))
+    try:
+        # a cache fill: a concurrent fill of the same rows must never fail the page (an answer
+        # saved meanwhile raised the assessment's stamp, so a row written now is simply stale)
+        with transaction.atomic():
+            AssessmentFigures.objects.filter(assessment__in=[a.pk for a in stale]).delete()
+            AssessmentFigures.objects.bulk_create(rows)
+    except IntegrityError:
+        pass
+    return out
+
+
+def items_with_evidence_many(assessments) -> dict[int, int]:
+    """assessment pk -> number of items with at least one piece of evidence (via the hooks)."""
+    from . import hooks
+
+    counts = {a.pk: 0 for a in assessments}
+    for fn in hooks.evidence_counters:
+        for pk, n in fn([a.pk for a in assessments]).items():
+            counts[pk] = counts.get(pk, 0) + n
+    return counts

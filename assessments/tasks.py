@@ -23,3 +23,23 @@ def send_notification_emails(*, notification_ids: list[int]) -> int:
             sent += 1
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     return sent
+
+
+@shared_task(bind=True, max_retries=3)
+def render_report(self, *, report_id: int) -> str:
+    """Render one queued PDF report (idempotent: a ready report is left alone; the file is written
+    to a temporary name and renamed). Retries on OSError, then marks the report failed."""
+    from .models import Report
+    from .services.reports import report_fail, report_render
+
+    report = Report.objects.select_related("assessment", "assessment__unit", "assessment__unit__instansi",
+                                           "assessment__period", "assessment__instrument", "instansi",
+                                           "requested_by").filter(pk=report_id).first()
+    if report is None or report.status == Report.Status.READY:
+        return ""
+    try:
+        return report_render(report=report).status
+    except OSError as exc:
+        if self.request.retries >= self.max_retries:
+            return report_fail(report=report, error=f"{type(exc).__name__}: {exc}").status
+        raise self.retry(exc=exc, countdown=2 ** self.request.retries)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, views
+from . import api, views, views_reports
 
 urlpatterns = [
     path("penilaian/", views.assessment_list, name="assessment_list"),
@@ -14,6 +14,11 @@ urlpatterns = [
     path("penilaian/<int:pk>/perbaikan/", views.assessment_revision, name="assessment_revision"),
     path("penilaian/<int:pk>/audit/", views.assessment_audit, name="assessment_audit"),
     path("penilaian/<int:pk>/audit.csv", views.assessment_audit_csv, name="assessment_audit_csv"),
+    path("penilaian/<int:pk>/laporan/", views_reports.assessment_reports, name="assessment_reports"),
+    path("laporan/rekap/", views_reports.recap, name="report_recap"),
+    path("laporan/<int:report_id>/", views_reports.report_status, name="report_status"),
+    path("laporan/<int:report_id>/status/", views_reports.report_status_partial, name="report_status_partial"),
+    path("laporan/<int:report_id>/unduh/", views_reports.report_download, name="report_download"),
     path("api/v1/assessments/", api.assessment_list, name="api_assessment_list"),
     path("api/v1/assessments/<int:pk>/", api.assessment_detail, name="api_assessment_detail"),
     path("dasbor/", views.dashboard, name="dashboard"),

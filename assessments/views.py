@@ -347,6 +347,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = build_dashboard(
         request.user, int(year) if year.isdigit() else None,
         state=request.GET.get("status", ""), target=request.GET.get("target", ""),
+        page=request.GET.get("halaman", 1),
     )
     context.update({
         "state": request.GET.get("status", ""),

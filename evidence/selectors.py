@@ -168,3 +168,51 @@ def evidence_snapshot(assessment: Assessment) -> dict:
             entry.update(url=attachment.link_url, title=attachment.link_title)
         by_item[attachment.item.code].append(entry)
     return {"evidence": dict(by_item)}
+
+
+def evidence_listing(assessment: Assessment) -> dict[str, list[dict]]:
+    """The evidence of ``assessment`` for reports and exports (an ``assessments.hooks`` evidence
+    lister): per item code, every active attachment, oldest first, with the newest version."""
+    from django.urls import reverse
+
+    by_item: dict[str, list[dict]] = defaultdict(list)
+    attachments = (
+        EvidenceAttachment.objects.filter(assessment=assessment, removed_at__isnull=True)
+        .select_related("document", "item")
+        .prefetch_related(Prefetch("document__versions", queryset=_newest_versions(), to_attr="newest_versions"))
+        .order_by("item__position", "added_at", "pk")
+    )
+    for attachment in _with_current_version(list(attachments)):
+        version = attachment.current_version
+        if version is not None:
+            entry = {
+                "title": attachment.document.title,
+                "name": version.original_name,
+                "date": version.uploaded_at,
+                "sha256": version.sha256,
+                "url": reverse("evidence:download", args=[version.pk]),
+            }
+        else:
+            entry = {
+                "title": attachment.link_title,
+                "name": attachment.link_url,
+                "date": attachment.added_at,
+                "sha256": "",
+                "url": attachment.link_url,
+            }
+        entry["review_status"] = attachment.review_status
+        by_item[attachment.item.code].append(entry)
+    return dict(by_item)
+
+
+def items_with_evidence_counts(assessment_ids) -> dict[int, int]:
+    """assessment pk -> number of items with at least one active attachment, in one query
+    (an ``assessments.hooks`` evidence counter for list pages)."""
+    from django.db.models import Count
+
+    rows = (
+        EvidenceAttachment.objects.filter(assessment_id__in=list(assessment_ids), removed_at__isnull=True)
+        .values("assessment_id")
+        .annotate(n=Count("item_id", distinct=True))
+    )
+    return {row["assessment_id"]: row["n"] for row in rows}

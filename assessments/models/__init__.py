@@ -1,5 +1,6 @@
 """Assessments models: instrument versions (``instruments``) and the assessment work (``work``)."""
 
+from .figures import AssessmentFigures  # noqa: F401
 from .instruments import (  # noqa: F401
     AnswerScale,
     Instrument,
@@ -10,6 +11,7 @@ from .instruments import (  # noqa: F401
     ScaleOption,
     ThresholdSet,
 )
+from .reports import Report  # noqa: F401
 from .work import (  # noqa: F401
     Answer,
     Assessment,

@@ -65,9 +65,10 @@ class Instrument(models.Model):
 
     def engine(self):
         """The scoring engine's view of this version (parsed once per checksum per process)."""
-        from ..instrument_cache import engine_instrument
+        from ..instrument_cache import cached_engine_instrument, engine_instrument
 
-        return engine_instrument(self.checksum, self.definition)
+        # checked before touching ``definition``, so list pages may defer that (large) field
+        return cached_engine_instrument(self.checksum) or engine_instrument(self.checksum, self.definition)
 
 
 class _InstrumentPart(models.Model):

@@ -79,6 +79,8 @@ class Assessment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     state_changed_at = models.DateTimeField(null=True, blank=True)
+    # grows with every change to an answer (a signal); the figures cache is valid for one value
+    figures_stamp = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("penilaian")

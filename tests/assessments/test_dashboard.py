@@ -1,5 +1,6 @@
 """The leadership dashboard: engine figures, heat-map classes, scoping and a constant query count."""
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -43,6 +44,105 @@ def test_dashboard_query_count_does_not_grow(lke, login, django_assert_max_num_q
         services.assessments_create_bulk(actor=None, period=lke.period, units=[unit], target="WBK",
                                          instrument=lke.instrument)
     client = login(lke.leadership)
-    with django_assert_max_num_queries(14):
+    # cold: every assessment's figures are computed and cached on this request
+    with django_assert_max_num_queries(26):
         response = client.get(reverse("dashboard"), {"tahun": 2026})
     assert response.content.decode().count("data-unit=") == 2 + extra
+    with django_assert_max_num_queries(19):  # warm: read from the cache
+        response = client.get(reverse("dashboard"), {"tahun": 2026})
+    assert response.content.decode().count("data-unit=") == 2 + extra
+
+
+def _demo(client, settings, tmp_path, username="inspektur"):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", "--password", "Demo-Pass-1", stdout=StringIO())
+    from units.models import User
+
+    client.force_login(User.objects.get(username=username), backend="units.backends.UsernameOrNipBackend")
+    return client
+
+
+def test_cached_figures_follow_every_answer_change(lke, login):
+    """The figures cache is invalidated by any answer write: the dashboard shows the new total."""
+    from assessments import services
+    from assessments.models import Answer, AssessmentFigures, InstrumentItem
+
+    client = login(lke.leadership)
+    client.get(reverse("dashboard"), {"tahun": 2026})
+    cached = AssessmentFigures.objects.get(assessment=lke.assessment)
+    assert cached.unit_total == 0 and cached.stamp == lke.assessment.figures_stamp
+    item = InstrumentItem.objects.get(instrument=lke.instrument, code="P.1.i.a")  # an option item
+    services.answer_save(actor=lke.team_a, assessment=lke.assessment, item=item, raw_answer="Ya", note="",
+                         expected_version=None)
+    lke.assessment.refresh_from_db()
+    expected = assessment_scores(lke.assessment)["unit"].total
+    assert expected > 0
+    page = client.get(reverse("dashboard"), {"tahun": 2026}).content.decode()
+    row = page.split('data-unit="UNIT-A"')[1].split("</tr>")[0]
+    assert f'<td class="text-end">{format_id(expected)}</td>' in row
+    # a write that bypasses the services (admin, shell, bulk fix) invalidates too
+    Answer.objects.filter(assessment=lke.assessment, item=item).get().delete()
+    page = client.get(reverse("dashboard"), {"tahun": 2026}).content.decode()
+    row = page.split('data-unit="UNIT-A"')[1].split("</tr>")[0]
+    assert f'<td class="text-end">{format_id(expected)}</td>' not in row
+    assert AssessmentFigures.objects.get(assessment=lke.assessment).unit_total == 0
+
+
+def test_dashboard_evidence_trend_and_workload_on_the_demo(client, settings, tmp_path):
+    from assessments.models import AuditEvent, RevisionRequest
+    from evidence.models import EvidenceAttachment
+    from units.models import TpiAssignment
+
+    _demo(client, settings, tmp_path)
+    page = client.get(reverse("dashboard")).content.decode()
+    rsud = Assessment.objects.get(unit__code="RSUD")
+    items = len(rsud.instrument.engine().items)
+    attached = EvidenceAttachment.objects.filter(assessment=rsud, removed_at=None)
+    with_evidence = attached.values("item").distinct().count()
+    assert with_evidence > 0
+    row = page.split('data-unit="RSUD"')[1].split("</tr>")[0]
+    assert f'<td class="text-end">{format_id(Decimal(with_evidence * 100) / items, 1)}%</td>' in row
+    # the trend: one dataset per unit on the page, the figure of each year the shown total
+    import json
+
+    trend = json.loads(page.split('<script id="trend-data" type="application/json">')[1].split("</script>")[0])
+    assert trend["labels"] == ["2026"]
+    rsud_line = next(ds for ds in trend["datasets"] if ds["label"] == rsud.unit.name)
+    assert rsud_line["data"] == [float(round(assessment_scores(rsud)["tpi"].total, 2))]
+    tpi = assessment_scores(rsud)["tpi"]
+    assert trend["thresholds"] == {
+        pred: float(c.minimum) for pred, res in tpi.thresholds.items() for c in res.checks if c.rule == "total"
+    }
+    assert trend["thresholds"]["WBK"] == 75.0
+    # TPI workload: per assessor the distinct items they scored and their open revision requests
+    workload = page.split('id="tpi-workload"')[1].split("</table>")[0]
+    for assignment in TpiAssignment.objects.filter(year=2026).select_related("user"):
+        user = assignment.user
+        reviewed = len(set(AuditEvent.objects.filter(actor=user, action="answer.tpi")
+                           .values_list("assessment_id", "item_code")))
+        open_revisions = RevisionRequest.objects.filter(requested_by=user, resolved_at=None).count()
+        cells = workload.split(f'data-assessor="{user.username}"')[1].split("</tr>")[0]
+        assert f'<td class="text-end">{reviewed}</td><td class="text-end">{open_revisions}</td>' in cells
+    assert any(
+        AuditEvent.objects.filter(actor=a.user, action="answer.tpi").exists()
+        for a in TpiAssignment.objects.filter(year=2026)
+    )
+
+
+def test_dashboard_pages_and_overview_count_every_unit(lke, login):
+    from assessments import dashboard, services
+    from tests.factories import WorkUnitFactory
+
+    extra = dashboard.PAGE_SIZE + 3 - 2
+    units = [WorkUnitFactory(instansi=lke.instansi, code=f"PG-{i:02d}", name=f"Unit Halaman {i:02d}")
+             for i in range(extra)]
+    services.assessments_create_bulk(actor=None, period=lke.period, units=units, target="WBK",
+                                     instrument=lke.instrument)
+    client = login(lke.leadership)
+    first = client.get(reverse("dashboard"), {"tahun": 2026}).content.decode()
+    second = client.get(reverse("dashboard"), {"tahun": 2026, "halaman": 2}).content.decode()
+    assert first.count("data-unit=") == dashboard.PAGE_SIZE
+    assert second.count("data-unit=") == 3
+    assert f'data-kpi="count">{dashboard.PAGE_SIZE + 3}<' in first
+    shown = {u.split('"')[0] for u in (first + second).split('data-unit="')[1:]}
+    assert shown == {"UNIT-A", "UNIT-B", *(u.code for u in units)}

@@ -1,0 +1,169 @@
+"""Writes of the PDF reports: request one (audit row, task enqueued after commit) and render it
+(status, file written to a temporary name then renamed, SHA-256, size, pages)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from units.models import InstansiRole
+from zi_portal.common.tasks import enqueue_on_commit
+
+from ..access import assessment_roles, assessments_visible_to
+from ..audit import audit_record
+from ..models import Assessment, Report
+
+logger = logging.getLogger(__name__)
+
+REPORT_FOLDER = "reports"
+
+
+def document_number(*, kind: str, year: int, unit_code: str = "", serial: int | str) -> str:
+    """``LAP-ZI/2026/RSUD/00042`` for an assessment report, ``REKAP-ZI/2026/00043`` for a recap."""
+    serial_text = f"{serial:05d}" if isinstance(serial, int) else serial
+    if kind == Report.Kind.RECAP:
+        return f"REKAP-ZI/{year}/{serial_text}"
+    return f"LAP-ZI/{year}/{unit_code}/{serial_text}"
+
+
+@transaction.atomic
+def report_request(*, actor, assessment: Assessment) -> Report:
+    """Queue the PDF report of ``assessment`` for anyone who may see it."""
+    if not assessment_roles(actor, assessment):
+        raise PermissionDenied("Anda tidak berhak atas penilaian ini.")
+    report = Report(kind=Report.Kind.ASSESSMENT, assessment=assessment, instansi_id=assessment.unit.instansi_id,
+                    year=assessment.period.year, requested_by=actor)
+    return _queue(actor=actor, report=report, unit_code=assessment.unit.code)
+
+
+def may_request_recap(actor, instansi_id: int, year: int) -> bool:
+    """Leadership and administrators of the instansi, and anyone who sees one of its assessments of
+    ``year`` (their recap lists only what they may see)."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    return (
+        actor.is_superuser
+        or InstansiRole.objects.filter(user=actor, instansi_id=instansi_id).exists()
+        or assessments_visible_to(actor).filter(unit__instansi_id=instansi_id, period__year=year).exists()
+    )
+
+
+@transaction.atomic
+def recap_request(*, actor, instansi, year: int) -> Report:
+    """Queue the recap PDF of ``instansi`` for ``year``: every unit ``actor`` may see."""
+    if not may_request_recap(actor, instansi.pk, year):
+        raise PermissionDenied("Anda tidak berhak atas rekap instansi ini.")
+    report = Report(kind=Report.Kind.RECAP, instansi=instansi, year=year, requested_by=actor)
+    return _queue(actor=actor, report=report)
+
+
+def _queue(*, actor, report: Report, unit_code: str = "") -> Report:
+    from ..tasks import render_report
+
+    report.full_clean()
+    report.save()
+    report.document_number = document_number(kind=report.kind, year=report.year, unit_code=unit_code,
+                                              serial=report.pk)
+    report.save(update_fields=["document_number"])
+    audit_record(actor=actor, assessment=report.assessment, action=f"report.request.{report.kind}",
+                 after={"report": report.pk, "document_number": report.document_number, "year": report.year,
+                        "instansi": report.instansi_id})
+    enqueue_on_commit(render_report, report_id=report.pk)
+    return report
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+
+def assessment_pdf(assessment: Assessment, *, number: str, generated_at: dt.datetime):
+    """The rendered PDF of one assessment (no database write)."""
+    from ..report_data import assessment_report_data
+    from ..reports import pdf
+
+    data = assessment_report_data(assessment)
+    return pdf.render_pdf(pdf.assessment_html(data, document_number=number, generated_at=generated_at))
+
+
+def recap_pdf(*, user, instansi, year: int, number: str, generated_at: dt.datetime):
+    """The rendered recap PDF (``user=None``: every assessment of the instansi; no database write)."""
+    from ..report_data import recap_report_data
+    from ..reports import pdf
+
+    data = recap_report_data(user=user, instansi=instansi, year=year)
+    return pdf.render_pdf(pdf.recap_html(data, document_number=number, generated_at=generated_at))
+
+
+def write_atomically(path: Path, content: bytes) -> tuple[str, int]:
+    """Write ``content`` to a temporary file beside ``path`` and rename it over ``path``, so a reader
+    never sees half a file. Returns (SHA-256 hex, size)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return hashlib.sha256(content).hexdigest(), len(content)
+
+
+def _relative_name(report: Report) -> str:
+    return f"{REPORT_FOLDER}/{report.year}/{report.filename[:-4]}-{report.pk}.pdf"
+
+
+def report_render(*, report: Report) -> Report:
+    """Render ``report`` and store it. Idempotent: a re-run rewrites the same file and row.
+
+    An ``OSError`` (disk, fonts) propagates so the task can retry; any other error marks the report
+    ``failed`` with its message. Not atomic as a whole on purpose: the status ``running`` must be
+    visible while the PDF (seconds) is being made."""
+    now = timezone.now()
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.RUNNING, started_at=now, error="")
+    try:
+        if report.kind == Report.Kind.ASSESSMENT:
+            rendered = assessment_pdf(report.assessment, number=report.document_number, generated_at=now)
+        else:
+            if report.requested_by is None:
+                raise ValueError("Pemohon rekap tidak ada lagi; minta rekap baru.")
+            rendered = recap_pdf(user=report.requested_by, instansi=report.instansi, year=report.year,
+                                 number=report.document_number, generated_at=now)
+    except OSError:
+        raise
+    except Exception as exc:
+        logger.exception("report %s failed", report.pk)
+        return report_fail(report=report, error=f"{type(exc).__name__}: {exc}")
+    name = _relative_name(report)
+    sha256, size = write_atomically(Path(settings.MEDIA_ROOT) / name, rendered.content)
+    with transaction.atomic():
+        Report.objects.filter(pk=report.pk).update(
+            status=Report.Status.READY, file=name, sha256=sha256, size=size, pages=rendered.pages,
+            finished_at=timezone.now(), error="",
+        )
+        audit_record(actor=None, assessment=report.assessment, action=f"report.ready.{report.kind}",
+                     after={"report": report.pk, "sha256": sha256, "size": size, "pages": rendered.pages})
+    report.refresh_from_db()
+    return report
+
+
+@transaction.atomic
+def report_fail(*, report: Report, error: str) -> Report:
+    """Mark ``report`` failed with a message the status page shows."""
+    message = " ".join(str(error).split())[:1000] or "Gagal membuat laporan."
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.FAILED, error=message,
+                                               finished_at=timezone.now())
+    audit_record(actor=None, assessment=report.assessment, action=f"report.failed.{report.kind}",
+                 after={"report": report.pk, "error": message})
+    report.refresh_from_db()
+    return report
