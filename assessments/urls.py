@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, views, views_reports
+from . import api, views, views_excel, views_reports
 
 urlpatterns = [
     path("penilaian/", views.assessment_list, name="assessment_list"),
@@ -14,6 +14,10 @@ urlpatterns = [
     path("penilaian/<int:pk>/perbaikan/", views.assessment_revision, name="assessment_revision"),
     path("penilaian/<int:pk>/audit/", views.assessment_audit, name="assessment_audit"),
     path("penilaian/<int:pk>/audit.csv", views.assessment_audit_csv, name="assessment_audit_csv"),
+    path("penilaian/<int:pk>/lke.xlsx", views_excel.lke_export, name="assessment_lke_xlsx"),
+    path("penilaian/<int:pk>/impor/", views_excel.lke_import_upload, name="assessment_lke_import"),
+    path("penilaian/<int:pk>/impor/terapkan/", views_excel.lke_import_confirm, name="assessment_lke_import_confirm"),
+    path("laporan/rekap.xlsx", views_excel.recap_xlsx, name="report_recap_xlsx"),
     path("penilaian/<int:pk>/laporan/", views_reports.assessment_reports, name="assessment_reports"),
     path("laporan/rekap/", views_reports.recap, name="report_recap"),
     path("laporan/<int:report_id>/", views_reports.report_status, name="report_status"),

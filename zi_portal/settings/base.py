@@ -250,3 +250,12 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 # === end evidence =============================================================================
+
+# === LKE Excel import ===========================================================================
+# Largest workbook accepted by the LKE import (web and CLI); the uncompressed size and the
+# compression ratio of its members are checked from the zip directory before it is opened.
+LKE_IMPORT_MAX_MB = env.float("LKE_IMPORT_MAX_MB", default=10)
+LKE_IMPORT_MAX_UNCOMPRESSED_MB = env.float("LKE_IMPORT_MAX_UNCOMPRESSED_MB", default=100)
+LKE_IMPORT_MAX_RATIO = env.int("LKE_IMPORT_MAX_RATIO", default=100)
+# How long an uploaded workbook waits for the confirmation after its preview.
+LKE_IMPORT_TTL_SECONDS = env.int("LKE_IMPORT_TTL_SECONDS", default=3600)

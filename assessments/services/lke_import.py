@@ -1,0 +1,398 @@
+"""Importing answers from an LKE workbook exported by the portal (round trip).
+
+``lke_import_plan`` reads nothing but the stored answers and computes, for the importing side
+(unit or TPI), every change the file would make and every error, by row and item code.
+``lke_import_apply`` applies such a plan through ``answer_save`` in one transaction, so the
+version counter, the audit trail, the permissions by side and the workflow-state checks are the
+same as for an answer saved on the worksheet. The other side's columns are never imported.
+
+The temporary-file helpers keep an uploaded workbook between the preview and the confirmation
+in a private folder under MEDIA_ROOT, bound to a random token, the user, the assessment and the
+file's SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from .. import scoring, selectors, workflow
+from ..access import assessment_roles, side_of
+from ..answers import MESSAGES, AnswerInputError, canonical
+from ..audit import audit_record
+from ..models import Assessment
+from ..reports import xlsx as layout
+from ..reports.xlsx_read import Limits, LkeWorkbook, SheetRow
+from .work import answer_save
+
+SIDE_LABELS = {"unit": "tim unit", "tpi": "TPI"}
+FIELD_LABELS = {"answer": "jawaban", "note": "catatan"}
+
+
+class LkeImportRefused(ValueError):
+    """The workbook cannot be imported into this assessment at all (one Indonesian message)."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Change:
+    row: int
+    code: str
+    field: str  # "answer" | "note"
+    old: Any
+    new: Any
+
+    @property
+    def field_label(self) -> str:
+        return FIELD_LABELS[self.field]
+
+    @property
+    def old_text(self) -> str:
+        return answer_text(self.old)
+
+    @property
+    def new_text(self) -> str:
+        return answer_text(self.new)
+
+    def line(self) -> str:
+        return f"baris {self.row}, {self.code}: {self.field_label} {self.old_text} → {self.new_text}"
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    code: str
+    message: str
+
+    def line(self) -> str:
+        return f"baris {self.row}, {self.code}: {self.message}"
+
+
+@dataclass
+class ImportPlan:
+    side: str
+    changes: list[Change] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    # item code -> (canonical answer, note) to save, for items with at least one change
+    targets: dict[str, tuple[Any, str]] = field(default_factory=dict)
+
+    def digest(self) -> str:
+        """A fingerprint of the changes, so a confirmation applies exactly what was previewed."""
+        payload = json.dumps([(c.row, c.code, c.field, c.old, c.new) for c in self.changes],
+                             sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def answer_text(value: Any) -> str:
+    """An answer as the preview shows it: the option, "3,60", "a=1, b=2", or "(kosong)"."""
+    if value is None or value == "":
+        return "(kosong)"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items())
+    if isinstance(value, str) and re.fullmatch(r"\d+\.\d+", value):
+        return value.replace(".", ",")
+    return str(value)
+
+
+def import_side(user, assessment: Assessment) -> str:
+    """The side ``user`` imports for, or PermissionDenied when they may not write it now."""
+    roles = assessment_roles(user, assessment)
+    side = side_of(roles)
+    if side == "unit" and workflow.unit_may_edit(assessment.state, roles):
+        return side
+    if side == "tpi" and workflow.tpi_may_score(assessment.state, roles):
+        return side
+    if side is None:
+        raise PermissionDenied("Hanya tim unit atau TPI penilaian ini yang dapat mengimpor jawaban.")
+    raise PermissionDenied(
+        f"Jawaban {SIDE_LABELS[side]} tidak dapat diubah pada status {assessment.state_label}; impor tidak tersedia."
+    )
+
+
+def system_side(assessment: Assessment) -> str | None:
+    """The side a system import (CLI) writes by default: the one the current state lets write."""
+    if workflow.tpi_may_score(assessment.state, workflow.TPI_ROLES):
+        return "tpi"
+    if workflow.unit_may_edit(assessment.state, workflow.UNIT_ROLES):
+        return "unit"
+    return None
+
+
+def check_metadata(assessment: Assessment, meta: dict) -> None:
+    """Refuse a workbook of another instrument version, unit, period or assessment."""
+    instrument = assessment.instrument
+    if meta.get("instrument") != instrument.code or meta.get("instrument_checksum") != instrument.checksum:
+        raise LkeImportRefused(
+            f"Buku kerja memakai instrumen lain ({meta.get('instrument') or '?'}) atau versi lain dari "
+            f"{instrument.code}; ekspor ulang LKE dari penilaian ini."
+        )
+    if meta.get("unit") != assessment.unit.code:
+        raise LkeImportRefused(
+            f"Buku kerja ini milik unit {meta.get('unit') or '?'}, bukan {assessment.unit.code}."
+        )
+    if meta.get("period") != str(assessment.period.year):
+        raise LkeImportRefused(
+            f"Buku kerja ini untuk periode {meta.get('period') or '?'}, bukan {assessment.period.year}."
+        )
+    if meta.get("assessment_id") != str(assessment.pk):
+        raise LkeImportRefused(
+            f"Buku kerja ini diekspor dari penilaian lain (#{meta.get('assessment_id') or '?'}) unit dan "
+            f"periode yang sama; ekspor ulang LKE dari penilaian #{assessment.pk}."
+        )
+
+
+def _message(exc: AnswerInputError, item: scoring.AnyItem, raw: Any, what: str) -> str:
+    base = exc.message
+    if item.scale.kind == "option":
+        base = f"{base} Pilihan: {', '.join(item.scale.values)}."
+    return f"{what} {answer_text(raw) if not isinstance(raw, str) else repr(raw)} ditolak. {base}"
+
+
+def _count_value(raw: Any) -> int | None | str:
+    """A count cell: int, None for blank, or "bad"."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, bool):
+        return "bad"
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    if isinstance(raw, Decimal) and raw == raw.to_integral_value():
+        return int(raw)
+    if isinstance(raw, str) and re.fullmatch(r"\s*\d+\s*", raw):
+        return int(raw)
+    return "bad"
+
+
+def _cell_raw(item: scoring.AnyItem, raw: Any) -> Any:
+    """Cell value -> raw engine answer (None = unanswered)."""
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        raw = raw.strip()
+        return raw or None
+    if item.scale.kind == "option" and isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
+        return str(raw)
+    return raw
+
+
+def lke_import_plan(*, assessment: Assessment, workbook: LkeWorkbook, side: str,
+                    answers: dict | None = None) -> ImportPlan:
+    """Every change and error the workbook would bring to ``side`` of ``assessment`` (no write).
+
+    Raises :class:`LkeImportRefused` when the workbook belongs to another instrument version,
+    unit, period or assessment."""
+    check_metadata(assessment, dict(workbook.meta))
+    engine = assessment.instrument.engine()
+    stored = selectors.assessment_answers(assessment) if answers is None else answers
+    answer_key = f"{side}_answer"
+    note_key = f"{side}_note"
+    other = "tpi" if side == "unit" else "unit"
+    plan = ImportPlan(side=side)
+    other_label = "TPI" if other == "tpi" else "unit"
+    plan.notices.append(f"Kolom Jawaban {other_label} dan Catatan {other_label} diabaikan: "
+                        f"impor ini mengisi jawaban {SIDE_LABELS[side]}.")
+    item_rows: dict[str, SheetRow] = {}
+    input_rows: dict[str, dict[str, SheetRow]] = {}
+    structure = {n.code for n in engine.indicators} | {a.code for a in engine.areas} | {
+        a.code for a in engine.aspects} | {c.code for c in engine.components} | {s.code for s in engine.subcomponents}
+    for r in workbook.rows:
+        code = r.code
+        if layout.INPUT_SEPARATOR in code:
+            item_code, _, name = code.partition(layout.INPUT_SEPARATOR)
+            item = engine.item_map.get(item_code)
+            if item is None or name not in item.inputs:
+                plan.errors.append(RowError(r.row, code, "Baris hitungan tidak dikenal pada instrumen ini."))
+                continue
+            if name in input_rows.setdefault(item_code, {}):
+                plan.errors.append(RowError(r.row, code, "Baris hitungan ini muncul lebih dari sekali."))
+                continue
+            input_rows[item_code][name] = r
+        elif code in engine.item_map:
+            if code in item_rows:
+                plan.errors.append(RowError(r.row, code, "Butir ini muncul lebih dari sekali."))
+                continue
+            item_rows[code] = r
+        elif code not in structure and code != "TOTAL":
+            plan.errors.append(RowError(r.row, code, "Kode tidak dikenal pada instrumen ini."))
+    missing = [i.code for i in engine.items if i.code not in item_rows]
+    if missing:
+        plan.notices.append(f"{len(missing)} butir tidak ada di berkas dan tidak diubah: {', '.join(missing[:10])}"
+                            + ("…" if len(missing) > 10 else ""))
+    for item in engine.items:
+        r = item_rows.get(item.code)
+        if r is None:
+            continue
+        current = stored.get(item.code)
+        old_answer = getattr(current, answer_key) if current is not None else None
+        old_note = (getattr(current, note_key) if current is not None else "") or ""
+        new_answer: Any
+        if item.scale.kind == "percentage":
+            rows = input_rows.get(item.code, {})
+            counts, bad = {}, False
+            for name in item.inputs:
+                cell_row = rows.get(name)
+                raw = cell_row.cells[answer_key] if cell_row is not None else None
+                value = _count_value(raw)
+                if isinstance(value, int) and value < 0:
+                    value = "bad"
+                if value == "bad":
+                    plan.errors.append(RowError(cell_row.row, f"{item.code}{layout.INPUT_SEPARATOR}{name}",
+                                                f"Hitungan {answer_text(raw)} ditolak. {MESSAGES['bad_count']}"))
+                    bad = True
+                counts[name] = value
+            if bad:
+                continue
+            filled = [v for v in counts.values() if v is not None]
+            if not filled:
+                new_answer = None
+            elif len(filled) != len(counts):
+                plan.errors.append(RowError(r.row, item.code, MESSAGES["bad_counts"] + " Kosongkan semua "
+                                            "hitungan untuk membiarkan butir ini tidak dijawab."))
+                continue
+            else:
+                try:
+                    new_answer = canonical(engine, item.code, counts)
+                except AnswerInputError as exc:
+                    plan.errors.append(RowError(r.row, item.code, exc.message))
+                    continue
+        else:
+            raw = _cell_raw(item, r.cells[answer_key])
+            try:
+                new_answer = canonical(engine, item.code, raw)
+            except AnswerInputError as exc:
+                plan.errors.append(RowError(r.row, item.code, _message(exc, item, raw, f"Jawaban {SIDE_LABELS[side]}")))
+                continue
+        raw_note = r.cells.get(note_key)
+        new_note = "" if raw_note is None else str(raw_note).strip()
+        changed = False
+        if new_answer != old_answer:
+            plan.changes.append(Change(r.row, item.code, "answer", old_answer, new_answer))
+            changed = True
+        if new_note != old_note:
+            plan.changes.append(Change(r.row, item.code, "note", old_note, new_note))
+            changed = True
+        if changed:
+            plan.targets[item.code] = (new_answer, new_note)
+    return plan
+
+
+@transaction.atomic
+def lke_import_apply(*, actor, assessment: Assessment, workbook: LkeWorkbook, side: str,
+                     sha256: str = "", expected_digest: str | None = None) -> ImportPlan:
+    """Apply the workbook's changes to ``side`` through ``answer_save``, all or nothing.
+
+    ``actor`` None is a trusted system write (the CLI) naming its side. Refuses (ValidationError)
+    a workbook with errors, and one whose changes differ from ``expected_digest`` (the preview the
+    user confirmed) because someone changed the answers in between."""
+    assessment = Assessment.objects.select_for_update().select_related("instrument", "unit", "period").get(
+        pk=assessment.pk)
+    answers = selectors.assessment_answers(assessment)
+    plan = lke_import_plan(assessment=assessment, workbook=workbook, side=side, answers=answers)
+    if plan.errors:
+        raise ValidationError(f"Berkas masih memuat {len(plan.errors)} kesalahan; tidak ada jawaban yang diubah.")
+    if expected_digest is not None and plan.digest() != expected_digest:
+        raise ValidationError("Jawaban berubah sejak pratinjau dibuat; unggah berkas lagi untuk pratinjau baru.")
+    items = selectors.item_rows(assessment)
+    for code, (new_answer, new_note) in plan.targets.items():
+        current = answers.get(code)
+        answer_save(
+            actor=actor, assessment=assessment, item=items[code], raw_answer=new_answer, note=new_note,
+            expected_version=current.version if current is not None else None, side=side,
+        )
+    audit_record(actor=actor, assessment=assessment, action="answers.import_xlsx", field=f"{side}_answer",
+                 after={"side": side, "changes": len(plan.changes), "items": len(plan.targets), "sha256": sha256})
+    return plan
+
+
+def import_limits() -> Limits:
+    """The size limits of an imported workbook, from the settings."""
+    mb = 1024 * 1024
+    return Limits(
+        max_bytes=int(float(getattr(settings, "LKE_IMPORT_MAX_MB", 10)) * mb),
+        max_uncompressed=int(float(getattr(settings, "LKE_IMPORT_MAX_UNCOMPRESSED_MB", 100)) * mb),
+        max_ratio=int(getattr(settings, "LKE_IMPORT_MAX_RATIO", 100)),
+    )
+
+
+# --- the uploaded file between preview and confirmation ------------------------------------------
+
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+
+def _stash_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "private" / "lke-import"
+
+
+def stash_upload(*, user_id: int, assessment_id: int, data: bytes) -> tuple[str, str]:
+    """Keep ``data`` for the confirmation step; returns (token, sha256). Removes expired files."""
+    folder = _stash_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stash_purge_expired()
+    token = secrets.token_urlsafe(32)
+    sha = hashlib.sha256(data).hexdigest()
+    (folder / f"{token}.xlsx").write_bytes(data)
+    (folder / f"{token}.json").write_text(json.dumps(
+        {"user": user_id, "assessment": assessment_id, "sha256": sha, "created": time.time()}))
+    return token, sha
+
+
+def stash_load(*, token: str, user_id: int, assessment_id: int) -> tuple[bytes, str] | None:
+    """The kept file and its SHA-256, if ``token`` is this user's for this assessment, unexpired
+    and intact; else None."""
+    if not isinstance(token, str) or not _TOKEN.match(token):
+        return None
+    folder = _stash_dir()
+    try:
+        info = json.loads((folder / f"{token}.json").read_text())
+        data = (folder / f"{token}.xlsx").read_bytes()
+    except (OSError, ValueError):
+        return None
+    if info.get("user") != user_id or info.get("assessment") != assessment_id:
+        return None
+    if time.time() - float(info.get("created", 0)) > _ttl():
+        stash_delete(token)
+        return None
+    if hashlib.sha256(data).hexdigest() != info.get("sha256"):
+        return None
+    return data, info["sha256"]
+
+
+def stash_delete(token: str) -> None:
+    if not isinstance(token, str) or not _TOKEN.match(token):
+        return
+    for suffix in (".xlsx", ".json"):
+        (_stash_dir() / f"{token}{suffix}").unlink(missing_ok=True)
+
+
+def stash_purge_expired() -> None:
+    folder = _stash_dir()
+    if not folder.is_dir():
+        return
+    limit = time.time() - _ttl()
+    for path in folder.iterdir():
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
+        except OSError:
+            continue
+
+
+def _ttl() -> int:
+    return int(getattr(settings, "LKE_IMPORT_TTL_SECONDS", 3600))

@@ -1,0 +1,129 @@
+"""Excel pages: LKE export, LKE import (upload -> preview -> confirm) and the period recap.
+
+Thin like ``views.py``: every assessment is fetched through the access helper (404 for what the
+user may not see), the import's decisions live in ``services.lke_import``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import excel_data
+from .access import assessment_get_for_user
+from .reports.xlsx import build_lke_workbook, build_recap_workbook
+from .reports.xlsx_read import XlsxRefused, read_lke, read_upload
+from .services import lke_import
+from .services.work import StaleAnswerError
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@login_required
+def lke_export(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_get_for_user(request.user, pk)
+    data = excel_data.lke_export_data(assessment, base_url=request.build_absolute_uri("/"))
+    name = f"LKE-{assessment.unit.code}-{assessment.period.year}-{assessment.pk}.xlsx"
+    return _xlsx_response(build_lke_workbook(data), name)
+
+
+def _upload_refusal_message(request: HttpRequest) -> str | None:
+    from evidence.uploadhandlers import upload_refusals  # the size-limit handler runs on every upload
+
+    if upload_refusals(request):
+        return _("Berkas terlalu besar dan ditolak saat diunggah.")
+    return None
+
+
+@login_required
+def lke_import_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_get_for_user(request.user, pk)
+    limits = lke_import.import_limits()
+    try:
+        side = lke_import.import_side(request.user, assessment)
+    except PermissionDenied as exc:
+        return render(request, "assessments/lke_import.html", {"assessment": assessment, "denied": str(exc)},
+                      status=403)
+    context = {"assessment": assessment, "side": side, "side_label": lke_import.SIDE_LABELS[side],
+               "max_mb": limits.max_bytes // (1024 * 1024)}
+    if request.method != "POST":
+        return render(request, "assessments/lke_import.html", context)
+    upload = request.FILES.get("berkas")
+    if upload is None:
+        context["error"] = _upload_refusal_message(request) or _("Pilih berkas LKE (.xlsx) yang akan diimpor.")
+        return render(request, "assessments/lke_import.html", context, status=400)
+    try:
+        if upload.size is not None and upload.size > limits.max_bytes:
+            raise XlsxRefused("too_large", _("Berkas terlalu besar; batasnya %(mb)s MB.") % {"mb": context["max_mb"]})
+        data = read_upload(upload, limits)
+        workbook = read_lke(data, limits)
+        plan = lke_import.lke_import_plan(assessment=assessment, workbook=workbook, side=side)
+    except (XlsxRefused, lke_import.LkeImportRefused) as exc:
+        context["error"] = exc.message
+        return render(request, "assessments/lke_import.html", context, status=400)
+    token, sha = lke_import.stash_upload(user_id=request.user.pk, assessment_id=assessment.pk, data=data)
+    context.update({"plan": plan, "token": token, "sha256": sha, "digest": plan.digest(),
+                    "file_name": upload.name})
+    return render(request, "assessments/lke_import_preview.html", context)
+
+
+@require_POST
+@login_required
+def lke_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_get_for_user(request.user, pk)
+    side = lke_import.import_side(request.user, assessment)
+    token = request.POST.get("token", "")
+    kept = lke_import.stash_load(token=token, user_id=request.user.pk, assessment_id=assessment.pk)
+    if kept is None:
+        messages.error(request, _("Berkas pratinjau sudah kedaluwarsa atau tidak ditemukan; unggah lagi."))
+        return redirect("assessment_lke_import", pk=assessment.pk)
+    data, sha = kept
+    try:
+        workbook = read_lke(data, lke_import.import_limits())
+        plan = lke_import.lke_import_apply(
+            actor=request.user, assessment=assessment, workbook=workbook, side=side, sha256=sha,
+            expected_digest=request.POST.get("digest", ""),
+        )
+    except (XlsxRefused, lke_import.LkeImportRefused) as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except StaleAnswerError as exc:
+        messages.error(request, _("Butir %(code)s baru saja diubah orang lain; unggah lagi untuk pratinjau baru.")
+                       % {"code": exc.answer.item.code})
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        lke_import.stash_delete(token)
+        messages.success(request, _("%(n)s perubahan dari berkas Excel disimpan.") % {"n": len(plan.changes)})
+        return redirect("assessment_detail", pk=assessment.pk)
+    lke_import.stash_delete(token)
+    return redirect("assessment_lke_import", pk=assessment.pk)
+
+
+@require_GET
+@login_required
+def recap_xlsx(request: HttpRequest) -> HttpResponse:
+    period = request.GET.get("period", "")
+    if not period.isdigit():
+        return HttpResponse(_("Parameter 'period' harus tahun, mis. 2026."), status=400,
+                            content_type="text/plain; charset=utf-8")
+    year = int(period)
+    data = excel_data.recap_data(request.user, year)
+    content = build_recap_workbook(year=year, rows=data["rows"], area_numbers=data["area_numbers"],
+                                   area_names=data["area_names"], instansi=data["instansi"])
+    return _xlsx_response(content, f"rekap-zi-{year}.xlsx")

@@ -1,0 +1,114 @@
+"""Benchmark of the LKE Excel export and import: ``.venv/bin/python tests/bench/bench_excel.py``.
+
+On a throwaway SQLite file database (migrated, then ``seed_demo``) and a temporary MEDIA_ROOT,
+the RSUD demo assessment (every item answered by the unit and the TPI, evidence on many items) is
+measured:
+
+(a) export of the full LKE: gathering the data (queries) and building the workbook with its
+    formulas, dropdowns and cached values — median of ``--runs`` exports;
+(b) import dry run of that workbook with one answer changed: the package checks, reading it with
+    openpyxl and computing the changes against the stored answers — median of ``--runs``.
+
+Prints the numbers (ms) and the workbook size; no targets, no exit code beyond errors. Removes its
+temporary files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+
+def setup_django(workdir: Path) -> None:
+    import warnings
+
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "zi_portal.settings.test"
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ["MEDIA_ROOT"] = str(workdir / "media")
+    for name in ("REDIS_URL", "CELERY_BROKER_URL"):
+        os.environ.pop(name, None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", "--password", "Bench-Pass-1", stdout=io.StringIO())
+
+
+def timed(fn, runs: int) -> list[float]:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="zi-bench-excel-"))
+    try:
+        setup_django(workdir)
+        import openpyxl
+
+        from assessments.excel_data import lke_export_data
+        from assessments.models import Assessment
+        from assessments.reports import xlsx as layout
+        from assessments.reports.xlsx import build_lke_workbook
+        from assessments.reports.xlsx_read import read_lke
+        from assessments.selectors import assessment_answers
+        from assessments.services import lke_import
+
+        assessment = Assessment.objects.select_related("unit", "period", "instrument").get(unit__code="RSUD")
+        answers = assessment_answers(assessment)
+        engine = assessment.instrument.engine()
+        answered = sum(1 for a in answers.values() if a.unit_answer is not None)
+        print(f"RSUD {assessment.period.year}: {answered}/{len(engine.items)} items answered by the unit, "
+              f"{sum(1 for a in answers.values() if a.tpi_answer is not None)} by the TPI")
+
+        def export() -> bytes:
+            return build_lke_workbook(lke_export_data(assessment))
+
+        content = export()
+        samples = timed(export, args.runs)
+        print(f"(a) export of the full LKE: median {statistics.median(samples) * 1000:.0f} ms "
+              f"(min {min(samples) * 1000:.0f}, max {max(samples) * 1000:.0f}; {len(content) / 1024:.0f} KB)")
+
+        wb = openpyxl.load_workbook(io.BytesIO(content))
+        ws = wb[layout.SHEET_LKE]
+        for r in range(layout.FIRST_ROW, ws.max_row + 1):
+            if ws.cell(row=r, column=1).value == "P.1.i.b":
+                ws[f"{layout.COL['tpi_answer']}{r}"] = "C"
+        out = io.BytesIO()
+        wb.save(out)
+        edited = out.getvalue()
+        assessment.state = "in_review"  # the TPI's side, as during a review
+
+        def dry_run():
+            return lke_import.lke_import_plan(assessment=assessment, workbook=read_lke(edited), side="tpi")
+
+        plan = dry_run()
+        samples = timed(dry_run, args.runs)
+        print(f"(b) import dry run: median {statistics.median(samples) * 1000:.0f} ms "
+              f"(min {min(samples) * 1000:.0f}, max {max(samples) * 1000:.0f}; "
+              f"{len(plan.changes)} change(s), {len(plan.errors)} error(s))")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
