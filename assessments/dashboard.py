@@ -35,7 +35,7 @@ def _distance(checks) -> dict:
         for c in checks if not c.passed
     ]
     total = next((m["missing"] for m in missing if m["rule"] == "total"), Decimal(0))
-    return {"total": total, "rules": missing}
+    return {"total": total, "rules": [m for m in missing if m["rule"] != "total"]}
 
 
 _COLUMNS = (

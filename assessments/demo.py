@@ -1,9 +1,10 @@
 """Demo assessments for period 2026: each Kota Bogor unit in a different state of the cycle.
 
 RSUD is final with TPI scores near WBK, DISDUKCAPIL is in review with comments, the other four are
-drafts at different progress. Everything goes through the services (so the audit trail and the
-notifications look like real use). Idempotent: a unit that already has its 2026 assessment is
-left alone. Answers are deterministic (seeded by unit code).
+drafts at different progress; RSUD also has final assessments of 2024 and 2025 (its trend).
+Everything goes through the services (so the audit trail and the notifications look like real
+use). Idempotent: a unit that already has its assessment of a year is left alone. Answers are
+deterministic (seeded by unit code).
 """
 
 from __future__ import annotations
@@ -151,6 +152,46 @@ def seed_assessments() -> int:
             services.comment_add(actor=users["tpi.ketua"], assessment=assessment, item=items["R.6.i.b"],
                                  body="Daftar layanan yang dipermudah perlu dirinci per jenis layanan.")
         if final_state == "final":
+            services.assessment_transition(actor=users["tpi.ketua"], assessment=assessment, action="finalise")
+    return created + seed_history(users, instrument, items)
+
+
+# Earlier years, so the dashboard's trend has a history: unit code -> [(year, quality)], each
+# walked through the whole cycle to Final by the same people as in 2026.
+HISTORY = {"RSUD": [(2024, 0.4), (2025, 0.55)]}
+
+
+def seed_history(users: dict, instrument, items: dict) -> int:
+    from units.models import TpiAssignment
+    from units.services import tpi_assign
+
+    engine = instrument.engine()
+    instansi = Instansi.objects.get(name="Pemerintah Kota Bogor")
+    created = 0
+    for code, years in HISTORY.items():
+        unit = WorkUnit.objects.get(code=code)
+        for year, quality in years:
+            period = services.period_open(actor=None, instansi=instansi, year=year)
+            if Assessment.objects.filter(unit=unit, period=period).exists():
+                continue
+            for username, role in (("tpi.ketua", TpiAssignment.Role.LEAD), ("tpi.anggota", TpiAssignment.Role.MEMBER)):
+                if not TpiAssignment.objects.filter(user=users[username], unit=unit, year=year).exists():
+                    tpi_assign(actor=None, user=users[username], unit=unit, year=year, role=role, notify=False)
+            assessment = services.assessments_create_bulk(
+                actor=None, period=period, units=[unit], target="WBK", instrument=instrument
+            )[0]
+            created += 1
+            author = users[f"tim.{code.lower()}"]
+            unit_answers = generate_answers(engine, code, 1.0, quality, salt=f"unit-{year}")
+            for item_code, raw in unit_answers.items():
+                services.answer_save(actor=author, assessment=assessment, item=items[item_code], raw_answer=raw,
+                                     note="", expected_version=None, side="unit")
+            services.assessment_transition(actor=users[f"pimpinan.{code.lower()}"], assessment=assessment,
+                                           action="submit")
+            services.assessment_transition(actor=users["tpi.anggota"], assessment=assessment, action="start_review")
+            for item_code, raw in _tpi_view(unit_answers, engine, f"{code}-{year}").items():
+                services.answer_save(actor=users["tpi.anggota"], assessment=assessment, item=items[item_code],
+                                     raw_answer=raw, note="", expected_version=None, side="tpi")
             services.assessment_transition(actor=users["tpi.ketua"], assessment=assessment, action="finalise")
     return created
 

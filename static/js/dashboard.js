@@ -7,13 +7,18 @@
     var source = document.getElementById("trend-data");
     if (!canvas || !source || typeof Chart === "undefined") { return; }
     var data = JSON.parse(source.textContent);
-    var datasets = data.datasets.map(function (ds) {
-      return { label: ds.label, data: ds.data, spanGaps: true, tension: 0.2, pointRadius: 3 };
+    var palette = ["#0d6efd", "#dc3545", "#198754", "#6f42c1", "#fd7e14", "#20c997", "#d63384", "#0dcaf0",
+      "#6c757d", "#ffc107"];
+    var datasets = data.datasets.map(function (ds, i) {
+      var colour = palette[i % palette.length];
+      return { label: ds.label, data: ds.data, spanGaps: true, tension: 0.2, pointRadius: 4,
+        borderColor: colour, backgroundColor: colour };
     });
     Object.keys(data.thresholds).forEach(function (pred) {
       datasets.push({
         label: "Minimum " + pred, data: data.labels.map(function () { return data.thresholds[pred]; }),
-        borderDash: [6, 4], pointRadius: 0, borderWidth: 1, borderColor: pred === "WBBM" ? "#198754" : "#fd7e14"
+        borderDash: [6, 4], borderWidth: 1, pointStyle: "line",
+        pointRadius: data.labels.length === 1 ? 12 : 0,  // a single year: a short mark instead of a line borderColor: pred === "WBBM" ? "#198754" : "#fd7e14"
       });
     });
     canvas.dataset.ready = "1";
@@ -22,7 +27,10 @@
       data: { labels: data.labels, datasets: datasets },
       options: {
         animation: false,
-        scales: { y: { suggestedMin: 40, suggestedMax: 100, title: { display: true, text: "Nilai total" } } },
+        scales: {
+          x: { offset: true },
+          y: { suggestedMin: 0, suggestedMax: 100, title: { display: true, text: "Nilai total" } }
+        },
         plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
         locale: "id-ID"
       }

@@ -21,7 +21,7 @@ def test_dashboard_on_the_demo(client, settings, tmp_path):
 
     client.force_login(User.objects.get(username="inspektur"), backend="units.backends.UsernameOrNipBackend")
     page = client.get(reverse("dashboard")).content.decode()
-    rsud = Assessment.objects.get(unit__code="RSUD")
+    rsud = Assessment.objects.get(unit__code="RSUD", period__year=2026)
     tpi = assessment_scores(rsud)["tpi"]
     assert format_id(tpi.total) in page  # 76,67 as the engine computes it
     row = page.split('data-unit="RSUD"')[1].split("</tr>")[0]
@@ -95,7 +95,7 @@ def test_dashboard_evidence_trend_and_workload_on_the_demo(client, settings, tmp
 
     _demo(client, settings, tmp_path)
     page = client.get(reverse("dashboard")).content.decode()
-    rsud = Assessment.objects.get(unit__code="RSUD")
+    rsud = Assessment.objects.get(unit__code="RSUD", period__year=2026)
     items = len(rsud.instrument.engine().items)
     attached = EvidenceAttachment.objects.filter(assessment=rsud, removed_at=None)
     with_evidence = attached.values("item").distinct().count()
@@ -106,9 +106,14 @@ def test_dashboard_evidence_trend_and_workload_on_the_demo(client, settings, tmp
     import json
 
     trend = json.loads(page.split('<script id="trend-data" type="application/json">')[1].split("</script>")[0])
-    assert trend["labels"] == ["2026"]
+    assert trend["labels"] == ["2024", "2025", "2026"]
     rsud_line = next(ds for ds in trend["datasets"] if ds["label"] == rsud.unit.name)
-    assert rsud_line["data"] == [float(round(assessment_scores(rsud)["tpi"].total, 2))]
+    assert rsud_line["data"] == [
+        float(round(assessment_scores(a)["tpi"].total, 2))
+        for a in Assessment.objects.filter(unit__code="RSUD").order_by("period__year")
+    ]
+    itda_line = next(ds for ds in trend["datasets"] if ds["label"].startswith("Inspektorat"))
+    assert itda_line["data"][:2] == [None, None]  # no assessment in 2024 and 2025
     tpi = assessment_scores(rsud)["tpi"]
     assert trend["thresholds"] == {
         pred: float(c.minimum) for pred, res in tpi.thresholds.items() for c in res.checks if c.rule == "total"
@@ -118,9 +123,10 @@ def test_dashboard_evidence_trend_and_workload_on_the_demo(client, settings, tmp
     workload = page.split('id="tpi-workload"')[1].split("</table>")[0]
     for assignment in TpiAssignment.objects.filter(year=2026).select_related("user"):
         user = assignment.user
-        reviewed = len(set(AuditEvent.objects.filter(actor=user, action="answer.tpi")
+        reviewed = len(set(AuditEvent.objects.filter(actor=user, action="answer.tpi", assessment__period__year=2026)
                            .values_list("assessment_id", "item_code")))
-        open_revisions = RevisionRequest.objects.filter(requested_by=user, resolved_at=None).count()
+        open_revisions = RevisionRequest.objects.filter(requested_by=user, resolved_at=None,
+                                                        assessment__period__year=2026).count()
         cells = workload.split(f'data-assessor="{user.username}"')[1].split("</tr>")[0]
         assert f'<td class="text-end">{reviewed}</td><td class="text-end">{open_revisions}</td>' in cells
     assert any(

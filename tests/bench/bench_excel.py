@@ -73,7 +73,8 @@ def main() -> None:
         from assessments.selectors import assessment_answers
         from assessments.services import lke_import
 
-        assessment = Assessment.objects.select_related("unit", "period", "instrument").get(unit__code="RSUD")
+        assessment = Assessment.objects.select_related("unit", "period", "instrument").get(
+        unit__code="RSUD", period__year=2026)
         answers = assessment_answers(assessment)
         engine = assessment.instrument.engine()
         answered = sum(1 for a in answers.values() if a.unit_answer is not None)

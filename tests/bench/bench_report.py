@@ -66,7 +66,7 @@ def main() -> int:
         for name in ("weasyprint", "fontTools"):
             logging.getLogger(name).setLevel(logging.ERROR)
         assessment = Assessment.objects.select_related("unit", "unit__instansi", "period", "instrument").get(
-            unit__code="RSUD")
+            unit__code="RSUD", period__year=2026)
         state = assessment.state
         attachments = prepare(assessment, args.files_per_item)
         assessment.state = state

@@ -45,7 +45,7 @@ def area_of(code: str) -> str:
 
 
 def open_from_list(person: Browser, unit_code: str) -> Page:
-    page = person.goto("/penilaian/")
+    page = person.goto("/penilaian/?tahun=2026")
     page.locator("#assessment-table tbody tr", has_text=unit_code).get_by_role("link").click()
     page.wait_for_url("**/penilaian/*/")
     return page

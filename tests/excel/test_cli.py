@@ -90,3 +90,28 @@ def test_import_of_a_bad_file_exits_2(lke, tmp_path):
     assert code == 2 and "bukan berkas Excel .xlsx" in err and len(err.strip().splitlines()) == 1
     code, _, err = run("import_lke", "--unit", "UNIT-A", "--period", "2026", str(tmp_path / "missing.xlsx"))
     assert code == 2 and "cannot read" in err
+
+
+def test_dry_run_compares_a_final_assessment_but_applying_is_refused(filled, tmp_path):
+    """The demo's RSUD is Final: a newcomer's round trip still compares (TPI side), never writes."""
+    from assessments.models import Assessment
+
+    Assessment.objects.filter(pk=filled.assessment.pk).update(state="final")
+    path = tmp_path / "lke.xlsx"
+    run("export_lke", "--unit", "UNIT-A", "--period", "2026", "--output", str(path))
+    code, out, err = run("import_lke", "--unit", "UNIT-A", "--period", "2026", str(path), "--dry-run")
+    assert code == 0, err
+    assert "berstatus Final" in out and "0 perubahan, 0 kesalahan (sisi tpi); uji coba" in out
+    wb = load(path.read_bytes())
+    ws = wb[layout.SHEET_LKE]
+    old = Answer.objects.get(assessment=filled.assessment, item__code="P.2.ii.a").unit_answer
+    cell(ws, "P.2.ii.a", "unit_answer").value = "C" if old != "C" else "A"
+    path.write_bytes(save(wb))
+    code, out, err = run("import_lke", "--unit", "UNIT-A", "--period", "2026", str(path), "--dry-run",
+                         "--side", "unit")
+    assert code == 0 and "1 perubahan" in out
+    code, _, err = run("import_lke", "--unit", "UNIT-A", "--period", "2026", str(path), "--side", "unit")
+    assert code == 2 and "the unit side may not change answers now" in err
+    code, _, err = run("import_lke", "--unit", "UNIT-A", "--period", "2026", str(path))
+    assert code == 2 and "no side may change answers now" in err
+    assert Answer.objects.get(assessment=filled.assessment, item__code="P.2.ii.a").unit_answer == old

@@ -101,7 +101,8 @@ def test_fetcher_refuses_a_symlink_leaving_the_static_folder(tmp_path):
 def test_demo_rsud_report(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     call_command("seed_demo", "--password", "Demo-Pass-1", stdout=StringIO())
-    rsud = Assessment.objects.select_related("unit", "unit__instansi", "period", "instrument").get(unit__code="RSUD")
+    rsud = Assessment.objects.select_related("unit", "unit__instansi", "period", "instrument").get(
+        unit__code="RSUD", period__year=2026)
     tpi = assessment_scores(rsud)["tpi"]
     assert scored_side(rsud) == "tpi" and format_id(tpi.total) == "76,67"
     rendered = assessment_pdf(rsud, number="LAP-ZI/2026/RSUD/00001", generated_at=GENERATED)

@@ -86,7 +86,7 @@ def test_seed_demo_assessments_cover_the_cycle():
         "RSUD": "final", "DISDUKCAPIL": "in_review", "ITDA": "draft", "BAPENDA": "draft",
         "DPMPTSP": "draft", "KEC-BOGOR-BARAT": "draft",
     }
-    rsud = Assessment.objects.get(unit__code="RSUD")
+    rsud = Assessment.objects.get(unit__code="RSUD", period__year=2026)
     tpi = assessment_scores(rsud)["tpi"]
     assert Decimal("75") <= tpi.total < Decimal("80")  # near WBK
     assert tpi.thresholds["WBK"].met and not tpi.thresholds["WBBM"].met
@@ -98,6 +98,14 @@ def test_seed_demo_assessments_cover_the_cycle():
         for a in Assessment.objects.filter(state="draft").select_related("unit")
     }
     assert progress["ITDA"] > progress["DPMPTSP"] > progress["BAPENDA"] > progress["KEC-BOGOR-BARAT"] > 0
+    # RSUD's history: final assessments of 2024 and 2025 with TPI totals rising towards 2026
+    history = {
+        a.period.year: assessment_scores(a)["tpi"].total
+        for a in Assessment.objects.filter(unit__code="RSUD").select_related("period", "instrument")
+    }
+    assert sorted(history) == [2024, 2025, 2026]
+    assert history[2024] < history[2025] < history[2026]
+    assert set(Assessment.objects.filter(unit__code="RSUD").values_list("state", flat=True)) == {"final"}
 
 
 def test_seed_demo_evidence_files_are_real_and_hashed(settings, tmp_path):
@@ -120,6 +128,6 @@ def test_seed_demo_evidence_files_are_real_and_hashed(settings, tmp_path):
     # the Final snapshot froze the evidence hashes
     from assessments.models import Assessment
 
-    snapshot = Assessment.objects.get(unit__code="RSUD").snapshot
+    snapshot = Assessment.objects.get(unit__code="RSUD", period__year=2026).snapshot
     frozen = snapshot["evidence"]["P.1.i.a"]
     assert any(entry.get("sha256") == versions.get(document__title__startswith="Keputusan").sha256 for entry in frozen)

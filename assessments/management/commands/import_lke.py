@@ -2,7 +2,8 @@
 
 Imports answers from an LKE workbook exported by the portal. Prints every change
 (``baris N, CODE: jawaban OLD → NEW``) and every error by row and code. ``--dry-run`` changes
-nothing. Without it the changes are applied as a system write (no user: the audit rows carry no
+nothing and also works in a state that accepts no answers (Final: compared with the TPI
+side). Without it the changes are applied as a system write (no user: the audit rows carry no
 actor) through the same service as the web import, to the side given by ``--side`` — by default
 the side the assessment's state lets write (TPI while in review, the unit in Draft or Revision
 requested). Exit 0 on success, 2 with a one-line message for an unknown unit or period, a refused
@@ -17,6 +18,7 @@ from django.core.management.base import BaseCommand
 
 from assessments import excel_data
 from assessments.reports.xlsx_read import XlsxRefused, read_lke
+from assessments.selectors import scored_side
 from assessments.services import lke_import
 from assessments.services.work import StaleAnswerError
 
@@ -43,12 +45,19 @@ class Command(BaseCommand):
         except excel_data.AssessmentNotFound as exc:
             self.fail(exc.message)
         default = lke_import.system_side(assessment)
-        side = side or default
-        if side is None:
-            self.fail(f"assessment #{assessment.pk} is {assessment.state_label}: no side may change answers now")
-        if side != default:
-            self.fail(f"assessment #{assessment.pk} is {assessment.state_label}: the {side} side may not change "
-                      f"answers now")
+        if dry_run and default is None:
+            # nothing may be written in this state, but a comparison changes nothing: compare with
+            # the side whose scores stand for the assessment (the TPI's once it has reviewed)
+            side = side or scored_side(assessment)
+            self.stdout.write(f"catatan: penilaian #{assessment.pk} berstatus {assessment.state_label}; "
+                              "jawaban tidak dapat diubah, hanya dibandingkan")
+        else:
+            side = side or default
+            if side is None:
+                self.fail(f"assessment #{assessment.pk} is {assessment.state_label}: no side may change answers now")
+            if side != default:
+                self.fail(f"assessment #{assessment.pk} is {assessment.state_label}: the {side} side may not "
+                          f"change answers now")
         limits = lke_import.import_limits()
         try:
             with open(file, "rb") as fh:
