@@ -141,6 +141,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transitions": [t for t in workflow.available(assessment.state, roles) if t.action != "record_result"],
             "can_request_revision": workflow.may("request_revision", assessment.state, roles),
             "can_record_result": workflow.may("record_result", assessment.state, roles),
+            "can_edit_answers": workflow.unit_may_edit(assessment.state, roles)
+            or workflow.tpi_may_score(assessment.state, roles),
             "result_form": ResultForm(),
             "prereqs": prereqs,
             "recommendation": recommendation,

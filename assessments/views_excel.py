@@ -6,6 +6,8 @@ user may not see), the import's decisions live in ``services.lke_import``.
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import excel_data
-from .access import assessment_get_for_user
+from .access import assessment_get_for_user, assessment_roles, side_of
 from .reports.xlsx import build_lke_workbook, build_recap_workbook
 from .reports.xlsx_read import XlsxRefused, read_lke, read_upload
+from .selectors import scored_side
 from .services import lke_import
 from .services.work import StaleAnswerError
 
@@ -53,13 +56,15 @@ def _upload_refusal_message(request: HttpRequest) -> str | None:
 def lke_import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get_for_user(request.user, pk)
     limits = lke_import.import_limits()
+    compare_only = ""
     try:
         side = lke_import.import_side(request.user, assessment)
     except PermissionDenied as exc:
-        return render(request, "assessments/lke_import.html", {"assessment": assessment, "denied": str(exc)},
-                      status=403)
+        # whoever may see the assessment may still compare a workbook with it; nothing is kept
+        compare_only = str(exc)
+        side = side_of(assessment_roles(request.user, assessment)) or scored_side(assessment)
     context = {"assessment": assessment, "side": side, "side_label": lke_import.SIDE_LABELS[side],
-               "max_mb": limits.max_bytes // (1024 * 1024)}
+               "max_mb": limits.max_bytes // (1024 * 1024), "compare_only": compare_only}
     if request.method != "POST":
         return render(request, "assessments/lke_import.html", context)
     upload = request.FILES.get("berkas")
@@ -75,7 +80,10 @@ def lke_import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     except (XlsxRefused, lke_import.LkeImportRefused) as exc:
         context["error"] = exc.message
         return render(request, "assessments/lke_import.html", context, status=400)
-    token, sha = lke_import.stash_upload(user_id=request.user.pk, assessment_id=assessment.pk, data=data)
+    if compare_only:
+        token, sha = "", hashlib.sha256(data).hexdigest()
+    else:
+        token, sha = lke_import.stash_upload(user_id=request.user.pk, assessment_id=assessment.pk, data=data)
     context.update({"plan": plan, "token": token, "sha256": sha, "digest": plan.digest(),
                     "file_name": upload.name})
     return render(request, "assessments/lke_import_preview.html", context)

@@ -42,9 +42,11 @@ def test_detail_page_links_export_and_import(filled, login):
     page = login(filled.team_a).get(reverse("assessment_detail", args=[filled.assessment.pk])).content.decode()
     assert reverse("assessment_lke_xlsx", args=[filled.assessment.pk]) in page
     assert reverse("assessment_lke_import", args=[filled.assessment.pk]) in page
+    assert "Impor Excel" in page
     page = login(filled.leadership).get(reverse("assessment_detail", args=[filled.assessment.pk])).content.decode()
     assert reverse("assessment_lke_xlsx", args=[filled.assessment.pk]) in page
-    assert reverse("assessment_lke_import", args=[filled.assessment.pk]) not in page
+    # leadership writes no side: the same page only compares
+    assert reverse("assessment_lke_import", args=[filled.assessment.pk]) in page and "Bandingkan Excel" in page
 
 
 def test_import_page_is_scoped(filled, login):
@@ -52,11 +54,37 @@ def test_import_page_is_scoped(filled, login):
     for user in (filled.team_b, filled.tpi_unassigned):
         assert login(user).get(url).status_code == 404
         assert upload(login(user), filled.assessment, b"x").status_code == 404
-    response = login(filled.leadership).get(url)  # sees it, writes no side
-    assert response.status_code == 403 and "Hanya tim unit atau TPI" in response.content.decode()
+    response = login(filled.leadership).get(url)  # sees it, writes no side: compares only
+    assert response.status_code == 200 and "Hanya tim unit atau TPI" in response.content.decode()
+    assert 'id="import-compare-only"' in response.content.decode()
     response = login(filled.tpi_a).get(url)  # Draft: the TPI may not score yet
-    assert response.status_code == 403 and "tidak dapat diubah pada status Draf" in response.content.decode()
-    assert login(filled.team_a).get(url).status_code == 200
+    assert response.status_code == 200 and "tidak dapat diubah pada status Draf" in response.content.decode()
+    response = login(filled.team_a).get(url)
+    assert response.status_code == 200 and 'id="import-compare-only"' not in response.content.decode()
+
+
+def test_compare_only_previews_but_keeps_nothing_and_cannot_apply(filled, login, settings):
+    """Leadership (or anyone who may see but not write) compares a workbook: the preview lists the
+    changes against the shown side, no file is kept and the confirmation is refused."""
+    a = filled.assessment
+    client = login(filled.leadership)
+    exported = client.get(reverse("assessment_lke_xlsx", args=[a.pk])).content
+    response = upload(client, a, exported)
+    page = response.content.decode()
+    assert response.status_code == 200 and 'id="import-identical"' in page and "confirm-import" not in page
+    wb = load(exported)
+    old = Answer.objects.get(assessment=a, item__code="P.1.iv.a").unit_answer
+    new = "Tidak" if old == "Ya" else "Ya"
+    cell(wb[layout.SHEET_LKE], "P.1.iv.a", "unit_answer").value = new
+    response = upload(client, a, save(wb))
+    page = response.content.decode()
+    assert f"<td>{old}</td><td>{new}</td>" in page and 'id="confirm-import"' not in page
+    assert not (Path(settings.MEDIA_ROOT) / "private" / "lke-import").exists() or not list(
+        (Path(settings.MEDIA_ROOT) / "private" / "lke-import").iterdir())
+    response = client.post(reverse("assessment_lke_import_confirm", args=[a.pk]),
+                           {"token": "x" * 32, "digest": response.context["digest"]})
+    assert response.status_code in (302, 403)
+    assert Answer.objects.get(assessment=a, item__code="P.1.iv.a").unit_answer == old
 
 
 def test_upload_preview_confirm_applies_the_same_file(filled, login, settings):
