@@ -42,11 +42,11 @@ def _unauthorized() -> JsonResponse:
     return response
 
 
-def _summary(assessment, answers, facts) -> dict:
+def _summary(assessment, unit_total, tpi_total, shown, facts) -> dict:
+    """The list fields of one assessment; ``shown`` is the scored side's result (the engine's own,
+    or its summary from the figures cache: same figures, thresholds and predicate)."""
     engine = assessment.instrument.engine()
-    scores = selectors.assessment_scores(assessment, answers)
     side = selectors.scored_side(assessment)
-    shown = scores[side]
     prereqs = selectors.prerequisites_from_facts(engine, facts)
     recommendation = recommend(shown, prereqs)
     return {
@@ -58,8 +58,8 @@ def _summary(assessment, answers, facts) -> dict:
         "state": assessment.state,
         "state_label": assessment.state_label,
         "instrument": assessment.instrument.code,
-        "unit_total": scores["unit"].total,
-        "tpi_total": scores["tpi"].total,
+        "unit_total": unit_total,
+        "tpi_total": tpi_total,
         "scored_side": side,
         "pengungkit": shown.pengungkit,
         "hasil": shown.hasil,
@@ -69,7 +69,6 @@ def _summary(assessment, answers, facts) -> dict:
             "predicate": recommendation.predicate,
             "reasons": [r.text for r in recommendation.reasons],
         },
-        "_scores": scores,
     }
 
 
@@ -85,14 +84,15 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         if not period.isdigit():
             return JsonResponse({"detail": "Parameter 'period' harus tahun, mis. 2026."}, status=400)
         qs = qs.filter(period__year=int(period))
-    assessments = list(qs)
-    answers = selectors.answers_for_assessments(assessments)
+    assessments = list(qs.defer("instrument__definition", "snapshot"))
+    # from the figures cache (the engine's figures, recomputed for whatever changed)
+    figures = selectors.assessment_figures_many(assessments, sides={selectors.scored_side(a) for a in assessments})
     facts = selectors.prerequisite_facts_many([(a.unit, a.period.year) for a in assessments])
     results = []
     for a in assessments:
-        entry = _summary(a, answers[a.pk], facts[(a.unit.pk, a.period.year)])
-        entry.pop("_scores")
-        results.append(entry)
+        fig = figures[a.pk]
+        results.append(_summary(a, fig["unit_total"], fig["tpi_total"], fig[selectors.scored_side(a)],
+                                facts[(a.unit.pk, a.period.year)]))
     return _json({"count": len(results), "results": results})
 
 
@@ -105,8 +105,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get_for_user(user, pk)  # 404 for missing and forbidden alike
     answers = selectors.assessment_answers(assessment)
     facts = selectors.prerequisite_facts_many([(assessment.unit, assessment.period.year)])
-    data = _summary(assessment, answers, facts[(assessment.unit.pk, assessment.period.year)])
-    scores = data.pop("_scores")
+    scores = selectors.assessment_scores(assessment, answers)
+    data = _summary(assessment, scores["unit"].total, scores["tpi"].total,
+                    scores[selectors.scored_side(assessment)], facts[(assessment.unit.pk, assessment.period.year)])
     for side in ("unit", "tpi"):
         result = scores[side]
         data[side] = {

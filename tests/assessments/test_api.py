@@ -50,6 +50,14 @@ def test_list_is_scoped_and_figures_equal_the_engine(answered, login):
     assert entry["pengungkit"] == scores["unit"].pengungkit and entry["hasil"] == Decimal("15.75")
     assert entry["predicate"] is None
     assert entry["recommendation"]["label"] == "Belum direkomendasikan" and entry["recommendation"]["reasons"]
+    # the list reads the figures cache: its recommendation and reasons are the engine's, word for word
+    from assessments.prerequisites import recommend
+    from assessments.selectors import prerequisites_for
+
+    engine = answered.assessment.instrument.engine()
+    expected = recommend(scores["unit"], prerequisites_for(answered.unit_a, 2026, engine))
+    assert entry["recommendation"]["reasons"] == [r.text for r in expected.reasons]
+    assert body(login(answered.team_a).get(detail(answered.assessment.pk)))["recommendation"] == entry["recommendation"]
     everyone = body(login(answered.leadership).get(LIST))
     assert [r["unit"]["code"] for r in everyone["results"]] == ["UNIT-A", "UNIT-B"]
     assert body(login(answered.tpi_unassigned).get(LIST))["count"] == 0
