@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -25,7 +26,7 @@ def _api_user(request: HttpRequest):
     if request.user.is_authenticated:
         return request.user
     header = request.headers.get("Authorization", "")
-    scheme, _, key = header.partition(" ")
+    scheme, _sep, key = header.partition(" ")
     if scheme.lower() == "token":
         return api_token_user(key.strip())
     return None
@@ -36,7 +37,7 @@ def _json(data, status: int = 200) -> HttpResponse:
 
 
 def _unauthorized() -> JsonResponse:
-    response = JsonResponse({"detail": "Autentikasi diperlukan: login atau header 'Authorization: Token <key>'."},
+    response = JsonResponse({"detail": _("Autentikasi diperlukan: login atau header 'Authorization: Token <key>'.")},
                             status=401)
     response["WWW-Authenticate"] = "Token"
     return response
@@ -82,7 +83,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     period = request.GET.get("period", "")
     if period:
         if not period.isdigit():
-            return JsonResponse({"detail": "Parameter 'period' harus tahun, mis. 2026."}, status=400)
+            return JsonResponse({"detail": _("Parameter 'period' harus tahun, mis. 2026.")}, status=400)
         qs = qs.filter(period__year=int(period))
     assessments = list(qs.defer("instrument__definition", "snapshot"))
     # from the figures cache (the engine's figures, recomputed for whatever changed)

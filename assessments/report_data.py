@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from units.models import Instansi, InstansiRole, TpiAssignment
 
@@ -152,8 +153,9 @@ def assessment_report_data(assessment: Assessment) -> dict:
                         for ind in area.indicators]}
         for area in engine.areas
     ]
-    groups.append({"code": "B", "name": "Hasil",
-                   "indicators": [{"code": "B", "name": "Hasil", "items": [item_row(i) for i in engine.hasil_items]}]})
+    hasil = _("Hasil")
+    groups.append({"code": "B", "name": hasil,
+                   "indicators": [{"code": "B", "name": hasil, "items": [item_row(i) for i in engine.hasil_items]}]})
     tpi_notes = [
         {"code": row["code"], "text": row["text"], "tpi_note": row["tpi_note"], "comments": row["comments"]}
         for group in groups for ind in group["indicators"] for row in ind["items"]

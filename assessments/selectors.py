@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from . import scoring
 from .models import Instrument
 
@@ -198,15 +200,15 @@ def answers_for_assessments(assessments) -> dict[int, dict]:
 
 
 SUMMARY_FIGURES = (
-    ("total", "Nilai total", 0),
-    ("pengungkit", "Pengungkit", 1),
-    ("pemenuhan", "Pemenuhan", 2),
-    ("reform", "Reform", 2),
-    ("hasil", "Hasil", 1),
-    ("bersih_akuntabel", "Birokrasi yang Bersih dan Akuntabel", 2),
+    ("total", gettext_lazy("Nilai total"), 0),
+    ("pengungkit", gettext_lazy("Pengungkit"), 1),
+    ("pemenuhan", gettext_lazy("Pemenuhan"), 2),
+    ("reform", gettext_lazy("Reform"), 2),
+    ("hasil", gettext_lazy("Hasil"), 1),
+    ("bersih_akuntabel", gettext_lazy("Birokrasi yang Bersih dan Akuntabel"), 2),
     ("ipak", "IPAK", 3),
-    ("capaian_kinerja", "Capaian Kinerja", 3),
-    ("pelayanan_prima", "Pelayanan Publik yang Prima (IPKP)", 2),
+    ("capaian_kinerja", gettext_lazy("Capaian Kinerja"), 3),
+    ("pelayanan_prima", gettext_lazy("Pelayanan Publik yang Prima (IPKP)"), 2),
 )
 
 

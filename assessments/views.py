@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from units import roles as unit_roles
@@ -80,7 +81,7 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
     from units.selectors import units_visible_to
 
     if not _may_organise_any(request.user):
-        raise PermissionDenied("Hanya administrator atau ketua TPI yang boleh membuat penilaian.")
+        raise PermissionDenied(_("Hanya administrator atau ketua TPI yang boleh membuat penilaian."))
     units = units_visible_to(request.user).filter(is_active=True)
     form = BulkCreateForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
@@ -98,7 +99,9 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(request, f"{len(created)} penilaian siap untuk tahun {data['year']}.")
+            messages.success(
+                request, _("%(n)s penilaian siap untuk tahun %(year)s.") % {"n": len(created), "year": data["year"]}
+            )
             return redirect(f"{_url('assessment_list')}?tahun={data['year']}")
     return render(request, "assessments/assessment_create.html", {"form": form})
 
@@ -201,7 +204,7 @@ def item_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         error = exc.message
     except services.StaleAnswerError as exc:
         stale = exc.answer
-        error = (
+        error = _(
             "Butir ini sudah diubah orang lain sejak halaman Anda dibuka. Jawaban terbaru ditampilkan; "
             "jawaban Anda tidak disimpan — periksa lalu simpan lagi."
         )
@@ -240,7 +243,7 @@ def _item_response(request, assessment, roles, code, **extra) -> HttpResponse:
         elif extra.get("comment_error"):
             messages.error(request, f"{code}: {extra['comment_error']}")
         else:
-            messages.success(request, f"Butir {code} disimpan.")
+            messages.success(request, _("Butir %(code)s disimpan.") % {"code": code})
         return redirect(item_url(assessment.pk, code))
     context = build_item_context(assessment, roles, code, _evidence_by_item(assessment), **extra)
     return render(request, "assessments/partials/_item_response.html", context)
@@ -268,7 +271,7 @@ def assessment_transition(request: HttpRequest, pk: int, action: str) -> HttpRes
         messages.error(request, " ".join(exc.messages))
     else:
         assessment.refresh_from_db()
-        messages.success(request, f"Status penilaian sekarang: {assessment.state_label}.")
+        messages.success(request, _("Status penilaian sekarang: %(state)s.") % {"state": assessment.state_label})
     return redirect("assessment_detail", pk=pk)
 
 
@@ -277,7 +280,7 @@ def assessment_revision(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get_for_user(request.user, pk)
     roles = assessment_roles(request.user, assessment)
     if not workflow.may("request_revision", assessment.state, roles):
-        raise PermissionDenied("Permintaan perbaikan hanya dapat dibuat TPI pada status Dalam penilaian TPI.")
+        raise PermissionDenied(_("Permintaan perbaikan hanya dapat dibuat TPI pada status Dalam penilaian TPI."))
     answers = selectors.assessment_answers(assessment)
     items = list(assessment.instrument.items.order_by("position"))
     error = None
@@ -291,7 +294,7 @@ def assessment_revision(request: HttpRequest, pk: int) -> HttpResponse:
         except workflow.TransitionError as exc:
             error = exc.message
         else:
-            messages.success(request, "Permintaan perbaikan dikirim ke unit.")
+            messages.success(request, _("Permintaan perbaikan dikirim ke unit."))
             return redirect("assessment_detail", pk=pk)
     rows = [
         {

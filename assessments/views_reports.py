@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import report_data
@@ -29,7 +30,7 @@ def assessment_reports(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("assessment_detail", pk=pk)
-        messages.success(request, f"Laporan {report.document_number} sedang dibuat.")
+        messages.success(request, _("Laporan %(number)s sedang dibuat.") % {"number": report.document_number})
         return redirect("report_status", report_id=report.pk)
     return render(request, "assessments/partials/_report_list.html",
                   {"assessment": assessment, "reports": report_data.assessment_reports(assessment)})
@@ -84,7 +85,7 @@ def recap(request: HttpRequest) -> HttpResponse:
             report = report_services.recap_request(actor=request.user, instansi=instansi, year=year)
         except PermissionDenied:
             raise Http404
-        messages.success(request, f"Rekap {report.document_number} sedang dibuat.")
+        messages.success(request, _("Rekap %(number)s sedang dibuat.") % {"number": report.document_number})
         return redirect("report_status", report_id=report.pk)
     return render(request, "assessments/report_recap.html", {
         "year": year,

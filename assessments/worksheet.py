@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from . import selectors, workflow
 from .access import side_of
@@ -34,7 +35,7 @@ def _area_sections(engine) -> list[dict]:
         ], "indicators": area.indicators}
         for area in engine.areas
     ]
-    sections.append({"code": "B", "name": "Hasil", "weight": engine.weights.get("hasil"),
+    sections.append({"code": "B", "name": _("Hasil"), "weight": engine.weights.get("hasil"),
                      "items": list(engine.hasil_items), "indicators": ()})
     return sections
 

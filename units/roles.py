@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from .models import InstansiRole, TpiAssignment, UnitMembership
 
 
@@ -48,7 +50,7 @@ def role_labels(user) -> list[str]:
         return []
     labels = []
     if user.is_superuser:
-        labels.append("Superuser")
+        labels.append(_("Superuser"))
     for role in InstansiRole.objects.filter(user=user).values_list("role", flat=True).distinct():
         labels.append(InstansiRole.Role(role).label)
     for role in UnitMembership.objects.filter(user=user).values_list("role", flat=True).distinct():

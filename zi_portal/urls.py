@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from zi_portal.common.views import healthz
 
-admin.site.site_header = "Administrasi ZI Portal"
+admin.site.site_header = _("Administrasi ZI Portal")
 admin.site.site_title = "ZI Portal"
 
 urlpatterns = [

@@ -26,6 +26,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import scoring, selectors, workflow
 from ..access import assessment_roles, side_of
@@ -36,8 +38,8 @@ from ..reports import xlsx as layout
 from ..reports.xlsx_read import Limits, LkeWorkbook, SheetRow
 from .work import answer_save
 
-SIDE_LABELS = {"unit": "tim unit", "tpi": "TPI"}
-FIELD_LABELS = {"answer": "jawaban", "note": "catatan"}
+SIDE_LABELS = {"unit": gettext_lazy("tim unit"), "tpi": "TPI"}
+FIELD_LABELS = {"answer": gettext_lazy("jawaban"), "note": gettext_lazy("catatan")}
 
 
 class LkeImportRefused(ValueError):
@@ -58,7 +60,7 @@ class Change:
 
     @property
     def field_label(self) -> str:
-        return FIELD_LABELS[self.field]
+        return str(FIELD_LABELS[self.field])
 
     @property
     def old_text(self) -> str:
@@ -69,7 +71,8 @@ class Change:
         return answer_text(self.new)
 
     def line(self) -> str:
-        return f"baris {self.row}, {self.code}: {self.field_label} {self.old_text} → {self.new_text}"
+        return _("baris %(row)s, %(code)s: %(field)s %(old)s → %(new)s") % {
+            "row": self.row, "code": self.code, "field": self.field_label, "old": self.old_text, "new": self.new_text}
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ class RowError:
     message: str
 
     def line(self) -> str:
-        return f"baris {self.row}, {self.code}: {self.message}"
+        return _("baris %(row)s, %(code)s: %(message)s") % {"row": self.row, "code": self.code, "message": self.message}
 
 
 @dataclass
@@ -101,7 +104,7 @@ class ImportPlan:
 def answer_text(value: Any) -> str:
     """An answer as the preview shows it: the option, "3,60", "a=1, b=2", or "(kosong)"."""
     if value is None or value == "":
-        return "(kosong)"
+        return _("(kosong)")
     if isinstance(value, dict):
         return ", ".join(f"{k}={v}" for k, v in value.items())
     if isinstance(value, str) and re.fullmatch(r"\d+\.\d+", value):
@@ -118,9 +121,10 @@ def import_side(user, assessment: Assessment) -> str:
     if side == "tpi" and workflow.tpi_may_score(assessment.state, roles):
         return side
     if side is None:
-        raise PermissionDenied("Hanya tim unit atau TPI penilaian ini yang dapat mengimpor jawaban.")
+        raise PermissionDenied(_("Hanya tim unit atau TPI penilaian ini yang dapat mengimpor jawaban."))
     raise PermissionDenied(
-        f"Jawaban {SIDE_LABELS[side]} tidak dapat diubah pada status {assessment.state_label}; impor tidak tersedia."
+        _("Jawaban %(side)s tidak dapat diubah pada status %(state)s; impor tidak tersedia.")
+        % {"side": SIDE_LABELS[side], "state": assessment.state_label}
     )
 
 
@@ -138,29 +142,34 @@ def check_metadata(assessment: Assessment, meta: dict) -> None:
     instrument = assessment.instrument
     if meta.get("instrument") != instrument.code or meta.get("instrument_checksum") != instrument.checksum:
         raise LkeImportRefused(
-            f"Buku kerja memakai instrumen lain ({meta.get('instrument') or '?'}) atau versi lain dari "
-            f"{instrument.code}; ekspor ulang LKE dari penilaian ini."
+            _("Buku kerja memakai instrumen lain (%(found)s) atau versi lain dari "
+              "%(instrument)s; ekspor ulang LKE dari penilaian ini.")
+            % {"found": meta.get("instrument") or "?", "instrument": instrument.code}
         )
     if meta.get("unit") != assessment.unit.code:
         raise LkeImportRefused(
-            f"Buku kerja ini milik unit {meta.get('unit') or '?'}, bukan {assessment.unit.code}."
+            _("Buku kerja ini milik unit %(found)s, bukan %(unit)s.")
+            % {"found": meta.get("unit") or "?", "unit": assessment.unit.code}
         )
     if meta.get("period") != str(assessment.period.year):
         raise LkeImportRefused(
-            f"Buku kerja ini untuk periode {meta.get('period') or '?'}, bukan {assessment.period.year}."
+            _("Buku kerja ini untuk periode %(found)s, bukan %(year)s.")
+            % {"found": meta.get("period") or "?", "year": assessment.period.year}
         )
     if meta.get("assessment_id") != str(assessment.pk):
         raise LkeImportRefused(
-            f"Buku kerja ini diekspor dari penilaian lain (#{meta.get('assessment_id') or '?'}) unit dan "
-            f"periode yang sama; ekspor ulang LKE dari penilaian #{assessment.pk}."
+            _("Buku kerja ini diekspor dari penilaian lain (#%(found)s) unit dan "
+              "periode yang sama; ekspor ulang LKE dari penilaian #%(pk)s.")
+            % {"found": meta.get("assessment_id") or "?", "pk": assessment.pk}
         )
 
 
 def _message(exc: AnswerInputError, item: scoring.AnyItem, raw: Any, what: str) -> str:
     base = exc.message
     if item.scale.kind == "option":
-        base = f"{base} Pilihan: {', '.join(item.scale.values)}."
-    return f"{what} {answer_text(raw) if not isinstance(raw, str) else repr(raw)} ditolak. {base}"
+        base = _("%(message)s Pilihan: %(options)s.") % {"message": base, "options": ", ".join(item.scale.values)}
+    return _("%(what)s %(value)s ditolak. %(message)s") % {
+        "what": what, "value": answer_text(raw) if not isinstance(raw, str) else repr(raw), "message": base}
 
 
 def _count_value(raw: Any) -> int | None | str:
@@ -206,8 +215,8 @@ def lke_import_plan(*, assessment: Assessment, workbook: LkeWorkbook, side: str,
     other = "tpi" if side == "unit" else "unit"
     plan = ImportPlan(side=side)
     other_label = "TPI" if other == "tpi" else "unit"
-    plan.notices.append(f"Kolom Jawaban {other_label} dan Catatan {other_label} diabaikan: "
-                        f"impor ini mengisi jawaban {SIDE_LABELS[side]}.")
+    plan.notices.append(_("Kolom Jawaban %(other)s dan Catatan %(other)s diabaikan: "
+                          "impor ini mengisi jawaban %(side)s.") % {"other": other_label, "side": SIDE_LABELS[side]})
     item_rows: dict[str, SheetRow] = {}
     input_rows: dict[str, dict[str, SheetRow]] = {}
     structure = {n.code for n in engine.indicators} | {a.code for a in engine.areas} | {
@@ -215,25 +224,26 @@ def lke_import_plan(*, assessment: Assessment, workbook: LkeWorkbook, side: str,
     for r in workbook.rows:
         code = r.code
         if layout.INPUT_SEPARATOR in code:
-            item_code, _, name = code.partition(layout.INPUT_SEPARATOR)
+            item_code, _sep, name = code.partition(layout.INPUT_SEPARATOR)
             item = engine.item_map.get(item_code)
             if item is None or name not in item.inputs:
-                plan.errors.append(RowError(r.row, code, "Baris hitungan tidak dikenal pada instrumen ini."))
+                plan.errors.append(RowError(r.row, code, _("Baris hitungan tidak dikenal pada instrumen ini.")))
                 continue
             if name in input_rows.setdefault(item_code, {}):
-                plan.errors.append(RowError(r.row, code, "Baris hitungan ini muncul lebih dari sekali."))
+                plan.errors.append(RowError(r.row, code, _("Baris hitungan ini muncul lebih dari sekali.")))
                 continue
             input_rows[item_code][name] = r
         elif code in engine.item_map:
             if code in item_rows:
-                plan.errors.append(RowError(r.row, code, "Butir ini muncul lebih dari sekali."))
+                plan.errors.append(RowError(r.row, code, _("Butir ini muncul lebih dari sekali.")))
                 continue
             item_rows[code] = r
         elif code not in structure and code != "TOTAL":
-            plan.errors.append(RowError(r.row, code, "Kode tidak dikenal pada instrumen ini."))
+            plan.errors.append(RowError(r.row, code, _("Kode tidak dikenal pada instrumen ini.")))
     missing = [i.code for i in engine.items if i.code not in item_rows]
     if missing:
-        plan.notices.append(f"{len(missing)} butir tidak ada di berkas dan tidak diubah: {', '.join(missing[:10])}"
+        plan.notices.append(_("%(n)s butir tidak ada di berkas dan tidak diubah: %(codes)s")
+                            % {"n": len(missing), "codes": ", ".join(missing[:10])}
                             + ("…" if len(missing) > 10 else ""))
     for item in engine.items:
         r = item_rows.get(item.code)
@@ -254,7 +264,8 @@ def lke_import_plan(*, assessment: Assessment, workbook: LkeWorkbook, side: str,
                     value = "bad"
                 if value == "bad":
                     plan.errors.append(RowError(cell_row.row, f"{item.code}{layout.INPUT_SEPARATOR}{name}",
-                                                f"Hitungan {answer_text(raw)} ditolak. {MESSAGES['bad_count']}"))
+                                                _("Hitungan %(value)s ditolak. %(message)s")
+                                                % {"value": answer_text(raw), "message": MESSAGES["bad_count"]}))
                     bad = True
                 counts[name] = value
             if bad:
@@ -263,8 +274,9 @@ def lke_import_plan(*, assessment: Assessment, workbook: LkeWorkbook, side: str,
             if not filled:
                 new_answer = None
             elif len(filled) != len(counts):
-                plan.errors.append(RowError(r.row, item.code, MESSAGES["bad_counts"] + " Kosongkan semua "
-                                            "hitungan untuk membiarkan butir ini tidak dijawab."))
+                plan.errors.append(RowError(r.row, item.code, _(
+                    "%(message)s Kosongkan semua hitungan untuk membiarkan butir ini tidak dijawab."
+                ) % {"message": MESSAGES["bad_counts"]}))
                 continue
             else:
                 try:
@@ -277,7 +289,8 @@ def lke_import_plan(*, assessment: Assessment, workbook: LkeWorkbook, side: str,
             try:
                 new_answer = canonical(engine, item.code, raw)
             except AnswerInputError as exc:
-                plan.errors.append(RowError(r.row, item.code, _message(exc, item, raw, f"Jawaban {SIDE_LABELS[side]}")))
+                what = _("Jawaban %(side)s") % {"side": SIDE_LABELS[side]}
+                plan.errors.append(RowError(r.row, item.code, _message(exc, item, raw, what)))
                 continue
         raw_note = r.cells.get(note_key)
         new_note = "" if raw_note is None else str(raw_note).strip()
@@ -306,9 +319,11 @@ def lke_import_apply(*, actor, assessment: Assessment, workbook: LkeWorkbook, si
     answers = selectors.assessment_answers(assessment)
     plan = lke_import_plan(assessment=assessment, workbook=workbook, side=side, answers=answers)
     if plan.errors:
-        raise ValidationError(f"Berkas masih memuat {len(plan.errors)} kesalahan; tidak ada jawaban yang diubah.")
+        raise ValidationError(
+            _("Berkas masih memuat %(n)s kesalahan; tidak ada jawaban yang diubah.") % {"n": len(plan.errors)}
+        )
     if expected_digest is not None and plan.digest() != expected_digest:
-        raise ValidationError("Jawaban berubah sejak pratinjau dibuat; unggah berkas lagi untuk pratinjau baru.")
+        raise ValidationError(_("Jawaban berubah sejak pratinjau dibuat; unggah berkas lagi untuk pratinjau baru."))
     items = selectors.item_rows(assessment)
     for code, (new_answer, new_note) in plan.targets.items():
         current = answers.get(code)

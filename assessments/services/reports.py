@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from units.models import InstansiRole
 from zi_portal.common.tasks import enqueue_on_commit
@@ -39,7 +40,7 @@ def document_number(*, kind: str, year: int, unit_code: str = "", serial: int | 
 def report_request(*, actor, assessment: Assessment) -> Report:
     """Queue the PDF report of ``assessment`` for anyone who may see it."""
     if not assessment_roles(actor, assessment):
-        raise PermissionDenied("Anda tidak berhak atas penilaian ini.")
+        raise PermissionDenied(_("Anda tidak berhak atas penilaian ini."))
     report = Report(kind=Report.Kind.ASSESSMENT, assessment=assessment, instansi_id=assessment.unit.instansi_id,
                     year=assessment.period.year, requested_by=actor)
     return _queue(actor=actor, report=report, unit_code=assessment.unit.code)
@@ -61,7 +62,7 @@ def may_request_recap(actor, instansi_id: int, year: int) -> bool:
 def recap_request(*, actor, instansi, year: int) -> Report:
     """Queue the recap PDF of ``instansi`` for ``year``: every unit ``actor`` may see."""
     if not may_request_recap(actor, instansi.pk, year):
-        raise PermissionDenied("Anda tidak berhak atas rekap instansi ini.")
+        raise PermissionDenied(_("Anda tidak berhak atas rekap instansi ini."))
     report = Report(kind=Report.Kind.RECAP, instansi=instansi, year=year, requested_by=actor)
     return _queue(actor=actor, report=report)
 
@@ -136,7 +137,7 @@ def report_render(*, report: Report) -> Report:
             rendered = assessment_pdf(report.assessment, number=report.document_number, generated_at=now)
         else:
             if report.requested_by is None:
-                raise ValueError("Pemohon rekap tidak ada lagi; minta rekap baru.")
+                raise ValueError(_("Pemohon rekap tidak ada lagi; minta rekap baru."))
             rendered = recap_pdf(user=report.requested_by, instansi=report.instansi, year=report.year,
                                  number=report.document_number, generated_at=now)
     except OSError:
@@ -160,7 +161,7 @@ def report_render(*, report: Report) -> Report:
 @transaction.atomic
 def report_fail(*, report: Report, error: str) -> Report:
     """Mark ``report`` failed with a message the status page shows."""
-    message = " ".join(str(error).split())[:1000] or "Gagal membuat laporan."
+    message = " ".join(str(error).split())[:1000] or _("Gagal membuat laporan.")
     Report.objects.filter(pk=report.pk).update(status=Report.Status.FAILED, error=message,
                                                finished_at=timezone.now())
     audit_record(actor=None, assessment=report.assessment, action=f"report.failed.{report.kind}",

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from units import roles as unit_roles
 from units.models import TpiAssignment, UnitMembership, WorkUnit
@@ -62,7 +63,7 @@ def period_open(*, actor, instansi, year: int, opens_on: dt.date | None = None,
                 closes_on: dt.date | None = None, proposal_deadline: dt.date | None = None) -> Period:
     """Create the evaluation period of ``year`` (or return the existing one)."""
     if actor is not None and not _may_organise(actor, instansi.pk, year):
-        raise PermissionDenied("Hanya administrator atau ketua TPI yang boleh membuka periode penilaian.")
+        raise PermissionDenied(_("Hanya administrator atau ketua TPI yang boleh membuka periode penilaian."))
     period = Period.objects.filter(instansi=instansi, year=year).first()
     if period is not None:
         return period
@@ -93,13 +94,13 @@ def assessments_create_bulk(
 
     With ``carry_forward`` each new assessment starts from the unit's latest earlier one."""
     if actor is not None and not _may_organise(actor, period.instansi_id, period.year):
-        raise PermissionDenied("Hanya administrator atau ketua TPI yang boleh membuat penilaian.")
+        raise PermissionDenied(_("Hanya administrator atau ketua TPI yang boleh membuat penilaian."))
     if not instrument.is_published:
-        raise ValidationError("Penilaian hanya dapat memakai instrumen yang sudah terbit.")
+        raise ValidationError(_("Penilaian hanya dapat memakai instrumen yang sudah terbit."))
     created = []
     for unit in units:
         if unit.instansi_id != period.instansi_id:
-            raise ValidationError(f"Unit {unit.code} bukan bagian dari instansi periode ini.")
+            raise ValidationError(_("Unit %(code)s bukan bagian dari instansi periode ini.") % {"code": unit.code})
         assessment, was_created = Assessment.objects.get_or_create(
             unit=unit, period=period, target=target, instrument=instrument, defaults={"created_by": actor}
         )
@@ -123,7 +124,7 @@ def assessments_create_bulk(
 def assessment_carry_forward(*, actor, source: Assessment, target: Assessment) -> int:
     """Copy the unit's answers (and, through hooks, evidence links) marked "to re-confirm"."""
     if source.unit_id != target.unit_id:
-        raise ValidationError("Hanya penilaian unit yang sama yang dapat dilanjutkan.")
+        raise ValidationError(_("Hanya penilaian unit yang sama yang dapat dilanjutkan."))
     if target.instrument_id != source.instrument_id:
         items = {i.code: i for i in target.instrument.items.all()}
     else:
@@ -177,21 +178,21 @@ def answer_save(
     if side == "unit":
         if not workflow.unit_may_edit(assessment.state, roles):
             raise PermissionDenied(
-                f"Jawaban unit hanya dapat diubah pada status Draf atau Perlu perbaikan "
-                f"(status sekarang: {assessment.state_label})."
+                _("Jawaban unit hanya dapat diubah pada status Draf atau Perlu perbaikan "
+                  "(status sekarang: %(state)s).") % {"state": assessment.state_label}
             )
     elif side == "tpi":
         if not workflow.tpi_may_score(assessment.state, roles):
             raise PermissionDenied(
-                f"Nilai TPI hanya dapat diisi pada status Dalam penilaian TPI "
-                f"(status sekarang: {assessment.state_label})."
+                _("Nilai TPI hanya dapat diisi pada status Dalam penilaian TPI "
+                  "(status sekarang: %(state)s).") % {"state": assessment.state_label}
             )
     else:
-        raise PermissionDenied("Anda tidak berwenang mengisi jawaban penilaian ini.")
+        raise PermissionDenied(_("Anda tidak berwenang mengisi jawaban penilaian ini."))
     if item.instrument_id != assessment.instrument_id:
-        raise ValidationError("Butir tidak termasuk instrumen penilaian ini.")
+        raise ValidationError(_("Butir tidak termasuk instrumen penilaian ini."))
     value = canonical(assessment.instrument.engine(), item.code, raw_answer)  # AnswerInputError
-    answer, _ = Answer.objects.select_for_update().get_or_create(assessment=assessment, item=item)
+    answer, _created = Answer.objects.select_for_update().get_or_create(assessment=assessment, item=item)
     if expected_version is not None and answer.version != expected_version:
         raise StaleAnswerError(answer)
     answer_field, note_field = ("unit_answer", "unit_note") if side == "unit" else ("tpi_answer", "tpi_note")
@@ -227,12 +228,12 @@ def comment_add(*, actor, assessment: Assessment, item: InstrumentItem, body: st
     roles = assessment_roles(actor, assessment)
     side = side_of(roles)
     if side is None:
-        raise PermissionDenied("Hanya tim unit dan TPI penilaian ini yang dapat berkomentar.")
+        raise PermissionDenied(_("Hanya tim unit dan TPI penilaian ini yang dapat berkomentar."))
     if assessment.state == workflow.RESULT_RECORDED:
-        raise PermissionDenied("Penilaian sudah selesai; komentar ditutup.")
+        raise PermissionDenied(_("Penilaian sudah selesai; komentar ditutup."))
     body = (body or "").strip()
     if not body:
-        raise ValidationError({"body": "Komentar tidak boleh kosong."})
+        raise ValidationError({"body": _("Komentar tidak boleh kosong.")})
     comment = Comment(assessment=assessment, item=item, author=actor, side=side, body=body)
     comment.full_clean()
     comment.save()
@@ -243,7 +244,8 @@ def comment_add(*, actor, assessment: Assessment, item: InstrumentItem, body: st
 
     notify(
         users=recipients, assessment=assessment, kind="comment",
-        message=f"Komentar baru pada butir {item.code} ({assessment.unit.code} {assessment.period.year}).",
+        message=_("Komentar baru pada butir %(code)s (%(unit)s %(year)s).") % {
+            "code": item.code, "unit": assessment.unit.code, "year": assessment.period.year},
         url=item_url(assessment.pk, item.code),
     )
     return comment
@@ -257,12 +259,12 @@ def revision_request(
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     items = [(item, (text or "").strip()) for item, text in items if (text or "").strip()]
     if not items:
-        raise ValidationError("Tuliskan catatan untuk paling sedikit satu butir yang perlu diperbaiki.")
+        raise ValidationError(_("Tuliskan catatan untuk paling sedikit satu butir yang perlu diperbaiki."))
     request = RevisionRequest.objects.create(assessment=assessment, requested_by=actor, note=(note or "").strip())
     for item, text in items:
         RevisionItem.objects.create(request=request, item=item, note=text)
     _transition(actor=actor, assessment=assessment, action="request_revision",
-                extra={"items": [i.code for i, _ in items], "note": note})
+                extra={"items": [i.code for i, _text in items], "note": note})
     return request
 
 
@@ -271,7 +273,7 @@ def assessment_transition(*, actor, assessment: Assessment, action: str, **data)
     """Move the assessment along the workflow (``workflow.TRANSITIONS``)."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if action == "request_revision":
-        raise ValidationError("Gunakan formulir permintaan perbaikan untuk meminta perbaikan.")
+        raise ValidationError(_("Gunakan formulir permintaan perbaikan untuk meminta perbaikan."))
     return _transition(actor=actor, assessment=assessment, action=action, **data)
 
 
@@ -302,13 +304,13 @@ def _jsonable(data: dict) -> dict:
 def _apply_result(*, actor, assessment: Assessment, result: str = "", decree_number: str = "",
                   decree_date: dt.date | None = None) -> None:
     if result not in Assessment.Result.values:
-        raise ValidationError({"result": "Pilih hasil penilaian TPN."})
+        raise ValidationError({"result": _("Pilih hasil penilaian TPN.")})
     assessment.result = result
     assessment.result_decree_number = (decree_number or "").strip()
     assessment.result_decree_date = decree_date
     if result in (Assessment.Result.WBK, Assessment.Result.WBBM):
         if not assessment.result_decree_number or not decree_date:
-            raise ValidationError("Nomor dan tanggal keputusan wajib diisi untuk predikat yang ditetapkan.")
+            raise ValidationError(_("Nomor dan tanggal keputusan wajib diisi untuk predikat yang ditetapkan."))
         from units.services import predicate_record
 
         # The workflow table already decided who may record a result; the unit service only writes.
@@ -371,13 +373,13 @@ def _notify_transition(assessment: Assessment, action: str) -> None:
     url = reverse("assessment_detail", args=[assessment.pk])
     if action in ("submit", "resubmit"):
         notify(users=_tpi_users(assessment), assessment=assessment, kind=action, url=url,
-               message=f"Penilaian {label} diajukan untuk dinilai TPI.")
+               message=_("Penilaian %(label)s diajukan untuk dinilai TPI.") % {"label": label})
     elif action == "request_revision":
         notify(users=_unit_users(assessment), assessment=assessment, kind=action, url=url,
-               message=f"TPI meminta perbaikan penilaian {label}.")
+               message=_("TPI meminta perbaikan penilaian %(label)s.") % {"label": label})
     elif action == "finalise":
         notify(users=_unit_users(assessment) + _leadership_users(assessment), assessment=assessment,
-               kind=action, url=url, message=f"Penilaian {label} sudah final.")
+               kind=action, url=url, message=_("Penilaian %(label)s sudah final.") % {"label": label})
 
 
 _quiet = ContextVar("zi_quiet_notifications", default=False)

@@ -3,6 +3,7 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils.translation import gettext as _
 
 from assessments.scoring import format_id
 
@@ -71,7 +72,7 @@ def scale_label(scale) -> str:
     """An answer scale as the UI names it (instrument files may label computed scales in English)."""
     kind = getattr(scale, "kind", "option")
     if kind == "percentage":
-        return "Persentase dari hitungan"
+        return _("Persentase dari hitungan")
     if kind == "index":
-        return "Indeks survei 0,00–4,00"
+        return _("Indeks survei 0,00–4,00")
     return getattr(scale, "label", str(scale))
