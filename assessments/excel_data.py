@@ -47,22 +47,23 @@ def recap_data(user, year: int) -> dict:
     """Rows of the period recap for the assessments of ``year`` visible to ``user``.
 
     Returns {"rows": [RecapRow], "area_numbers", "area_names", "instansi"}."""
-    assessments = list(assessments_visible_to(user).filter(period__year=year).order_by("unit__code", "pk"))
-    answers = selectors.answers_for_assessments(assessments)
+    assessments = list(assessments_visible_to(user).filter(period__year=year).order_by("unit__code", "pk")
+                       .defer("instrument__definition", "snapshot"))
+    figures = selectors.assessment_figures_many(assessments, sides={selectors.scored_side(a) for a in assessments})
     facts = selectors.prerequisite_facts_many([(a.unit, a.period.year) for a in assessments])
     rows, area_numbers, area_names, instansi = [], [], {}, set()
     for a in assessments:
         engine = a.instrument.engine()
         area_numbers, area_names = list(engine.area_numbers), dict(engine.area_names)
         instansi.add(a.unit.instansi.name)
-        scores = selectors.assessment_scores(a, answers[a.pk])
+        fig = figures[a.pk]
         side = selectors.scored_side(a)
-        shown = scores[side]
+        shown = fig[side]
         recommendation = recommend(shown, selectors.prerequisites_from_facts(engine, facts[(a.unit.pk, year)]))
         label = shown.thresholds[shown.predicate].label if shown.predicate else ""
         rows.append(RecapRow(
             unit_code=a.unit.code, unit_name=a.unit.name, state_label=workflow.STATE_LABELS.get(a.state, a.state),
-            target=a.target, unit_total=scores["unit"].total, tpi_total=scores["tpi"].total, side=side,
+            target=a.target, unit_total=fig["unit_total"], tpi_total=fig["tpi_total"], side=side,
             pengungkit=shown.pengungkit, hasil=shown.hasil,
             area_pct={n: shown.pct[n] for n in engine.area_numbers},
             predicate=label, recommendation=recommendation.label,

@@ -198,17 +198,18 @@ def recap_report_data(*, user, instansi: Instansi, year: int) -> dict:
     them, for the command line), with the figures of the dashboard, in a fixed number of queries."""
     qs = assessments_visible_to(user) if user is not None else Assessment.objects.select_related(
         "unit", "unit__instansi", "period", "instrument")
-    assessments = list(qs.filter(unit__instansi=instansi, period__year=year).order_by("unit__name", "pk"))
-    answers = selectors.answers_for_assessments(assessments)
+    assessments = list(qs.filter(unit__instansi=instansi, period__year=year).order_by("unit__name", "pk")
+                       .defer("instrument__definition", "snapshot"))
+    figures = selectors.assessment_figures_many(assessments, sides={selectors.scored_side(a) for a in assessments})
     facts = selectors.prerequisite_facts_many([(a.unit, a.period.year) for a in assessments])
     rows, area_numbers, area_minimums = [], [], {}
     for a in assessments:
         engine = a.instrument.engine()
         area_numbers = list(engine.area_numbers)
         area_minimums = _area_minimums(engine)
-        scores = selectors.assessment_scores(a, answers[a.pk])
+        fig = figures[a.pk]
         side = selectors.scored_side(a)
-        shown = scores[side]
+        shown = fig[side]
         prereqs = selectors.prerequisites_from_facts(engine, facts[(a.unit.pk, a.period.year)])
         recommendation = recommend(shown, prereqs)
         # reasons are listed highest predicate first: the last ones are those of the next step up
@@ -219,8 +220,8 @@ def recap_report_data(*, user, instansi: Instansi, year: int) -> dict:
             "target": a.get_target_display(),
             "state": a.state_label,
             "side": side,
-            "unit_total": scores["unit"].total,
-            "tpi_total": scores["tpi"].total,
+            "unit_total": fig["unit_total"],
+            "tpi_total": fig["tpi_total"],
             "pengungkit": shown.pengungkit,
             "hasil": shown.hasil,
             "areas": [shown.pct[n] for n in engine.area_numbers],
