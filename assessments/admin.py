@@ -1,6 +1,20 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from .models import AnswerScale, Instrument, InstrumentItem, InstrumentNode, PrerequisiteRule, ThresholdSet
+from .models import (
+    AnswerScale,
+    Assessment,
+    AuditEvent,
+    Instrument,
+    InstrumentItem,
+    InstrumentNode,
+    Period,
+    PrerequisiteRule,
+    Report,
+    ThresholdSet,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -75,3 +89,65 @@ class PrerequisiteRuleAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that only the services write (workflow, audit, reports): the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    """Periods are opened from the assessment pages; here administrators adjust their dates."""
+
+    list_display = ("instansi", "year", "opens_on", "closes_on", "proposal_deadline")
+    list_filter = ("instansi", "year")
+    list_select_related = ("instansi",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("instansi", "year") if obj is not None else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is not None and not obj.assessments.exists() and super().has_delete_permission(request, obj)
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdmin):
+    list_display = ("unit", "period_year", "target", "state", "result", "portal_link")
+    list_filter = ("period__year", "state", "target", "unit__instansi")
+    search_fields = ("unit__code", "unit__name")
+    list_select_related = ("unit", "period")
+    exclude = ("snapshot",)
+
+    @admin.display(description=_("tahun"), ordering="period__year")
+    def period_year(self, obj):
+        return obj.period.year
+
+    @admin.display(description=_("portal"))
+    def portal_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("assessment_detail", args=[obj.pk]), _("buka"))
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "actor", "action", "assessment", "item_code", "field")
+    list_filter = ("action",)
+    search_fields = ("item_code", "actor__username", "assessment__unit__code")
+    list_select_related = ("actor", "assessment__unit", "assessment__period")
+    date_hierarchy = "created_at"
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = ("document_number", "kind", "year", "status", "requested_by", "created_at", "pages", "size")
+    list_filter = ("kind", "status", "year")
+    search_fields = ("document_number", "sha256")
+    list_select_related = ("requested_by",)
