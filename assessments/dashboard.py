@@ -14,7 +14,7 @@ from . import selectors
 from .access import assessments_visible_to
 from .models import Assessment
 from .prerequisites import recommendation_label, recommended_predicate
-from .scoring import round2
+from .scoring import format_id, round2
 
 PAGE_SIZE = 20
 
@@ -34,6 +34,8 @@ def _distance(checks) -> dict:
         {"rule": c.rule, "label": c.label, "missing": c.minimum - round2(c.figure), "unit": c.unit}
         for c in checks if not c.passed
     ]
+    for m in missing:  # formatted here: a long list per row is cheaper as one string than as template logic
+        m["amount"] = f"−{format_id(m['missing'])}{'%' if m['unit'] == '%' else ''}"
     total = next((m["missing"] for m in missing if m["rule"] == "total"), Decimal(0))
     return {"total": total, "rules": [m for m in missing if m["rule"] != "total"]}
 
@@ -179,7 +181,8 @@ def build_dashboard(user, year: int | None, state: str = "", target: str = "", p
             "tpi_total": fig["tpi_total"],
             "side": side,
             "shown": shown,
-            "areas": [{"number": n, "pct": shown.pct[n], "css": _heat(shown.pct[n])} for n in engine.area_numbers],
+            "areas": [{"number": n, "pct": shown.pct[n], "text": format_id(shown.pct[n], 1), "css": _heat(shown.pct[n])}
+                      for n in engine.area_numbers],
             "recommendation": recommendation_label(shown, recommended_predicate(shown, prereqs)),
             "distance": distance,
         })
