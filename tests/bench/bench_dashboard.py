@@ -7,7 +7,8 @@ every item answered by the unit and, for finished years, by the TPI. Then, with 
 measures the median latency of:
 
 - a trivial page of the same site (the password change form: login, layout, a three-field form);
-- the dashboard of 2026 (first page, the default), and of 2026 filtered to one state;
+- the dashboard of 2026 (first page, the default), and of 2026 filtered to one state, with the
+  figures cache warm; and once, the first load after seeding (every figure computed and cached);
 - the dashboard's query count with the seeded units and with none of them (must be equal).
 
 Target: the dashboard's median at most 8x the trivial page's. Exits 1 when a target is missed.
@@ -133,6 +134,9 @@ def main() -> int:
                 assert response.status_code == 200, response.status_code
             return statistics.median(samples) * 1000
 
+        start = time.perf_counter()
+        client.get(dashboard, {"tahun": 2026})  # cold: scores every new assessment once and caches it
+        cold = (time.perf_counter() - start) * 1000
         trivial = median_ms(reverse("password_change"))
         full = median_ms(dashboard, {"tahun": 2026})
         filtered = median_ms(dashboard, {"tahun": 2026, "status": "in_review"})
@@ -143,6 +147,8 @@ def main() -> int:
         print(f"trivial page (password change form): median {trivial:.1f} ms")
         print(f"dashboard 2026, {args.units + 6} units: median {full:.1f} ms = {ratio:.1f}x trivial "
               f"(target <= {RATIO_TARGET:.0f}x)")
+        print(f"dashboard 2026, first load after seeding (figures of {args.units} assessments computed and "
+              f"cached): {cold:.0f} ms")
         print(f"dashboard 2026 filtered to 'in review': median {filtered:.1f} ms = {filtered / trivial:.1f}x")
         print(f"queries: {queries_before} with the 6 demo units, {queries_after} with {args.units} more "
               "(must be equal)")
