@@ -154,8 +154,21 @@ def report_render(*, report: Report) -> Report:
         )
         audit_record(actor=None, assessment=report.assessment, action=f"report.ready.{report.kind}",
                      after={"report": report.pk, "sha256": sha256, "size": size, "pages": rendered.pages})
+        _notify_requester(report, "report.ready",
+                          _("Laporan %(number)s siap diunduh.") % {"number": report.document_number})
     report.refresh_from_db()
     return report
+
+
+def _notify_requester(report: Report, kind: str, message: str) -> None:
+    """Tell whoever asked for the report (they may have left the progress page)."""
+    from django.urls import reverse
+
+    from .work import notify
+
+    if report.requested_by is not None:
+        notify(users=[report.requested_by], assessment=report.assessment, kind=kind,
+               message=message, url=reverse("report_status", args=[report.pk]))
 
 
 @transaction.atomic
@@ -167,4 +180,6 @@ def report_fail(*, report: Report, error: str) -> Report:
     audit_record(actor=None, assessment=report.assessment, action=f"report.failed.{report.kind}",
                  after={"report": report.pk, "error": message})
     report.refresh_from_db()
+    _notify_requester(report, "report.failed",
+                      _("Laporan %(number)s gagal dibuat.") % {"number": report.document_number})
     return report

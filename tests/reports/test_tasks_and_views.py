@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from assessments import tasks
-from assessments.models import AuditEvent, Report
+from assessments.models import AuditEvent, Notification, Report
 from assessments.services import reports as report_services
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,10 @@ def test_request_renders_through_the_task_and_stores_the_checksum(scored, login,
     assert report.sha256 in page
     listing = client.get(reverse("assessment_reports", args=[scored.assessment.pk])).content.decode()
     assert report.document_number in listing and report.sha256[:12] in listing
+    # the requester is told in the portal, in case they left the progress page
+    note = Notification.objects.get(user=scored.team_a, kind="report.ready")
+    assert note.message == f"Laporan {report.document_number} siap diunduh."
+    assert note.url == reverse("report_status", args=[report.pk])
 
 
 def test_a_queued_report_polls_and_a_failure_shows_its_message(scored, login):
@@ -52,6 +56,8 @@ def test_a_queued_report_polls_and_a_failure_shows_its_message(scored, login):
     assert "Laporan gagal dibuat." in page and "ValueError: font &lt;kaput&gt;" in page
     assert "hx-trigger" not in page
     assert client.get(reverse("report_download", args=[report.pk])).status_code == 404
+    note = Notification.objects.get(user=scored.team_a, kind="report.failed")
+    assert note.message == f"Laporan {report.document_number} gagal dibuat."
 
 
 def test_oserror_is_retried_then_marked_failed(scored):
