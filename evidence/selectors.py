@@ -136,18 +136,24 @@ def evidence_audit_events(assessment: Assessment, item: InstrumentItem) -> Query
     )
 
 
-def evidence_snapshot(assessment: Assessment) -> dict:
-    """The evidence of ``assessment`` as frozen into its Final snapshot (an ``assessments.hooks``
-    snapshot contributor): per item code, every active attachment with the newest version's
-    number and SHA-256 at this moment, or the link, and the TPI's review."""
-    by_item: dict[str, list[dict]] = defaultdict(list)
+def _active_with_newest_version(assessment: Assessment) -> list[EvidenceAttachment]:
+    """Active attachments of ``assessment`` in item order, oldest first, each with its document's
+    newest version as ``current_version`` (None for a link)."""
     attachments = (
         EvidenceAttachment.objects.filter(assessment=assessment, removed_at__isnull=True)
         .select_related("document", "item")
         .prefetch_related(Prefetch("document__versions", queryset=_newest_versions(), to_attr="newest_versions"))
         .order_by("item__position", "added_at", "pk")
     )
-    for attachment in _with_current_version(list(attachments)):
+    return _with_current_version(list(attachments))
+
+
+def evidence_snapshot(assessment: Assessment) -> dict:
+    """The evidence of ``assessment`` as frozen into its Final snapshot (an ``assessments.hooks``
+    snapshot contributor): per item code, every active attachment with the newest version's
+    number and SHA-256 at this moment, or the link, and the TPI's review."""
+    by_item: dict[str, list[dict]] = defaultdict(list)
+    for attachment in _active_with_newest_version(assessment):
         entry = {
             "attachment": attachment.pk,
             "review_status": attachment.review_status,
@@ -176,13 +182,7 @@ def evidence_listing(assessment: Assessment) -> dict[str, list[dict]]:
     from django.urls import reverse
 
     by_item: dict[str, list[dict]] = defaultdict(list)
-    attachments = (
-        EvidenceAttachment.objects.filter(assessment=assessment, removed_at__isnull=True)
-        .select_related("document", "item")
-        .prefetch_related(Prefetch("document__versions", queryset=_newest_versions(), to_attr="newest_versions"))
-        .order_by("item__position", "added_at", "pk")
-    )
-    for attachment in _with_current_version(list(attachments)):
+    for attachment in _active_with_newest_version(assessment):
         version = attachment.current_version
         if version is not None:
             entry = {

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import shutil
 import statistics
 import sys
@@ -28,23 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-
-def setup_django(workdir: Path) -> None:
-    import warnings
-
-    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "zi_portal.settings.test"
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["MEDIA_ROOT"] = str(workdir / "media")
-    for name in ("REDIS_URL", "CELERY_BROKER_URL"):
-        os.environ.pop(name, None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", "--password", "Bench-Pass-1", stdout=io.StringIO())
+from tests.bench._setup import setup_django  # noqa: E402
 
 
 def timed(fn, runs: int) -> list[float]:

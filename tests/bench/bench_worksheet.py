@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import shutil
 import statistics
@@ -36,29 +35,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.bench._setup import setup_django  # noqa: E402
+
 SAVES = 50
 LOADS = 20
 DOCUMENTS = 12  # distinct PDFs of the unit, spread over the items
 FILES_PER_ITEM = 3
 TARGETS_MS = {"save": 100, "worksheet": 300, "detail": 300}
-
-
-def setup_django(workdir: Path) -> None:
-    import warnings
-
-    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "zi_portal.settings.test"
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["MEDIA_ROOT"] = str(workdir / "media")
-    for name in ("REDIS_URL", "CELERY_BROKER_URL"):
-        os.environ.pop(name, None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", "--password", "Bench-Pass-1", stdout=io.StringIO())
 
 
 def client_for(username: str):
