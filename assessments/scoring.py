@@ -1,7 +1,7 @@
 """Scoring engine for the Zona Integritas LKE (PermenPANRB 90/2021 and later versions as data).
 
 Pure Python: no Django import anywhere in this module (a test enforces it). Answers go in, Decimal
-scores and threshold results come out. The contract is ZI-DOMAIN.md, "Scoring, step by step":
+scores and threshold results come out. The contract is docs/domain.md, "Scoring, step by step":
 
 1. item value in [0, 1] from the answer (option values are data of the scale);
 2. percentage items compute a ratio from named counts, clamped to [0, 1], with the item's
