@@ -235,6 +235,11 @@ EVIDENCE_MAX_UPLOAD_MB = env.float("EVIDENCE_MAX_UPLOAD_MB", default=25)
 # How many files one upload request may carry (the upload handler also caps a request's total
 # size at this many times the per-file limit).
 EVIDENCE_MAX_FILES_PER_UPLOAD = env.int("EVIDENCE_MAX_FILES_PER_UPLOAD", default=20)
+# DOCX/XLSX/PPTX are zips: judged from their directory before they are kept. Beyond these an
+# Office file is refused as a zip bomb (sum of the parts' uncompressed sizes; uncompressed /
+# compressed size of any part over 1 MB). Macros, ActiveX and OLE objects are always refused.
+EVIDENCE_OFFICE_MAX_UNCOMPRESSED_MB = env.float("EVIDENCE_OFFICE_MAX_UNCOMPRESSED_MB", default=250)
+EVIDENCE_OFFICE_MAX_RATIO = env.int("EVIDENCE_OFFICE_MAX_RATIO", default=100)
 EVIDENCE_ACCEPTED_MIME_TYPES = {
     "pdf": ["application/pdf"],
     "jpg": ["image/jpeg"],
