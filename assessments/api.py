@@ -28,7 +28,7 @@ def _api_user(request: HttpRequest):
     header = request.headers.get("Authorization", "")
     scheme, _sep, key = header.partition(" ")
     if scheme.lower() == "token":
-        return api_token_user(key.strip())
+        return api_token_user(key.strip(), request=request)
     return None
 
 

@@ -6,8 +6,12 @@ A file is accepted only when all of these hold:
 - the content type libmagic sniffs from its first bytes is one accepted for that extension
   (``EVIDENCE_ACCEPTED_MIME_TYPES``) — so HTML renamed ``.pdf`` or an SVG under any name fails;
 - for DOCX/XLSX/PPTX, it is a zip whose directory lists ``[Content_Types].xml`` and the matching
-  part folder (``word/``, ``xl/``, ``ppt/``). Only the central directory is read; nothing is
-  extracted.
+  part folder (``word/``, ``xl/``, ``ppt/``); it is no zip bomb (total uncompressed size
+  ``EVIDENCE_OFFICE_MAX_UNCOMPRESSED_MB``, ratio of a large member ``EVIDENCE_OFFICE_MAX_RATIO``);
+  and it carries no VBA macro, ActiveX control or embedded OLE object, by part name or by a
+  content type declared in ``[Content_Types].xml`` (a ``.docm`` renamed ``.docx`` is refused).
+  Only the central directory and ``[Content_Types].xml`` are read; nothing is extracted
+  (``zi_portal.common.zipinspect``).
 
 Every refusal is an ``EvidenceRejected`` carrying a sentence for the user (Bahasa Indonesia).
 """
@@ -26,6 +30,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from zi_portal.common.zipinspect import ZipLimits, ZipRefused, check_sizes, ooxml_active_content, open_zip
 
 # How much of the file libmagic sees. OOXML is recognised from the second zip entry, which sits
 # after the (compressed) [Content_Types].xml: a few KiB; 64 KiB leaves room.
@@ -85,6 +91,14 @@ def accepted_mime_types() -> dict[str, list[str]]:
 
 def max_upload_bytes() -> int:
     return int(float(settings.EVIDENCE_MAX_UPLOAD_MB) * 1024 * 1024)
+
+
+def office_zip_limits() -> ZipLimits:
+    return ZipLimits(
+        max_members=MAX_ZIP_ENTRIES,
+        max_uncompressed=int(float(settings.EVIDENCE_OFFICE_MAX_UNCOMPRESSED_MB) * 1024 * 1024),
+        max_ratio=int(settings.EVIDENCE_OFFICE_MAX_RATIO),
+    )
 
 
 def max_upload_label() -> str:
@@ -150,35 +164,81 @@ def sniff(head: bytes) -> str:
 
 
 def check_ooxml(fileobj: IO[bytes], extension: str, display_name: str) -> None:
-    """Refuse unless ``fileobj`` is a zip listing ``[Content_Types].xml`` and the part folder of
-    ``extension``. Reads the zip's central directory only."""
+    """Refuse unless ``fileobj`` is a bounded zip listing ``[Content_Types].xml`` and the part
+    folder of ``extension``, without macros, ActiveX controls or OLE objects. Reads the zip's
+    central directory and ``[Content_Types].xml`` only."""
     part = OOXML_PARTS[extension]
     label = TYPE_LABELS[extension]
+    facts = {"name": display_name, "label": label, "part": part}
     fileobj.seek(0)
     try:
-        with zipfile.ZipFile(fileobj) as archive:
+        with open_zip(fileobj) as archive:
             infos = archive.infolist()
-            if len(infos) > MAX_ZIP_ENTRIES:
+            check_sizes(infos, office_zip_limits())
+            names = {info.filename for info in infos}
+            if "[Content_Types].xml" not in names or not any(name.startswith(part) for name in names):
                 raise EvidenceRejected(
-                    _("Berkas “%(name)s” berisi terlalu banyak bagian untuk dokumen %(label)s.")
-                    % {"name": display_name, "label": label},
+                    _("Berkas “%(name)s” bukan dokumen %(label)s yang sah (bagian %(part)s tidak ditemukan).")
+                    % facts,
                     code="ooxml",
                 )
-            names = {info.filename for info in infos}
+            found = ooxml_active_content(archive)
+    except ZipRefused as refused:
+        raise EvidenceRejected(_zip_refusal_message(refused, facts), code=_ZIP_REFUSAL_CODES[refused.reason])
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise EvidenceRejected(
-            _("Berkas “%(name)s” bukan dokumen %(label)s yang sah (arsip rusak atau bukan zip).")
-            % {"name": display_name, "label": label},
-            code="ooxml",
-        )
+        raise EvidenceRejected(_zip_refusal_message(ZipRefused("not_zip"), facts), code="ooxml")
     finally:
         fileobj.seek(0)
-    if "[Content_Types].xml" not in names or not any(name.startswith(part) for name in names):
-        raise EvidenceRejected(
-            _("Berkas “%(name)s” bukan dokumen %(label)s yang sah (bagian %(part)s tidak ditemukan).")
-            % {"name": display_name, "label": label, "part": part},
-            code="ooxml",
-        )
+    if found is not None:
+        raise EvidenceRejected(_active_content_message(found.kind, found.where, facts), code=found.kind)
+
+
+_ZIP_REFUSAL_CODES = {
+    "not_zip": "ooxml",
+    "bad_content_types": "ooxml",
+    "too_many_members": "ooxml",
+    "too_large": "zip_bomb",
+    "ratio": "zip_bomb",
+}
+
+
+def _zip_refusal_message(refused: ZipRefused, facts: dict) -> str:
+    if refused.reason == "too_many_members":
+        return _("Berkas “%(name)s” berisi terlalu banyak bagian untuk dokumen %(label)s.") % facts
+    if refused.reason == "too_large":
+        return _(
+            "Berkas “%(name)s” berukuran %(size)s setelah diekstrak, melebihi batas %(max)s "
+            "(kemungkinan zip bomb). Berkas ditolak."
+        ) % {**facts, "size": filesizeformat(refused.size), "max": filesizeformat(refused.limit)}
+    if refused.reason == "ratio":
+        return _(
+            "Bagian %(member)s dalam berkas “%(name)s” terkompresi tidak wajar (%(ratio)s:1, batas "
+            "%(max)s:1; kemungkinan zip bomb). Berkas ditolak."
+        ) % {**facts, "member": refused.member, "ratio": refused.ratio, "max": refused.limit}
+    if refused.reason == "bad_content_types":
+        return _(
+            "Berkas “%(name)s” bukan dokumen %(label)s yang sah (bagian [Content_Types].xml rusak "
+            "atau tidak wajar)."
+        ) % facts
+    return _("Berkas “%(name)s” bukan dokumen %(label)s yang sah (arsip rusak atau bukan zip).") % facts
+
+
+def _active_content_message(kind: str, where: str, facts: dict) -> str:
+    facts = {**facts, "where": where}
+    if kind == "macro":
+        return _(
+            "Berkas “%(name)s” berisi makro (VBA; %(where)s). Dokumen bermakro tidak diterima demi "
+            "keamanan: simpan ulang sebagai %(label)s tanpa makro, lalu unggah lagi."
+        ) % facts
+    if kind == "activex":
+        return _(
+            "Berkas “%(name)s” berisi kontrol ActiveX (%(where)s). Kontrol seperti ini tidak diterima "
+            "demi keamanan: hapus kontrolnya, lalu unggah lagi."
+        ) % facts
+    return _(
+        "Berkas “%(name)s” berisi objek OLE tersemat (%(where)s). Objek seperti ini tidak diterima "
+        "demi keamanan: tempel isinya sebagai gambar atau unggah berkasnya tersendiri."
+    ) % facts
 
 
 def inspect_upload(fileobj: IO[bytes], name: str, size: int | None) -> Inspection:

@@ -100,7 +100,7 @@ def _history_url(assessment: Assessment, item: InstrumentItem) -> str:
     return reverse("evidence:history", args=[assessment.pk, item.code])
 
 
-def _block_context(request, assessment, item, roles, *, notices=(), attachments=None) -> dict:
+def _block_context(request, assessment, item, roles, *, notices=(), attachments=None, kept=None) -> dict:
     return {
         "assessment": assessment,
         "item": item,
@@ -109,12 +109,26 @@ def _block_context(request, assessment, item, roles, *, notices=(), attachments=
         "can_review": workflow.tpi_may_score(assessment.state, roles),
         "notices": list(notices),
         "next_url": _next_url(request) or request.get_full_path(),
+        # What was typed into the upload/replace form, shown again when a file was refused.
+        "kept": kept or {},
     }
 
 
-def _respond(request, assessment, item, roles, notices: list[Notice]) -> HttpResponse:
+def _kept_fields(request, notices: list[Notice], attachment_id: int | None = None) -> dict:
+    """The typed title and date of an upload or replacement some file of which was refused."""
+    if not any(notice.level == "danger" for notice in notices):
+        return {}
+    return {
+        "title": request.POST.get("title", ""),
+        "document_date": request.POST.get("document_date", ""),
+        "attachment": attachment_id,
+    }
+
+
+def _respond(request, assessment, item, roles, notices: list[Notice], kept: dict | None = None) -> HttpResponse:
     if request.htmx:
-        response = render(request, BLOCK_TEMPLATE, _block_context(request, assessment, item, roles, notices=notices))
+        context = _block_context(request, assessment, item, roles, notices=notices, kept=kept)
+        response = render(request, BLOCK_TEMPLATE, context)
         # The worksheet's score bar listens for this and refreshes its "with evidence" progress.
         response["HX-Trigger"] = "evidenceChanged"
         return response
@@ -239,7 +253,8 @@ def upload(request: HttpRequest, assessment_id: int, item_code: str) -> HttpResp
         document_date=form.cleaned_data["document_date"],
         title=form.cleaned_data["title"],
     )
-    return _respond(request, assessment, item, roles, notices + [_outcome_notice(o) for o in outcomes])
+    notices = notices + [_outcome_notice(o) for o in outcomes]
+    return _respond(request, assessment, item, roles, notices, kept=_kept_fields(request, notices))
 
 
 @login_required
@@ -266,7 +281,8 @@ def replace(request: HttpRequest, assessment_id: int, item_code: str, attachment
             document_date=form.cleaned_data["document_date"],
         )
     except ValidationError as exc:
-        return _respond(request, assessment, item, roles, _errors(exc))
+        notices = _errors(exc)
+        return _respond(request, assessment, item, roles, notices, kept=_kept_fields(request, notices, attachment.pk))
     return _respond(request, assessment, item, roles, [_outcome_notice(outcome)])
 
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 import copy
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
+
+from evidence.uploadhandlers import max_request_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -479,3 +482,221 @@ def test_interpolate_follows_compose_rules() -> None:
     assert interpolate("postgres://zi:${PW:?set it}@db:5432/zi") == "postgres://zi:PW@db:5432/zi"
     assert interpolate("zi-portal:${TAG}") == "zi-portal:"
     assert interpolate("celery@$$HOSTNAME") == "celery@$HOSTNAME"
+
+
+# --- the reverse proxy (nginx) ---------------------------------------------------------------
+# A client that declares a body and trickles it must hold an nginx connection, not a gunicorn
+# worker: gunicorn is not published, and the proxy buffers bodies with a size and a timeout.
+
+PROXY_CONF = ROOT / "deploy" / "nginx" / "zi-portal.conf"
+PROXY_CONF_TARGET = "/etc/nginx/conf.d/default.conf"
+MIB = 1024 * 1024
+
+
+@dataclass
+class Directive:
+    name: str
+    args: list[str]
+    block: list[Directive] | None = None
+
+
+_NGINX_TOKEN = re.compile(r"""\s+|#[^\n]*|"((?:\\.|[^"\\])*)"|'((?:\\.|[^'\\])*)'|([{};])|([^\s{};"'#]+)""")
+
+
+def parse_nginx(text: str) -> list[Directive]:
+    """nginx configuration as nested directives; ``ValueError`` for what nginx would refuse to
+    parse (an unterminated directive, unbalanced braces, a stray quote)."""
+    stack: list[list[Directive]] = [[]]
+    words: list[str] = []
+    position = 0
+    while position < len(text):
+        match = _NGINX_TOKEN.match(text, position)
+        if not match:
+            raise ValueError(f"cannot read the configuration at character {position}")
+        position = match.end()
+        double, single, punctuation, word = match.groups()
+        if double is not None or single is not None:
+            words.append(double if double is not None else single)
+        elif word is not None:
+            words.append(word)
+        elif punctuation == ";":
+            if not words:
+                raise ValueError("empty directive")
+            stack[-1].append(Directive(words[0], words[1:]))
+            words = []
+        elif punctuation == "{":
+            if not words:
+                raise ValueError("block without a name")
+            directive = Directive(words[0], words[1:], [])
+            stack[-1].append(directive)
+            stack.append(directive.block)
+            words = []
+        elif punctuation == "}":
+            if words or len(stack) == 1:
+                raise ValueError("unexpected '}'")
+            stack.pop()
+    if words or len(stack) != 1:
+        raise ValueError("unterminated directive or block at the end")
+    return stack[0]
+
+
+def directives(tree: list[Directive], name: str) -> list[Directive]:
+    """Every directive called ``name``, at any depth."""
+    found = []
+    for directive in tree:
+        if directive.name == name:
+            found.append(directive)
+        if directive.block:
+            found.extend(directives(directive.block, name))
+    return found
+
+
+def seconds(value: str) -> int:
+    units = {"s": 1, "m": 60, "h": 3600}
+    return int(value[:-1]) * units[value[-1]] if value[-1] in units else int(value)
+
+
+def proxy_compose_problems(compose: Compose) -> list[str]:
+    """Only the proxy is published; it is a pinned nginx with our configuration, started after
+    web is healthy; web is reachable on the compose network."""
+    services = compose.get("services") or {}
+    proxy = services.get("proxy")
+    if proxy is None:
+        return ["no proxy service"]
+    problems = [
+        f"{name} publishes ports" for name, service in services.items() if name != "proxy" and "ports" in service
+    ]
+    if not str(proxy.get("image", "")).startswith("nginx:"):
+        problems.append("proxy is not the official nginx image")
+    if not proxy.get("ports"):
+        problems.append("proxy publishes no port")
+    elif not all(str(port).endswith(":80") for port in proxy["ports"]):
+        problems.append("proxy does not publish nginx's port 80")
+    mounts = [entry for entry in proxy.get("volumes") or [] if isinstance(entry, str)]
+    conf_mount = f"./{PROXY_CONF.relative_to(ROOT)}:{PROXY_CONF_TARGET}:ro"
+    if conf_mount not in mounts:
+        problems.append(f"proxy does not mount {conf_mount}")
+    if depends_on(proxy).get("web") != "service_healthy":
+        problems.append("proxy does not wait for a healthy web")
+    if "8000" not in [str(port) for port in (services.get("web") or {}).get("expose") or []]:
+        problems.append("web does not expose 8000 to the proxy")
+    return problems
+
+
+def proxy_conf_problems(text: str, max_body_mb: int) -> list[str]:
+    """The configuration parses and buffers requests to web:8000 with a body limit and timeout."""
+    try:
+        tree = parse_nginx(text)
+    except ValueError as exc:
+        return [f"does not parse: {exc}"]
+    problems = []
+    servers = directives(tree, "server")
+    listens = [d.args for d in directives(servers[0].block, "listen")] if len(servers) == 1 else []
+    if listens != [["80", "default_server"]]:
+        return ["not exactly one server, listening on port 80 as default_server"]
+    server = servers[0].block
+
+    def value(name: str) -> list[str] | None:
+        found = [d.args for d in directives(server, name)]
+        return found[0] if len(found) == 1 else None
+
+    if value("client_max_body_size") != [f"{max_body_mb}m"]:
+        problems.append(f"client_max_body_size is not {max_body_mb}m: {value('client_max_body_size')}")
+    for name, limit in (("client_body_timeout", 60), ("client_header_timeout", 60)):
+        args = value(name)
+        if not args or not 0 < seconds(args[0]) <= limit:
+            problems.append(f"{name} is not set to at most {limit}s")
+    if value("proxy_request_buffering") != ["on"] or value("proxy_buffering") != ["on"]:
+        problems.append("request or response buffering is not on")
+    variables = {d.args[0]: d.args[1] for d in directives(server, "set")}
+    targets = [variables.get(d.args[0], d.args[0]) for d in directives(server, "proxy_pass")]
+    if targets != ["http://web:8000"]:
+        problems.append(f"proxy_pass is not http://web:8000: {targets}")
+    headers = {d.args[0].lower(): d.args[1] for d in directives(server, "proxy_set_header")}
+    if headers.get("host") != "$http_host":
+        problems.append("Host is not passed with its port ($http_host)")
+    proto = headers.get("x-forwarded-proto", "")
+    maps = {d.args[1]: d for d in directives(tree, "map") if d.args[0] == "$http_x_forwarded_proto"}
+    entries = {d.name: d.args for d in (maps[proto].block if proto in maps else [])}
+    if entries != {"default": ["$scheme"], "https": ["https"]}:
+        problems.append("X-Forwarded-Proto is not 'https' from the terminator in front, else $scheme")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def proxy_conf() -> str:
+    return PROXY_CONF.read_text(encoding="utf-8")
+
+
+def largest_upload_request_mb() -> int:
+    return -(-max_request_bytes() // MIB)
+
+
+def test_only_the_proxy_is_published_and_gunicorn_is_exposed(compose: Compose) -> None:
+    assert proxy_compose_problems(compose) == []
+    assert "ports" not in compose["services"]["web"]
+
+
+def test_proxy_configuration_buffers_bodies_with_a_limit_and_a_timeout(proxy_conf: str) -> None:
+    assert largest_upload_request_mb() == 501  # 25 MB x 20 files + 1 MB: the documented defaults
+    assert proxy_conf_problems(proxy_conf, largest_upload_request_mb()) == []
+
+
+def test_proxy_healthcheck_requests_a_path_nginx_answers(services: dict[str, Any], proxy_conf: str) -> None:
+    test = services["proxy"]["healthcheck"]["test"]
+    assert test[0] == "CMD" and "wget" in test and "curl" not in test
+    [url] = [word for word in test if word.startswith("http://")]
+    path = urlsplit(url).path
+    [location] = [d for d in directives(parse_nginx(proxy_conf), "location") if d.args == ["=", path]]
+    assert [d.args for d in location.block if d.name == "return"] == [["200", "ok\\n"]]
+
+
+def test_prod_settings_trust_the_header_the_proxy_sets() -> None:
+    text = (ROOT / "zi_portal" / "settings" / "prod.py").read_text(encoding="utf-8")
+    assert 'SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")' in text
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda c: c["services"]["web"].update(ports=["8000:8000"]),
+        lambda c: c["services"].pop("proxy"),
+        lambda c: c["services"]["proxy"].update(image="zi-portal:local"),
+        lambda c: c["services"]["proxy"].update(volumes=[]),
+        lambda c: c["services"]["proxy"].pop("depends_on"),
+        lambda c: c["services"]["web"].pop("expose"),
+        lambda c: c["services"]["db"].update(ports=["5432:5432"]),
+    ],
+    ids=["web-published", "no-proxy", "not-nginx", "no-config", "starts-before-web", "web-not-exposed",
+         "db-published"],
+)
+def test_proxy_compose_rule_catches_breakage(compose: Compose, breakage: Any) -> None:
+    broken = copy.deepcopy(compose)
+    breakage(broken)
+    assert proxy_compose_problems(broken)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("client_max_body_size 501m;", "client_max_body_size 0;"),
+        ("client_max_body_size 501m;", ""),
+        ("client_body_timeout 30s;", ""),
+        ("client_body_timeout 30s;", "client_body_timeout 10m;"),
+        ("proxy_request_buffering on;", "proxy_request_buffering off;"),
+        ("proxy_set_header X-Forwarded-Proto $zi_forwarded_proto;",
+         "proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;"),
+        ("    https   https;\n", "    ~.      $http_x_forwarded_proto;\n"),
+        ("proxy_set_header Host $http_host;", "proxy_set_header Host $host;"),
+        ("set $zi_upstream http://web:8000;", "set $zi_upstream http://db:5432;"),
+        ("    location / {", "    location / {{"),
+        ("proxy_read_timeout 75s;", "proxy_read_timeout 75s"),
+        ('return 200 "ok\\n";', 'return 200 "ok\\n;'),
+    ],
+    ids=["no-body-limit", "default-body-limit", "no-body-timeout", "long-body-timeout", "unbuffered",
+         "client-proto-passed", "client-proto-mapped", "host-without-port", "wrong-upstream",
+         "unbalanced-brace", "missing-semicolon", "stray-quote"],
+)
+def test_proxy_conf_rule_catches_broken_file(proxy_conf: str, old: str, new: str) -> None:
+    assert old in proxy_conf
+    assert proxy_conf_problems(proxy_conf.replace(old, new), 501)

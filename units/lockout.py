@@ -1,8 +1,21 @@
-"""The page shown when django-axes locks an account: says how long until the user may retry."""
+"""django-axes account locks: the page shown when a login is locked (how long until the user may
+retry), and whether an account is locked right now (for credentials that skip the login form,
+such as API tokens)."""
 
+from axes.conf import settings as axes_settings
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
+from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils import timezone
+
+
+def account_locked(request: HttpRequest, username: str) -> bool:
+    """True while axes holds ``username`` locked (failures within the cool-off reached the limit),
+    counted exactly as the login form counts them."""
+    if not axes_settings.AXES_ENABLED:
+        return False
+    return AxesProxyHandler.is_locked(request, credentials={"username": username})
 
 
 def lockout_response(request, original_response=None, credentials=None):

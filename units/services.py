@@ -10,11 +10,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from zi_portal.common.tasks import enqueue_on_commit
 
 from . import roles
+from .lockout import account_locked
 from .models import (
     ApiToken,
     Instansi,
@@ -166,8 +168,10 @@ def api_token_create(*, actor: User | None, user: User, label: str = "") -> tupl
     return key, token
 
 
-def api_token_user(key: str) -> User | None:
-    """The active user holding ``key`` (and a last-used stamp), or None."""
+def api_token_user(key: str, *, request: HttpRequest) -> User | None:
+    """The user holding ``key`` (and a last-used stamp), or None — also when that account is
+    deactivated or currently locked by django-axes after repeated failed logins: a token must not
+    outlive what stops the password."""
     import hashlib
 
     from django.utils import timezone
@@ -175,7 +179,7 @@ def api_token_user(key: str) -> User | None:
     if not key:
         return None
     token = ApiToken.objects.select_related("user").filter(key_hash=hashlib.sha256(key.encode()).hexdigest()).first()
-    if token is None or not token.user.is_active:
+    if token is None or not token.user.is_active or account_locked(request, token.user.username):
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,9 @@ class CommonConfig(AppConfig):
     name = "zi_portal.common"
     label = "common"
     verbose_name = _("Umum")
+
+    def ready(self) -> None:
+        # Imported here: the app registry must be ready before the session helpers load.
+        from .session_idle import stamp_login
+
+        user_logged_in.connect(stamp_login, dispatch_uid="zi_portal.common.session_idle.stamp_login")

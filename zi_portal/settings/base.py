@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zi_portal.common.session_idle.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -193,6 +194,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# A logged-in session ends after this many seconds without a request; an active one slides
+# (zi_portal.common.session_idle: the session is re-saved at most every 5 minutes, not on every
+# request). The cookie and the stored session expire at the same age.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=8 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -235,6 +241,11 @@ EVIDENCE_MAX_UPLOAD_MB = env.float("EVIDENCE_MAX_UPLOAD_MB", default=25)
 # How many files one upload request may carry (the upload handler also caps a request's total
 # size at this many times the per-file limit).
 EVIDENCE_MAX_FILES_PER_UPLOAD = env.int("EVIDENCE_MAX_FILES_PER_UPLOAD", default=20)
+# DOCX/XLSX/PPTX are zips: judged from their directory before they are kept. Beyond these an
+# Office file is refused as a zip bomb (sum of the parts' uncompressed sizes; uncompressed /
+# compressed size of any part over 1 MB). Macros, ActiveX and OLE objects are always refused.
+EVIDENCE_OFFICE_MAX_UNCOMPRESSED_MB = env.float("EVIDENCE_OFFICE_MAX_UNCOMPRESSED_MB", default=250)
+EVIDENCE_OFFICE_MAX_RATIO = env.int("EVIDENCE_OFFICE_MAX_RATIO", default=100)
 EVIDENCE_ACCEPTED_MIME_TYPES = {
     "pdf": ["application/pdf"],
     "jpg": ["image/jpeg"],
