@@ -488,7 +488,7 @@ def test_interpolate_follows_compose_rules() -> None:
 # A client that declares a body and trickles it must hold an nginx connection, not a gunicorn
 # worker: gunicorn is not published, and the proxy buffers bodies with a size and a timeout.
 
-PROXY_CONF = ROOT / "deploy" / "nginx" / "zi-portal.conf"
+PROXY_CONF = ROOT / "zi_portal" / "deploy" / "nginx.conf"
 PROXY_CONF_TARGET = "/etc/nginx/conf.d/default.conf"
 MIB = 1024 * 1024
 

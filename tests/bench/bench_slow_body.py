@@ -3,7 +3,7 @@
     .venv/bin/python tests/bench/bench_slow_body.py [--nginx PATH] [--slow 4] [--seconds 20]
 
 Starts gunicorn as docker-compose does (gthread), but with 1 worker × 2 threads, on a free
-loopback port, and nginx with ``deploy/nginx/zi-portal.conf`` (only the listen address and the
+loopback port, and nginx with ``zi_portal/deploy/nginx.conf`` (only the listen address and the
 upstream rewritten to loopback) on another. Then ``--slow`` clients each declare a 1 MB body and
 send one byte per second, and ``GET /healthz`` is timed (5 tries, 10 s timeout each) directly
 against gunicorn and through nginx. Without the proxy the slow clients hold every gunicorn
@@ -28,7 +28,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CONF = ROOT / "deploy" / "nginx" / "zi-portal.conf"
+CONF = ROOT / "zi_portal" / "deploy" / "nginx.conf"
 TRIES = 5
 TIMEOUT = 10.0
 
