@@ -41,8 +41,10 @@ def enqueue(task: str | Task, **kwargs) -> bool:
     task = resolve_task(task) if isinstance(task, str) else task
     try:
         task.apply_async(kwargs=kwargs)
-    except Exception:  # kombu/redis raise many kinds; all mean "not sent", none may fail the caller
-        logger.warning("could not enqueue %s%r; a sweep will send it again", task.name, kwargs, exc_info=True)
+    except Exception as exc:  # kombu/redis raise many kinds; all mean "not sent", none may fail the caller
+        # One line, no traceback: during an outage every write logs this.
+        logger.warning("could not enqueue %s %r (%s: %s); a sweep will send it again",
+                       task.name, kwargs, type(exc).__name__, exc)
         return False
     return True
 
