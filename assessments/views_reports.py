@@ -30,7 +30,11 @@ def assessment_reports(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("assessment_detail", pk=pk)
-        messages.success(request, _("Laporan %(number)s sedang dibuat.") % {"number": report.document_number})
+        if report.already_pending:
+            messages.info(request, _("Laporan %(number)s yang Anda minta sebelumnya masih diproses; "
+                                     "tidak dibuat permintaan baru.") % {"number": report.document_number})
+        else:
+            messages.success(request, _("Laporan %(number)s sedang diantrekan.") % {"number": report.document_number})
         return redirect("report_status", report_id=report.pk)
     return render(request, "assessments/partials/_report_list.html",
                   {"assessment": assessment, "reports": report_data.assessment_reports(assessment)})
@@ -85,7 +89,11 @@ def recap(request: HttpRequest) -> HttpResponse:
             report = report_services.recap_request(actor=request.user, instansi=instansi, year=year)
         except PermissionDenied:
             raise Http404
-        messages.success(request, _("Rekap %(number)s sedang dibuat.") % {"number": report.document_number})
+        if report.already_pending:
+            messages.info(request, _("Rekap %(number)s yang Anda minta sebelumnya masih diproses; "
+                                     "tidak dibuat permintaan baru.") % {"number": report.document_number})
+        else:
+            messages.success(request, _("Rekap %(number)s sedang diantrekan.") % {"number": report.document_number})
         return redirect("report_status", report_id=report.pk)
     return render(request, "assessments/report_recap.html", {
         "year": year,

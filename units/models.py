@@ -343,8 +343,11 @@ class TpiAssignment(models.Model):
     unit = models.ForeignKey(WorkUnit, on_delete=models.CASCADE, related_name="tpi_assignments")
     year = models.PositiveSmallIntegerField(_("tahun penilaian"), validators=YEAR_VALIDATORS)
     role = models.CharField(_("peran"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    # The assignment e-mail is owed and not yet sent (the broker may have been down when it was
+    # queued); the task clears it, a periodic sweep sends what is still owed. Bookkeeping, not history.
+    email_pending = models.BooleanField(default=False, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["email_pending"])
 
     class Meta:
         verbose_name = _("penugasan TPI")

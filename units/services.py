@@ -83,10 +83,18 @@ def tpi_assign(
     assignment = TpiAssignment(user=user, unit=unit, year=year, role=role)
     _save(assignment, actor)
     if notify and user.email:
-        from .tasks import send_tpi_assignment_email
-
-        enqueue_on_commit(send_tpi_assignment_email, assignment_id=assignment.pk)
+        TpiAssignment.objects.filter(pk=assignment.pk).update(email_pending=True)
+        enqueue_on_commit("units.tasks.send_tpi_assignment_email", assignment_id=assignment.pk)
     return assignment
+
+
+def assignment_emails_sweep(*, limit: int = 500) -> int:
+    """Send again the assignment e-mails still owed (their message was lost to a broker outage).
+    Idempotent: the task sends only while ``email_pending`` is set. Returns how many were sent."""
+    ids = list(TpiAssignment.objects.filter(email_pending=True).order_by("pk").values_list("pk", flat=True)[:limit])
+    for pk in ids:
+        enqueue_on_commit("units.tasks.send_tpi_assignment_email", assignment_id=pk)
+    return len(ids)
 
 
 @transaction.atomic

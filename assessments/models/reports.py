@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .work import YEAR_VALIDATORS, Assessment
 
+PENDING_STATUSES = ("queued", "running")
+
 
 class Report(models.Model):
     """A PDF rendered by a Celery task. The file is written to a temporary name and renamed, so a
-    ``ready`` row always points at a complete file whose SHA-256 is ``sha256``."""
+    ``ready`` row always points at a complete file whose SHA-256 is ``sha256``.
+
+    At most one report per requester is pending (queued or running) for an assessment, and one
+    recap per requester, instansi and year: partial unique indexes, which PostgreSQL and SQLite
+    both enforce, so two concurrent requests cannot both create one."""
 
     class Kind(models.TextChoices):
         ASSESSMENT = "assessment", _("Laporan penilaian")
@@ -42,6 +49,11 @@ class Report(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When a render task was last sent for this row; the sweep sends it again after a grace period.
+    enqueued_at = models.DateTimeField(default=timezone.now)
+    # Renders started and not ended cleanly: the current one, and those whose worker died mid-render
+    # (it leaves the report "running"; the sweep queues it again, up to REPORT_MAX_ATTEMPTS).
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("laporan PDF")
@@ -53,6 +65,18 @@ class Report(models.Model):
                            | models.Q(kind="recap", assessment__isnull=True)),
                 name="report_kind_assessment",
             ),
+            models.UniqueConstraint(
+                fields=["assessment", "requested_by"],
+                condition=models.Q(kind="assessment", status__in=PENDING_STATUSES),
+                name="report_one_pending_per_requester",
+                violation_error_message=_("Laporan penilaian ini yang Anda minta masih diproses."),
+            ),
+            models.UniqueConstraint(
+                fields=["instansi", "year", "requested_by"],
+                condition=models.Q(kind="recap", status__in=PENDING_STATUSES),
+                name="report_one_pending_recap_per_requester",
+                violation_error_message=_("Rekap instansi tahun ini yang Anda minta masih diproses."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -60,7 +84,13 @@ class Report(models.Model):
 
     @property
     def is_pending(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+        return self.status in PENDING_STATUSES
+
+    @property
+    def is_delayed(self) -> bool:
+        """Queued for longer than the grace period: the workers or the broker are not keeping up."""
+        grace = settings.REPORT_QUEUE_GRACE_SECONDS
+        return self.status == self.Status.QUEUED and (timezone.now() - self.created_at).total_seconds() > grace
 
     @property
     def filename(self) -> str:

@@ -1,5 +1,6 @@
-"""Writes of the PDF reports: request one (audit row, task enqueued after commit) and render it
-(status, file written to a temporary name then renamed, SHA-256, size, pages)."""
+"""Writes of the PDF reports: request one (audit row, task enqueued after commit), claim it for a
+worker, render it (status, file written to a temporary name then renamed, SHA-256, size, pages),
+and send again what a broker outage or a dead worker left behind (``reports_sweep``)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,10 +24,12 @@ from zi_portal.common.tasks import enqueue_on_commit
 from ..access import assessment_roles, assessments_visible_to
 from ..audit import audit_record
 from ..models import Assessment, Report
+from ..models.reports import PENDING_STATUSES
 
 logger = logging.getLogger(__name__)
 
 REPORT_FOLDER = "reports"
+RENDER_TASK = "assessments.tasks.render_report"
 
 
 def document_number(*, kind: str, year: int, unit_code: str = "", serial: int | str) -> str:
@@ -38,7 +42,10 @@ def document_number(*, kind: str, year: int, unit_code: str = "", serial: int | 
 
 @transaction.atomic
 def report_request(*, actor, assessment: Assessment) -> Report:
-    """Queue the PDF report of ``assessment`` for anyone who may see it."""
+    """Queue the PDF report of ``assessment`` for anyone who may see it.
+
+    While a report ``actor`` asked for is still queued or running, that one is returned (with
+    ``already_pending`` set) instead of a new one."""
     if not assessment_roles(actor, assessment):
         raise PermissionDenied(_("Anda tidak berhak atas penilaian ini."))
     report = Report(kind=Report.Kind.ASSESSMENT, assessment=assessment, instansi_id=assessment.unit.instansi_id,
@@ -60,26 +67,135 @@ def may_request_recap(actor, instansi_id: int, year: int) -> bool:
 
 @transaction.atomic
 def recap_request(*, actor, instansi, year: int) -> Report:
-    """Queue the recap PDF of ``instansi`` for ``year``: every unit ``actor`` may see."""
+    """Queue the recap PDF of ``instansi`` for ``year``: every unit ``actor`` may see (or return
+    the one ``actor`` asked for that is still pending, like ``report_request``)."""
     if not may_request_recap(actor, instansi.pk, year):
         raise PermissionDenied(_("Anda tidak berhak atas rekap instansi ini."))
     report = Report(kind=Report.Kind.RECAP, instansi=instansi, year=year, requested_by=actor)
     return _queue(actor=actor, report=report)
 
 
-def _queue(*, actor, report: Report, unit_code: str = "") -> Report:
-    from ..tasks import render_report
+def _pending_like(report: Report) -> Report | None:
+    """The pending report of the same requester and subject as the unsaved ``report``, if any."""
+    same = Report.objects.filter(kind=report.kind, requested_by=report.requested_by, status__in=PENDING_STATUSES)
+    if report.kind == Report.Kind.ASSESSMENT:
+        same = same.filter(assessment=report.assessment)
+    else:
+        same = same.filter(instansi=report.instansi, year=report.year)
+    pending = same.first()
+    if pending is not None:
+        pending.already_pending = True
+    return pending
 
-    report.full_clean()
-    report.save()
+
+def _queue(*, actor, report: Report, unit_code: str = "") -> Report:
+    pending = _pending_like(report)
+    if pending is not None:
+        return pending
+    try:
+        # A savepoint: when a concurrent request has just committed its report, the partial unique
+        # index refuses this insert (or full_clean sees the row) and that report is returned.
+        with transaction.atomic():
+            report.full_clean()
+            report.save()
+    except (IntegrityError, ValidationError):
+        pending = _pending_like(report)
+        if pending is None:
+            raise
+        return pending
     report.document_number = document_number(kind=report.kind, year=report.year, unit_code=unit_code,
                                               serial=report.pk)
     report.save(update_fields=["document_number"])
     audit_record(actor=actor, assessment=report.assessment, action=f"report.request.{report.kind}",
                  after={"report": report.pk, "document_number": report.document_number, "year": report.year,
                         "instansi": report.instansi_id})
-    enqueue_on_commit(render_report, report_id=report.pk)
+    enqueue_on_commit(RENDER_TASK, report_id=report.pk)
+    report.already_pending = False
     return report
+
+
+# --- the workers' side ---------------------------------------------------------------------------
+
+
+def report_claim(*, report_id: int) -> Report | None:
+    """Mark the report ``running`` for the worker about to render it, or None when there is nothing
+    to do: the row is gone, ready or failed, or another worker is rendering it.
+
+    A report still ``running`` after the task's hard time limit has lost its worker (killed, or
+    the machine went away) and may be claimed again; after ``REPORT_MAX_ATTEMPTS`` renders it is
+    marked failed instead, so a report that kills its worker cannot loop forever."""
+    now = timezone.now()
+    lost = now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    claimable = Q(status=Report.Status.QUEUED) | Q(status=Report.Status.RUNNING, started_at__lt=lost)
+    report = Report.objects.filter(claimable, pk=report_id).first()
+    if report is None:
+        return None
+    if report.attempts >= settings.REPORT_MAX_ATTEMPTS:
+        report_fail(report=report, error=_gave_up_message(report.attempts))
+        return None
+    if not Report.objects.filter(claimable, pk=report_id, status=report.status).update(
+            status=Report.Status.RUNNING, started_at=now, error="", attempts=F("attempts") + 1):
+        return None  # another worker claimed it between the two queries
+    return (Report.objects.select_related("assessment", "assessment__unit", "assessment__unit__instansi",
+                                          "assessment__period", "assessment__instrument", "instansi",
+                                          "requested_by").get(pk=report_id))
+
+
+def report_release(*, report: Report) -> None:
+    """Put a report back in the queue: its task ended cleanly and will retry after a transient
+    error. That run was not lost, so it does not count towards ``REPORT_MAX_ATTEMPTS``."""
+    Report.objects.filter(pk=report.pk, status=Report.Status.RUNNING).update(
+        status=Report.Status.QUEUED, enqueued_at=timezone.now(), attempts=F("attempts") - 1)
+
+
+def _gave_up_message(attempts: int) -> str:
+    return _("Pembuatan laporan terhenti %(count)d kali sebelum selesai (proses latar berhenti). "
+             "Silakan minta laporan baru.") % {"count": attempts}
+
+
+def reports_sweep(*, now: dt.datetime | None = None) -> tuple[list[int], list[int], list[int]]:
+    """Send again what an outage left behind; idempotent, run every minute by Celery beat.
+
+    * reports ``queued`` for longer than ``REPORT_QUEUE_GRACE_SECONDS`` since their task was last
+      sent (the broker was down when it was requested): their task is sent again;
+    * reports ``running`` for longer than ``REPORT_STUCK_AFTER_SECONDS`` (their worker died): queued
+      again with a notice the status page shows, or failed after ``REPORT_MAX_ATTEMPTS`` renders.
+
+    Returns the ids (re-sent, re-queued, failed). A duplicate message is harmless: a render starts
+    only through ``report_claim``."""
+    now = now or timezone.now()
+    grace = dt.timedelta(seconds=settings.REPORT_QUEUE_GRACE_SECONDS)
+    stuck = dt.timedelta(seconds=settings.REPORT_STUCK_AFTER_SECONDS)
+    resent, requeued, failed = [], [], []
+    with transaction.atomic():
+        waiting = list(Report.objects.filter(status=Report.Status.QUEUED, enqueued_at__lt=now - grace)
+                       .order_by("pk").values_list("pk", flat=True)[:500])
+        Report.objects.filter(pk__in=waiting, status=Report.Status.QUEUED).update(enqueued_at=now)
+        for pk in waiting:
+            enqueue_on_commit(RENDER_TASK, report_id=pk)
+            resent.append(pk)
+    for report in Report.objects.filter(status=Report.Status.RUNNING, started_at__lt=now - stuck).order_by("pk"):
+        if report.attempts >= settings.REPORT_MAX_ATTEMPTS:
+            report_fail(report=report, error=_gave_up_message(report.attempts))
+            failed.append(report.pk)
+        elif _report_requeue(report=report, now=now):
+            requeued.append(report.pk)
+    return resent, requeued, failed
+
+
+@transaction.atomic
+def _report_requeue(*, report: Report, now: dt.datetime) -> bool:
+    notice = _("Pembuatan laporan terhenti sebelum selesai (proses latar berhenti); laporan diantrekan "
+               "ulang (percobaan %(next)d dari %(max)d).") % {"next": report.attempts + 1,
+                                                             "max": settings.REPORT_MAX_ATTEMPTS}
+    # Only if nobody claimed it meanwhile (the same started_at).
+    if not Report.objects.filter(pk=report.pk, status=Report.Status.RUNNING, started_at=report.started_at).update(
+            status=Report.Status.QUEUED, error=notice, enqueued_at=now):
+        return False
+    audit_record(actor=None, assessment=report.assessment, action=f"report.requeue.{report.kind}",
+                 after={"report": report.pk, "attempts": report.attempts, "started_at": report.started_at.isoformat()})
+    enqueue_on_commit(RENDER_TASK, report_id=report.pk)
+    return True
 
 
 # --- rendering ---------------------------------------------------------------------------------
@@ -131,7 +247,8 @@ def report_render(*, report: Report) -> Report:
     ``failed`` with its message. Not atomic as a whole on purpose: the status ``running`` must be
     visible while the PDF (seconds) is being made."""
     now = timezone.now()
-    Report.objects.filter(pk=report.pk).update(status=Report.Status.RUNNING, started_at=now, error="")
+    if report.status != Report.Status.RUNNING:  # a direct call; a task has claimed it already
+        Report.objects.filter(pk=report.pk).update(status=Report.Status.RUNNING, started_at=now, error="")
     try:
         if report.kind == Report.Kind.ASSESSMENT:
             rendered = assessment_pdf(report.assessment, number=report.document_number, generated_at=now)

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -406,10 +407,26 @@ def notify(*, users, assessment: Assessment | None, kind: str, message: str, url
                                  emailed_at=timezone.now() if _quiet.get() else None))
     rows = Notification.objects.bulk_create(rows)
     if rows and not _quiet.get():
-        from ..tasks import send_notification_emails
-
-        enqueue_on_commit(send_notification_emails, notification_ids=[n.pk for n in rows])
+        enqueue_on_commit(NOTIFICATION_EMAIL_TASK, notification_ids=[n.pk for n in rows])
     return rows
+
+
+NOTIFICATION_EMAIL_TASK = "assessments.tasks.send_notification_emails"
+
+
+def notification_emails_sweep(*, now: dt.datetime | None = None, batch: int = 100, limit: int = 1000) -> int:
+    """Send again the e-mails of notifications never e-mailed (their message was lost to a broker
+    outage), older than the report grace period and younger than ``NOTIFICATION_EMAIL_MAX_AGE_HOURS``
+    (an e-mail days late is noise; the notification is in the portal anyway). Idempotent: the task
+    e-mails a notification only while ``emailed_at`` is empty. Returns how many were sent again."""
+    now = now or timezone.now()
+    oldest = now - dt.timedelta(hours=settings.NOTIFICATION_EMAIL_MAX_AGE_HOURS)
+    youngest = now - dt.timedelta(seconds=settings.REPORT_QUEUE_GRACE_SECONDS)
+    ids = list(Notification.objects.filter(emailed_at=None, created_at__gte=oldest, created_at__lt=youngest)
+               .order_by("pk").values_list("pk", flat=True)[:limit])
+    for start in range(0, len(ids), batch):
+        enqueue_on_commit(NOTIFICATION_EMAIL_TASK, notification_ids=ids[start:start + batch])
+    return len(ids)
 
 
 @transaction.atomic

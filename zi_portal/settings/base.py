@@ -107,10 +107,37 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
+# No caller reads a task's result. Storing none also keeps publishing away from the result backend,
+# whose own retry policy stalled a request for 19 s when Redis was down.
+CELERY_TASK_IGNORE_RESULT = True
+# Publishing runs after the commit of a web request: with the broker down it must give up within
+# about a second (the failure is logged; a sweep sends the message again), not stall the request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
+                                    "interval_max": 0.2}
+# The longest task (the PDF of a large recap) takes well under a minute; these bound a stuck one.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    # With acks_late, Redis hands a message whose worker died to another worker after this many
+    # seconds (kombu's default is an hour). A few times the longest task, so a slow task that is
+    # still running is not handed out twice; retries' countdowns stay well below it.
+    "visibility_timeout": 3 * CELERY_TASK_TIME_LIMIT,
+}
+# PDF reports: a queued report is sent to the workers again after this grace period (its message
+# was lost to a broker outage); a report "running" longer than the stuck limit lost its worker and
+# is queued again, at most REPORT_MAX_ATTEMPTS times in all, then marked failed.
+REPORT_QUEUE_GRACE_SECONDS = env.int("REPORT_QUEUE_GRACE_SECONDS", default=120)
+REPORT_STUCK_AFTER_SECONDS = CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+REPORT_MAX_ATTEMPTS = 3
+# Notifications whose e-mail was never sent are sent again by the sweep while younger than this.
+NOTIFICATION_EMAIL_MAX_AGE_HOURS = env.int("NOTIFICATION_EMAIL_MAX_AGE_HOURS", default=72)
 # Periodic housekeeping, run by the beat service of docker-compose.
 CELERY_BEAT_SCHEDULE = {
     "sweep-evidence-orphans": {"task": "evidence.tasks.sweep_evidence_orphans", "schedule": 24 * 60 * 60},
+    "sweep-background-work": {"task": "assessments.tasks.sweep_background_work", "schedule": 60},
+    "sweep-assignment-emails": {"task": "units.tasks.sweep_assignment_emails", "schedule": 5 * 60},
 }
 
 if REDIS_URL:
