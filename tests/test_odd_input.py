@@ -135,3 +135,9 @@ def test_a_malformed_form_version_is_no_version_not_a_500(lke, login):
     response = client.post(url, {"answer": "Ya", "version": "²"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert lke.assessment.answers.get(item__code="P.1.i.a").unit_answer == "Ya"
+
+
+def test_a_login_with_nul_in_the_username_is_a_form_error(world, client):
+    response = client.post(reverse("login"), {"username": "tim.a\x00", "password": "x"})
+    assert response.status_code == 200
+    assert "Karakter null tidak diizinkan." in response.content.decode()
