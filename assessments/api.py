@@ -8,13 +8,14 @@ to show them, as the LKE does).
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from units.services import api_token_user
+from zi_portal.common.params import InvalidNumber, parse_year
 
 from . import selectors
 from .access import assessment_get_for_user, assessments_visible_to
@@ -80,11 +81,12 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     if user is None:
         return _unauthorized()
     qs = assessments_visible_to(user).order_by("period__year", "unit__code", "pk")
-    period = request.GET.get("period", "")
-    if period:
-        if not period.isdigit():
-            return JsonResponse({"detail": _("Parameter 'period' harus tahun, mis. 2026.")}, status=400)
-        qs = qs.filter(period__year=int(period))
+    try:
+        period = parse_year(request.GET.get("period", ""), name="period")
+    except InvalidNumber as exc:
+        return JsonResponse({"detail": exc.message}, status=400)
+    if period is not None:
+        qs = qs.filter(period__year=period)
     assessments = list(qs.defer("instrument__definition", "snapshot"))
     # from the figures cache (the engine's figures, recomputed for whatever changed)
     figures = selectors.assessment_figures_many(assessments, sides={selectors.scored_side(a) for a in assessments})
@@ -103,7 +105,10 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _api_user(request)
     if user is None:
         return _unauthorized()
-    assessment = assessment_get_for_user(user, pk)  # 404 for missing and forbidden alike
+    try:
+        assessment = assessment_get_for_user(user, pk)  # 404 for missing and forbidden alike
+    except Http404:
+        return JsonResponse({"detail": _("Penilaian tidak ditemukan.")}, status=404)
     answers = selectors.assessment_answers(assessment)
     facts = selectors.prerequisite_facts_many([(assessment.unit, assessment.period.year)])
     scores = selectors.assessment_scores(assessment, answers)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from units import roles as unit_roles
 from units.models import TpiAssignment
+from zi_portal.common.params import InvalidNumber, int_or_default, parse_year
 
 from . import gaps as gap_module
 from . import selectors, services, workflow
@@ -34,13 +35,22 @@ def _evidence_by_item(assessment) -> dict:
     return attachments_by_item(assessment)
 
 
+def _year_filter(request: HttpRequest, name: str = "tahun") -> int | None:
+    """The year filter of a list page; a malformed one is ignored (the page's natural default is
+    every year, or the latest one) with a warning instead of a 400, so the page still helps."""
+    try:
+        return parse_year(request.GET.get(name), name=name)
+    except InvalidNumber as exc:
+        messages.warning(request, _("%(message)s Filter tahun diabaikan.") % {"message": exc.message})
+        return None
+
+
 @login_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    year = request.GET.get("tahun", "")
+    year_value = _year_filter(request)
+    year = "" if year_value is None else str(year_value)
     state = request.GET.get("status", "")
-    assessments = list(
-        selectors.assessment_list(request.user, int(year) if year.isdigit() else None, state or None)
-    )
+    assessments = list(selectors.assessment_list(request.user, year_value, state or None))
     answers_by_assessment = selectors.answers_for_assessments(assessments)
     rows = []
     for assessment in assessments:
@@ -195,13 +205,14 @@ def item_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         from .answers import parse_form_answer
 
         raw = parse_form_answer(engine_item, submitted)
-        version = submitted.get("version", "")
         services.answer_save(
             actor=request.user, assessment=assessment, item=item, raw_answer=raw,
-            note=submitted.get("note", ""), expected_version=int(version) if version.isdigit() else None,
+            note=submitted.get("note", ""), expected_version=int_or_default(submitted.get("version"), None),
         )
     except AnswerInputError as exc:
         error = exc.message
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
     except services.StaleAnswerError as exc:
         stale = exc.answer
         error = _(
@@ -348,11 +359,10 @@ def assessment_audit_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse
 def dashboard(request: HttpRequest) -> HttpResponse:
     from .dashboard import build_dashboard
 
-    year = request.GET.get("tahun", "")
     context = build_dashboard(
-        request.user, int(year) if year.isdigit() else None,
+        request.user, _year_filter(request),
         state=request.GET.get("status", ""), target=request.GET.get("target", ""),
-        page=request.GET.get("halaman", 1),
+        page=int_or_default(request.GET.get("halaman"), 1, min_value=1),
     )
     context.update({
         "state": request.GET.get("status", ""),

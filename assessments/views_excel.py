@@ -16,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from zi_portal.common.params import InvalidNumber, parse_year
+
 from . import excel_data
 from .access import assessment_get_for_user, assessment_roles, side_of
 from .reports.xlsx import build_lke_workbook, build_recap_workbook
@@ -126,11 +128,13 @@ def lke_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def recap_xlsx(request: HttpRequest) -> HttpResponse:
-    period = request.GET.get("period", "")
-    if not period.isdigit():
+    try:
+        year = parse_year(request.GET.get("period", ""), name="period")
+    except InvalidNumber:
+        year = None
+    if year is None:  # a download has no natural default year: missing or malformed is a 400
         return HttpResponse(_("Parameter 'period' harus tahun, mis. 2026."), status=400,
                             content_type="text/plain; charset=utf-8")
-    year = int(period)
     data = excel_data.recap_data(request.user, year)
     content = build_recap_workbook(year=year, rows=data["rows"], area_numbers=data["area_numbers"],
                                    area_names=data["area_names"], instansi=data["instansi"])

@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from zi_portal.common.params import InvalidNumber, parse_year
+
 from . import report_data
 from .access import assessment_get_for_user
 from .models import Report
@@ -76,7 +78,16 @@ def recap(request: HttpRequest) -> HttpResponse:
     """``laporan/rekap/?period=YEAR``: request the instansi recap PDF and list earlier ones."""
     years = report_data.recap_years(request.user)
     raw = request.POST.get("period") or request.GET.get("period", "")
-    year = int(raw) if raw.isdigit() else (years[0] if years else None)
+    try:
+        year = parse_year(raw, name="period")
+    except InvalidNumber as exc:
+        if request.method == "POST":  # never make a recap of another year than the one asked for
+            return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+        # the page lists the recaps of a year; a malformed one falls back to the latest year
+        messages.warning(request, _("%(message)s Ditampilkan tahun terakhir.") % {"message": exc.message})
+        year = None
+    if year is None:
+        year = years[0] if years else None
     choices = report_data.recap_instansi_choices(request.user, year) if year else []
     if request.method == "POST":
         instansi_id = request.POST.get("instansi", "")

@@ -19,6 +19,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zi_portal.common.text import free_text_validators, no_nul
+
 from .validation import validate_http_url
 
 
@@ -26,7 +28,7 @@ class EvidenceDocument(models.Model):
     """A document of a unit, reusable across items and assessments of that unit."""
 
     unit = models.ForeignKey("units.WorkUnit", on_delete=models.PROTECT, related_name="evidence_documents")
-    title = models.CharField(_("judul"), max_length=255)
+    title = models.CharField(_("judul"), max_length=255, validators=[no_nul])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -94,7 +96,7 @@ class EvidenceAttachment(models.Model):
         EvidenceDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
     )
     link_url = models.URLField(_("tautan"), max_length=2000, blank=True, validators=[validate_http_url])
-    link_title = models.CharField(_("judul tautan"), max_length=255, blank=True)
+    link_title = models.CharField(_("judul tautan"), max_length=255, blank=True, validators=[no_nul])
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -106,7 +108,7 @@ class EvidenceAttachment(models.Model):
     review_status = models.CharField(
         _("hasil tinjauan TPI"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
     )
-    review_reason = models.TextField(_("alasan"), blank=True)
+    review_reason = models.TextField(_("alasan"), blank=True, validators=free_text_validators())
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -26,6 +26,7 @@ from assessments.access import assessment_roles
 from assessments.audit import audit_record
 from assessments.models import Assessment, InstrumentItem
 from units.models import WorkUnit
+from zi_portal.common.text import clean_text
 
 from . import storage, validation
 from .models import EvidenceAttachment, EvidenceDocument, EvidenceVersion
@@ -33,6 +34,8 @@ from .validation import EvidenceRejected
 
 # A review stays a fact of history once the assessment is final: replacing a document later
 # flags only attachments of assessments still before that point.
+_TITLE_MAX = EvidenceDocument._meta.get_field("title").max_length
+_LINK_TITLE_MAX = EvidenceAttachment._meta.get_field("link_title").max_length
 _REVIEW_OPEN_STATES = frozenset(workflow.STATES[: workflow.STATES.index(workflow.FINAL)])
 
 
@@ -233,6 +236,7 @@ def evidence_upload(
     _lock_assessment(assessment)
     ensure_unit_may_edit(actor, assessment)
     _check_item(assessment, item)
+    title = clean_text(title, field="title", max_chars=_TITLE_MAX)
     inspection = _inspect(uploaded_file)
     staged = storage.stage(uploaded_file, unit_id=assessment.unit_id, extension=inspection.extension)
     try:
@@ -249,7 +253,7 @@ def evidence_upload(
             )
         document = EvidenceDocument(
             unit_id=assessment.unit_id,
-            title=(title or "").strip()[:255] or validation.title_from_name(inspection.display_name),
+            title=title or validation.title_from_name(inspection.display_name),
             created_by=actor,
         )
         _save(document)
@@ -457,12 +461,13 @@ def evidence_add_link(
     ensure_unit_may_edit(actor, assessment)
     _check_item(assessment, item)
     url = validation.clean_link_url(url)
+    title = clean_text(title, field="title", max_chars=_LINK_TITLE_MAX)
     if EvidenceAttachment.objects.filter(
         assessment=assessment, item=item, link_url=url, removed_at__isnull=True
     ).exists():
         raise ValidationError(_("Tautan ini sudah terlampir pada butir ini."))
     attachment = EvidenceAttachment(
-        assessment=assessment, item=item, link_url=url, link_title=(title or "").strip()[:255], added_by=actor
+        assessment=assessment, item=item, link_url=url, link_title=title, added_by=actor
     )
     _save(attachment)
     audit_record(
@@ -514,7 +519,7 @@ def evidence_review(
     statuses = EvidenceAttachment.ReviewStatus
     if status not in (statuses.ACCEPTED, statuses.REJECTED):
         raise ValidationError(_("Pilih terima atau tolak."))
-    reason = (reason or "").strip()
+    reason = clean_text(reason, field="reason")
     if status == statuses.REJECTED and not reason:
         raise ValidationError(_("Alasan wajib diisi bila data dukung ditolak."))
     before = {

@@ -314,7 +314,7 @@ _http_url = URLValidator(schemes=["http", "https"])
 def validate_http_url(value: str) -> None:
     """Refuse anything but an absolute http(s) URL (``javascript:``, ``data:``, ``ftp:`` …)."""
     message = _("Tautan harus berupa alamat http:// atau https:// yang lengkap.")
-    if not value or any(ch.isspace() for ch in value) or len(value) > 2000:
+    if not value or any(ch.isspace() or ch == "\x00" for ch in value) or len(value) > 2000:
         raise EvidenceRejected(message, code="url")
     try:
         _http_url(value)

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from zi_portal.common.text import free_text_validators, no_nul
+
 GRADE_CHOICES = [
     ("AA", "AA"),
     ("A", "A"),
@@ -72,7 +74,7 @@ class Instansi(models.Model):
 
     name = models.CharField(_("nama"), max_length=200, unique=True)
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
-    address = models.TextField(_("alamat"), blank=True)
+    address = models.TextField(_("alamat"), blank=True, validators=free_text_validators())
     logo = models.ImageField(_("logo kop surat"), upload_to="instansi-logo/", blank=True)
 
     history = HistoricalRecords()
@@ -169,7 +171,7 @@ class WorkUnit(models.Model):
         _("berpengaruh signifikan pada persepsi publik"), default=False
     )
     designation_decree_number = models.CharField(
-        _("nomor keputusan penetapan"), max_length=120, blank=True
+        _("nomor keputusan penetapan"), max_length=120, blank=True, validators=[no_nul]
     )
     designation_decree_date = models.DateField(
         _("tanggal keputusan penetapan"), null=True, blank=True
@@ -258,7 +260,7 @@ class PredicateAward(models.Model):
     unit = models.ForeignKey(WorkUnit, on_delete=models.CASCADE, related_name="predicates")
     year = models.PositiveSmallIntegerField(_("tahun"), validators=YEAR_VALIDATORS)
     predicate = models.CharField(_("predikat"), max_length=4, choices=Predicate.choices)
-    decree_number = models.CharField(_("nomor keputusan"), max_length=120, blank=True)
+    decree_number = models.CharField(_("nomor keputusan"), max_length=120, blank=True, validators=[no_nul])
     decree_date = models.DateField(_("tanggal keputusan"), null=True, blank=True)
     revoked = models.BooleanField(_("dicabut"), default=False)
     revoked_date = models.DateField(_("tanggal pencabutan"), null=True, blank=True)

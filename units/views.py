@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zi_portal.common.params import int_or_default
+
 from . import roles, selectors, services
 from .forms import (
     InstansiFactForm,
@@ -211,10 +213,9 @@ def unit_fact_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
 def unit_fact_new(request: HttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_get_visible(request.user, code)
     _require_perm(request, "units.manage_unit", unit)
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        return redirect("unit_fact_edit", code=unit.code, year=int(year))
-    return redirect("unit_fact_edit", code=unit.code, year=timezone.localdate().year)
+    # the natural default is the current year (also for a malformed ?year=, as before)
+    year = int_or_default(request.GET.get("year"), timezone.localdate().year, min_value=1, max_value=9999)
+    return redirect("unit_fact_edit", code=unit.code, year=year)
 
 
 @login_required

@@ -9,6 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zi_portal.common.text import free_text_validators, no_nul
+
 from .. import workflow
 from .instruments import Instrument, InstrumentItem
 
@@ -72,7 +74,8 @@ class Assessment(models.Model):
     )
     snapshot = models.JSONField(_("snapshot final"), null=True, blank=True, editable=False)
     result = models.CharField(_("hasil TPN"), max_length=12, choices=Result.choices, blank=True)
-    result_decree_number = models.CharField(_("nomor keputusan hasil"), max_length=120, blank=True)
+    result_decree_number = models.CharField(_("nomor keputusan hasil"), max_length=120, blank=True,
+                                            validators=[no_nul])
     result_decree_date = models.DateField(_("tanggal keputusan hasil"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -113,9 +116,9 @@ class Answer(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
     item = models.ForeignKey(InstrumentItem, on_delete=models.PROTECT, related_name="answers")
     unit_answer = models.JSONField(_("jawaban unit"), null=True, blank=True)
-    unit_note = models.TextField(_("catatan unit"), blank=True)
+    unit_note = models.TextField(_("catatan unit"), blank=True, validators=free_text_validators())
     tpi_answer = models.JSONField(_("jawaban TPI"), null=True, blank=True)
-    tpi_note = models.TextField(_("catatan TPI"), blank=True)
+    tpi_note = models.TextField(_("catatan TPI"), blank=True, validators=free_text_validators())
     needs_reconfirm = models.BooleanField(_("perlu dikonfirmasi ulang"), default=False)
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
@@ -139,7 +142,7 @@ class Comment(models.Model):
     item = models.ForeignKey(InstrumentItem, on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     side = models.CharField(max_length=4, choices=[("unit", _("Unit")), ("tpi", _("TPI"))])
-    body = models.TextField(_("komentar"))
+    body = models.TextField(_("komentar"), validators=free_text_validators())
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -154,7 +157,7 @@ class Comment(models.Model):
 class RevisionRequest(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="revision_requests")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    note = models.TextField(_("catatan umum"), blank=True)
+    note = models.TextField(_("catatan umum"), blank=True, validators=free_text_validators())
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
@@ -170,7 +173,7 @@ class RevisionRequest(models.Model):
 class RevisionItem(models.Model):
     request = models.ForeignKey(RevisionRequest, on_delete=models.CASCADE, related_name="items")
     item = models.ForeignKey(InstrumentItem, on_delete=models.PROTECT, related_name="+")
-    note = models.TextField(_("catatan"))
+    note = models.TextField(_("catatan"), validators=free_text_validators())
 
     class Meta:
         ordering = ["item__position"]

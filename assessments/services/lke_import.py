@@ -29,6 +29,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zi_portal.common.text import clean_text
+
 from .. import scoring, selectors, workflow
 from ..access import assessment_roles, side_of
 from ..answers import MESSAGES, AnswerInputError, canonical
@@ -293,7 +295,12 @@ def lke_import_plan(*, assessment: Assessment, workbook: LkeWorkbook, side: str,
                 plan.errors.append(RowError(r.row, item.code, _message(exc, item, raw, what)))
                 continue
         raw_note = r.cells.get(note_key)
-        new_note = "" if raw_note is None else str(raw_note).strip()
+        try:  # the worksheet's bound on notes (answer_save refuses the same)
+            new_note = clean_text("" if raw_note is None else str(raw_note))
+        except ValidationError as exc:
+            plan.errors.append(RowError(r.row, item.code,
+                                        _("Catatan: %(message)s") % {"message": " ".join(exc.messages)}))
+            continue
         changed = False
         if new_answer != old_answer:
             plan.changes.append(Change(r.row, item.code, "answer", old_answer, new_answer))

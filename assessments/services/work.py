@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from units import roles as unit_roles
 from units.models import TpiAssignment, UnitMembership, WorkUnit
 from zi_portal.common.tasks import enqueue_on_commit
+from zi_portal.common.text import clean_text
 
 from .. import hooks, workflow
 from ..access import assessment_roles, side_of
@@ -192,12 +193,12 @@ def answer_save(
         raise PermissionDenied(_("Anda tidak berwenang mengisi jawaban penilaian ini."))
     if item.instrument_id != assessment.instrument_id:
         raise ValidationError(_("Butir tidak termasuk instrumen penilaian ini."))
+    note = clean_text(note, field="note")  # ValidationError: NUL, or longer than TEXT_MAX_CHARS
     value = canonical(assessment.instrument.engine(), item.code, raw_answer)  # AnswerInputError
     answer, _created = Answer.objects.select_for_update().get_or_create(assessment=assessment, item=item)
     if expected_version is not None and answer.version != expected_version:
         raise StaleAnswerError(answer)
     answer_field, note_field = ("unit_answer", "unit_note") if side == "unit" else ("tpi_answer", "tpi_note")
-    note = (note or "").strip()
     changes = []
     if getattr(answer, answer_field) != value:
         changes.append((answer_field, getattr(answer, answer_field), value))
@@ -232,7 +233,7 @@ def comment_add(*, actor, assessment: Assessment, item: InstrumentItem, body: st
         raise PermissionDenied(_("Hanya tim unit dan TPI penilaian ini yang dapat berkomentar."))
     if assessment.state == workflow.RESULT_RECORDED:
         raise PermissionDenied(_("Penilaian sudah selesai; komentar ditutup."))
-    body = (body or "").strip()
+    body = clean_text(body, field="body")
     if not body:
         raise ValidationError({"body": _("Komentar tidak boleh kosong.")})
     comment = Comment(assessment=assessment, item=item, author=actor, side=side, body=body)
@@ -258,12 +259,29 @@ def revision_request(
 ) -> RevisionRequest:
     """Return the assessment to the unit, listing the items to fix with a note each."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    items = [(item, (text or "").strip()) for item, text in items if (text or "").strip()]
-    if not items:
-        raise ValidationError(_("Tuliskan catatan untuk paling sedikit satu butir yang perlu diperbaiki."))
-    request = RevisionRequest.objects.create(assessment=assessment, requested_by=actor, note=(note or "").strip())
+    note = clean_text(note, field="note")
+    cleaned, errors = [], {}
     for item, text in items:
-        RevisionItem.objects.create(request=request, item=item, note=text)
+        try:
+            text = clean_text(text, field=f"note-{item.code}")
+        except ValidationError as exc:
+            errors.update({field: [_("Butir %(code)s: %(message)s") % {"code": item.code, "message": m}
+                                   for m in messages] for field, messages in exc.message_dict.items()})
+            continue
+        if text:
+            cleaned.append((item, text))
+    if errors:
+        raise ValidationError(errors)
+    if not cleaned:
+        raise ValidationError(_("Tuliskan catatan untuk paling sedikit satu butir yang perlu diperbaiki."))
+    items = cleaned
+    request = RevisionRequest(assessment=assessment, requested_by=actor, note=note)
+    request.full_clean()
+    request.save()
+    for item, text in items:
+        revision_item = RevisionItem(request=request, item=item, note=text)
+        revision_item.full_clean()
+        revision_item.save()
     _transition(actor=actor, assessment=assessment, action="request_revision",
                 extra={"items": [i.code for i, _text in items], "note": note})
     return request

@@ -6,6 +6,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from assessments.scoring import format_id
+from zi_portal.common.params import is_plain_decimal
 
 register = template.Library()
 
@@ -48,7 +49,7 @@ def answer_text(value) -> str:
         return "—"
     if isinstance(value, dict):
         return ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in value.items())
-    if isinstance(value, str) and value.replace(".", "", 1).isdigit():
+    if isinstance(value, str) and is_plain_decimal(value):
         return value.replace(".", ",")
     return str(value)
 

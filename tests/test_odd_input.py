@@ -1,0 +1,143 @@
+"""Odd input in a URL never answers 500: superscript digits ("²" passes ``str.isdigit()`` but not
+``int()``), NUL bytes (PostgreSQL refuses them in a string), numbers too large for a column.
+
+Each URL answers a definite status and, for the API, a JSON body. The issue was found on
+PostgreSQL, so these also run there (``DATABASE_URL=postgres://…``)."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import UnitFactFactory
+
+pytestmark = pytest.mark.django_db
+
+SUPERSCRIPT = "%C2%B2"  # "²"
+TOO_BIG = "99999999999999999999999"
+
+
+def _urls(lke) -> dict[str, str]:
+    a = lke.assessment.pk
+    return {"a": str(a), "code": lke.unit_a.code}
+
+
+# (url template, expected status for a user who may see everything on it)
+SUPERSCRIPT_URLS = [
+    ("/penilaian/?tahun=" + SUPERSCRIPT, 200),
+    ("/dasbor/?tahun=" + SUPERSCRIPT, 200),
+    ("/dasbor/?tahun=2026&halaman=" + SUPERSCRIPT, 200),
+    ("/laporan/rekap/?period=" + SUPERSCRIPT, 200),
+    ("/laporan/rekap.xlsx?period=" + SUPERSCRIPT, 400),
+    ("/api/v1/assessments/?period=" + SUPERSCRIPT, 400),
+    ("/units/{code}/data/?year=" + SUPERSCRIPT, 302),
+    ("/penilaian/?tahun=" + TOO_BIG, 200),
+    ("/dasbor/?tahun=" + TOO_BIG, 200),
+    ("/laporan/rekap/?period=" + TOO_BIG, 200),
+    ("/laporan/rekap.xlsx?period=" + TOO_BIG, 400),
+    ("/api/v1/assessments/?period=" + TOO_BIG, 400),
+    ("/units/{code}/data/?year=" + TOO_BIG, 302),
+    ("/penilaian/" + TOO_BIG + "/", 404),
+    ("/api/v1/assessments/" + TOO_BIG + "/", 404),
+    ("/units/{code}/data/" + TOO_BIG + "/", 404),
+]
+
+NUL_URLS = [
+    "/penilaian/?tahun=%00",
+    "/penilaian/?status=%00",
+    "/penilaian/?%00=1",
+    "/dasbor/?tahun=2026&status=%00&target=%00",
+    "/laporan/rekap/?period=%00",
+    "/laporan/rekap.xlsx?period=%00",
+    "/api/v1/assessments/?period=%00",
+    "/units/?q=%00",
+    "/units/%00/",
+    "/units/{code}%00/data/2026/",
+    "/units/{code}/data/?year=%00",
+    "/penilaian/{a}/lke/?area=%00",
+    "/penilaian/{a}/audit/?butir=%00",
+    "/penilaian/{a}/butir/P.1.i.a%00/bukti/",
+    "/penilaian/{a}/butir/%00/bukti/riwayat/",
+]
+
+
+@pytest.mark.parametrize("template, status", SUPERSCRIPT_URLS, ids=[u for u, _ in SUPERSCRIPT_URLS])
+def test_malformed_numbers_never_answer_500(lke, login, template, status):
+    client = login(lke.admin)
+    response = client.get(template.format(**_urls(lke)))
+    assert response.status_code == status
+    if template.startswith("/api/"):
+        assert response["Content-Type"] == "application/json"
+        if status == 400:
+            assert json.loads(response.content) == {"detail": "Parameter 'period' harus tahun, mis. 2026."}
+    if template.startswith("/laporan/rekap.xlsx"):
+        assert response.content.decode() == "Parameter 'period' harus tahun, mis. 2026."
+
+
+@pytest.mark.parametrize("template", NUL_URLS, ids=NUL_URLS)
+def test_nul_in_a_path_or_query_string_is_refused_before_any_view(lke, login, template):
+    client = login(lke.admin)
+    response = client.get(template.format(**_urls(lke)))
+    assert response.status_code == 400
+    if template.startswith("/api/"):
+        assert json.loads(response.content) == {
+            "detail": "Alamat atau parameter permintaan memuat karakter NUL (kode 0) dan ditolak."}
+    else:
+        assert "karakter NUL" in response.content.decode()
+
+
+def test_nul_in_a_posted_path_is_refused_too(lke, login):
+    client = login(lke.team_a)
+    url = f"/penilaian/{lke.assessment.pk}/butir/P.1.i.a%00/simpan/"
+    assert client.post(url, {"answer": "Ya"}).status_code == 400
+
+
+def test_nul_is_refused_for_anonymous_requests_and_the_api_with_a_token(lke, client):
+    assert client.get("/accounts/login/?next=/%00").status_code == 400
+    response = client.get("/api/v1/assessments/?period=%00")
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+
+
+def test_filter_pages_fall_back_to_their_default_with_a_warning(lke, login):
+    client = login(lke.admin)
+    page = client.get("/penilaian/?tahun=" + SUPERSCRIPT).content.decode()
+    assert "Parameter &#x27;tahun&#x27; harus tahun, mis. 2026. Filter tahun diabaikan." in page
+    assert f'href="/penilaian/{lke.assessment.pk}/"' in page  # every year listed, as without a filter
+    page = client.get("/laporan/rekap/?period=" + SUPERSCRIPT).content.decode()
+    assert "Ditampilkan tahun terakhir." in page
+    assert '<input type="hidden" name="period" value="2026">' in page
+
+
+def test_the_unit_data_page_falls_back_to_the_current_year(lke, login):
+    from django.utils import timezone
+
+    client = login(lke.admin)
+    response = client.get(f"/units/{lke.unit_a.code}/data/?year={SUPERSCRIPT}")
+    assert response["Location"] == f"/units/{lke.unit_a.code}/data/{timezone.localdate().year}/"
+    UnitFactFactory(unit=lke.unit_a, year=2025)
+    response = client.get(f"/units/{lke.unit_a.code}/data/?year=2025")
+    assert response["Location"] == f"/units/{lke.unit_a.code}/data/2025/"
+
+
+def test_a_recap_request_with_a_malformed_period_is_refused_not_redirected_to_another_year(lke, login):
+    from assessments.models import Report
+
+    client = login(lke.admin)
+    response = client.post(reverse("report_recap"), {"period": "²", "instansi": str(lke.instansi.pk)})
+    assert response.status_code == 400
+    assert response.content.decode() == "Parameter 'period' harus tahun, mis. 2026."
+    assert not Report.objects.exists()
+
+
+def test_a_malformed_form_version_is_no_version_not_a_500(lke, login):
+    client = login(lke.team_a)
+    url = reverse("item_save", args=[lke.assessment.pk, "P.1.i.a"])
+    response = client.post(url, {"answer": "Ya", "version": "²"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert lke.assessment.answers.get(item__code="P.1.i.a").unit_answer == "Ya"
+
+
+def test_a_login_with_nul_in_the_username_is_a_form_error(world, client):
+    response = client.post(reverse("login"), {"username": "tim.a\x00", "password": "x"})
+    assert response.status_code == 200
+    assert "Karakter null tidak diizinkan." in response.content.decode()
