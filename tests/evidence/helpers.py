@@ -84,10 +84,13 @@ DOCUMENT_XML = (
 
 
 def zip_bytes(parts: list[tuple[str, str]]) -> bytes:
+    """The same parts give the same bytes: every member carries a fixed timestamp (with the clock's,
+    two calls a second apart differed, and so did parallel workers' test ids)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in parts:
-            archive.writestr(name, content)
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), content,
+                             compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
