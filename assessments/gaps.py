@@ -47,6 +47,7 @@ from assessments.scoring import (
     score_normalized,
     validate_answers,
 )
+from assessments.texts import Text, gettext_noop
 
 __all__ = ["GapReport", "Step", "SurveyGap", "gap_analysis", "percentage_target"]
 
@@ -117,27 +118,30 @@ def percentage_target(item: AnyItem, counts: Mapping[str, int] | None) -> tuple[
         den = sum(c[n] for n in f.denominator)
         num = sum(c[n] for n in f.numerator)
         if den == 0 and zdv >= D1:
-            return c, (f"{item.code}: bila {den_names} = 0 nilainya 100%; bila ada, "
-                       f"{num_names} harus sama dengan {den_names}")
+            return c, Text(gettext_noop("%(code)s: bila %(den)s = 0 nilainya 100%%; bila ada, %(num)s harus sama "
+                                        "dengan %(den)s"), code=item.code, num=num_names, den=den_names)
         if den == 0:
             if counts is None:
                 c[f.denominator[0]] = 1
                 c[f.numerator[0]] = 1
-                return c, (f"{item.code}: lengkapi data; {num_names} harus sama dengan {den_names} "
-                           f"(100%)")
+                return c, Text(gettext_noop("%(code)s: lengkapi data; %(num)s harus sama dengan %(den)s (100%%)"),
+                               code=item.code, num=num_names, den=den_names)
             c[f.denominator[0]] = 1
             den = 1
         c[f.numerator[0]] += max(0, den - num)
-        return c, (f"{item.code}: naikkan {num_names} dari {num} menjadi {max(num, den)} "
-                   f"(= {den_names} {den}) agar 100%")
+        return c, Text(gettext_noop("%(code)s: naikkan %(num)s dari %(now)s menjadi %(target)s (= %(den)s "
+                                    "%(den_count)s) agar 100%%"),
+                       code=item.code, num=num_names, now=num, target=max(num, den), den=den_names, den_count=den)
     prev, cur = c[f.previous], c[f.current]  # type: ignore[index]
     c[f.current] = 0  # type: ignore[index]
     if prev == 0 and zdv < D1:
         c[f.previous] = 1  # type: ignore[index]
     if counts is None:
-        return c, f"{item.code}: lengkapi data; {f.current} harus 0 agar penurunan 100%"
-    return c, (f"{item.code}: {f.current} harus turun dari {cur} menjadi 0 "
-               f"({f.previous} {prev}) agar penurunan 100%")
+        return c, Text(gettext_noop("%(code)s: lengkapi data; %(current)s harus 0 agar penurunan 100%%"),
+                       code=item.code, current=f.current)
+    return c, Text(gettext_noop("%(code)s: %(current)s harus turun dari %(now)s menjadi 0 (%(previous)s "
+                                "%(before)s) agar penurunan 100%%"),
+                   code=item.code, current=f.current, now=cur, previous=f.previous, before=prev)
 
 
 def _next(item: AnyItem, na: NormalizedAnswer | None) -> tuple[Any, Decimal, str] | None:
@@ -150,8 +154,10 @@ def _next(item: AnyItem, na: NormalizedAnswer | None) -> tuple[Any, Decimal, str
             if scale.values[opt] > floor:
                 name = item.code
                 if na is None:
-                    return opt, scale.values[opt], f"Jawab {name} (belum dijawab) dengan {opt}"
-                return opt, scale.values[opt], f"Naikkan jawaban {name} dari {na.answer} ke {opt}"
+                    return opt, scale.values[opt], Text(gettext_noop("Jawab %(code)s (belum dijawab) dengan "
+                                                                     "%(option)s"), code=name, option=opt)
+                return opt, scale.values[opt], Text(gettext_noop("Naikkan jawaban %(code)s dari %(now)s ke "
+                                                                 "%(option)s"), code=name, now=na.answer, option=opt)
         return None
     if scale.kind == "percentage":
         if na is not None and na.value >= D1:
@@ -234,6 +240,11 @@ def _index_needed(item: AnyItem, other: Decimal, minimum: Decimal) -> Decimal | 
     return x if x <= scale.max else None
 
 
+_SURVEY_NOTE = gettext_noop("Ditentukan oleh hasil survei eksternal; tidak dapat diperbaiki melalui jawaban LKE.")
+_SURVEY_UNANSWERED = gettext_noop("Nilai indeks survei belum diisi. Ditentukan oleh hasil survei eksternal; tidak "
+                                  "dapat diperbaiki melalui jawaban LKE.")
+
+
 def _survey_gaps(instrument: Instrument, result: ScoreResult, failures: tuple[RuleCheck, ...]
                  ) -> tuple[SurveyGap, ...]:
     out = []
@@ -248,12 +259,12 @@ def _survey_gaps(instrument: Instrument, result: ScoreResult, failures: tuple[Ru
                 item = hi
                 break
         index = needed = None
-        note = "Ditentukan oleh hasil survei eksternal; tidak dapat diperbaiki melalui jawaban LKE."
+        note = _SURVEY_NOTE
         if item is not None:
             na = result.answers.get(item.code)
             index = na.answer if na is not None else None
             if na is None:
-                note = "Nilai indeks survei belum diisi. " + note
+                note = _SURVEY_UNANSWERED
             needed = _index_needed(item, f.figure - result.hasil_items[item.code], f.minimum)
         out.append(SurveyGap(f.rule, f.label, item.code if item else None, f.figure, f.minimum, index, needed,
                              f.source, note))
@@ -268,13 +279,16 @@ def _unreachable_reason(tset: ThresholdSet, figures: Mapping[str, Decimal]) -> s
         fig = figures.get(r.figure, D0)
         if round2(fig) < r.minimum:
             unit = "%" if r.unit == "%" else ""
-            why = (" karena nilai survei (IPAK/IPKP) terlalu rendah atau belum diisi"
+            why = (gettext_noop(" karena nilai survei (IPAK/IPKP) terlalu rendah atau belum diisi")
                    if r.name in ("total", "bersih_akuntabel", "hasil") else "")
-            parts.append(f"{r.label} paling tinggi {format_id(fig)}{unit} walaupun seluruh jawaban LKE maksimal, "
-                         f"minimum {format_id(r.minimum)}{unit}{why}")
+            parts.append(Text(gettext_noop("%(rule)s paling tinggi %(figure)s walaupun seluruh jawaban LKE "
+                                           "maksimal, minimum %(minimum)s%(why)s"),
+                              rule=r.label, figure=format_id(fig) + unit, minimum=format_id(r.minimum) + unit, why=why))
     if not parts:
         return None
-    return "Tidak ada rencana yang memenuhi semua ketentuan non-survei: " + "; ".join(parts) + "."
+    names = [f"p{i}" for i in range(len(parts))]
+    return Text(gettext_noop("Tidak ada rencana yang memenuhi semua ketentuan non-survei: %(rules)s."),
+                rules=Text("; ".join(f"%({n})s" for n in names), **dict(zip(names, parts, strict=True))))
 
 
 def _report(instrument: Instrument, model: _Model, tset: ThresholdSet, result: ScoreResult,
@@ -312,8 +326,8 @@ def _report(instrument: Instrument, model: _Model, tset: ThresholdSet, result: S
     projected: ScoreResult | None = None
     if not failing:
         plan, plan_answers = (), {}
-        reason = ("Seluruh ketentuan non-survei sudah terpenuhi; yang belum terpenuhi hanya ditentukan oleh "
-                  "hasil survei (IPAK/IPKP).")
+        reason = gettext_noop("Seluruh ketentuan non-survei sudah terpenuhi; yang belum terpenuhi hanya ditentukan "
+                              "oleh hasil survei (IPAK/IPKP).")
         projected = result
     else:
         best_case = dict(normalized)
