@@ -9,6 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zi_portal.common.i18n import render_text
+
 from .. import workflow
 from .instruments import Instrument, InstrumentItem
 
@@ -99,7 +101,7 @@ class Assessment(models.Model):
 
     @property
     def state_label(self) -> str:
-        return workflow.STATE_LABELS.get(self.state, self.state)
+        return render_text(workflow.STATE_LABELS.get(self.state, self.state))
 
 
 class Answer(models.Model):
