@@ -25,6 +25,7 @@ from .access import assessment_get_for_user, assessment_roles
 from .answers import AnswerInputError
 from .forms import BulkCreateForm, ResultForm
 from .models import Assessment, InstrumentItem, Notification
+from .pages.audit import audit_rows
 from .pages.standing import gap_sections
 from .prerequisites import recommend
 from .worksheet import build_item_context, build_score_bar, build_worksheet, item_url
@@ -321,7 +322,7 @@ def assessment_audit(request: HttpRequest, pk: int) -> HttpResponse:
     item_code = request.GET.get("butir", "")
     events = list(selectors.audit_events(assessment, item_code or None)[:1000])
     return render(request, "assessments/audit_list.html",
-                  {"assessment": assessment, "events": events, "item_code": item_code})
+                  {"assessment": assessment, "events": events, "rows": audit_rows(events), "item_code": item_code})
 
 
 class _Echo:
