@@ -47,7 +47,7 @@ from assessments.scoring import (
     score_normalized,
     validate_answers,
 )
-from assessments.texts import Text, gettext_noop
+from assessments.texts import Text, gettext_noop, joined
 
 __all__ = ["GapReport", "Step", "SurveyGap", "gap_analysis", "percentage_target"]
 
@@ -286,9 +286,8 @@ def _unreachable_reason(tset: ThresholdSet, figures: Mapping[str, Decimal]) -> s
                               rule=r.label, figure=format_id(fig) + unit, minimum=format_id(r.minimum) + unit, why=why))
     if not parts:
         return None
-    names = [f"p{i}" for i in range(len(parts))]
     return Text(gettext_noop("Tidak ada rencana yang memenuhi semua ketentuan non-survei: %(rules)s."),
-                rules=Text("; ".join(f"%({n})s" for n in names), **dict(zip(names, parts, strict=True))))
+                rules=joined(parts, "; "))
 
 
 def _report(instrument: Instrument, model: _Model, tset: ThresholdSet, result: ScoreResult,

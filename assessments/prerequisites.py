@@ -44,7 +44,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from assessments.scoring import Instrument, PrerequisiteRule, ScoreResult, format_id
-from assessments.texts import Text, gettext_noop
+from assessments.texts import Text, gettext_noop, joined
 
 __all__ = [
     "Criterion",
@@ -383,7 +383,7 @@ def _threshold_criteria(pred: str, result: ScoreResult) -> list[Criterion]:
 
 
 def _note(note: str) -> str:
-    return Text("; %(note)s", note=note) if note else ""
+    return joined([note], "", before="; ") if note else ""
 
 
 def _prerequisite_criteria(pred: str, label: str, results: Sequence[PrerequisiteResult] | None,

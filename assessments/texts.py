@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Text", "gettext_noop"]
+__all__ = ["Text", "gettext_noop", "joined"]
 
 
 class Text(str):
@@ -31,6 +31,7 @@ class Text(str):
 
     template: str
     params: dict[str, Any]
+    translatable: bool = True  # False for a template that is only punctuation around its parts
 
     def __new__(cls, template: str, /, **params: Any) -> Text:
         self = super().__new__(cls, template % params if params else template)
@@ -39,11 +40,26 @@ class Text(str):
         return self
 
     def __reduce__(self):  # copy and pickle rebuild the sentence from its template and parameters
-        return (_rebuild, (self.template, self.params))
+        return (_rebuild, (type(self), self.template, self.params))
 
 
-def _rebuild(template: str, params: dict[str, Any]) -> Text:
-    return Text(template, **params)
+class _Composite(Text):
+    """Parts put together with punctuation: only the parts are translated."""
+
+    translatable = False
+
+
+def _rebuild(cls: type[Text], template: str, params: dict[str, Any]) -> Text:
+    return cls(template, **params)
+
+
+def joined(parts: list[str], separator: str, *, before: str = "", after: str = "") -> Text:
+    """``before + separator.join(parts) + after`` as one Text whose parts (and separator, when it is
+    a Text such as " atau ") stay translatable: ``joined([a, b], ", ")`` -> "a, b"."""
+    names = [f"p{i}" for i in range(len(parts))]
+    escape = before.replace("%", "%%"), after.replace("%", "%%")
+    template = escape[0] + "%(separator)s".join(f"%({n})s" for n in names) + escape[1]
+    return _Composite(template, separator=separator, **dict(zip(names, parts, strict=True)))
 
 
 def gettext_noop(message: str) -> Text:

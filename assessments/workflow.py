@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .texts import Text, gettext_noop
+from .texts import Text, gettext_noop, joined
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
@@ -97,20 +97,13 @@ def check(action: str, state: str, roles: set[str] | frozenset[str]) -> str:
         allowed = [STATE_LABELS[s] for s in transition.sources]
         raise TransitionError(Text(
             gettext_noop("'%(action)s' tidak dapat dilakukan pada status %(state)s; hanya pada status: %(allowed)s."),
-            action=transition.label, state=STATE_LABELS.get(state, state), allowed=_joined(allowed, ", "),
+            action=transition.label, state=STATE_LABELS.get(state, state), allowed=joined(allowed, ", "),
         ))
     if not (transition.roles & set(roles)):
         needed = sorted((ROLE_LABELS[r] for r in transition.roles), key=str)
         raise TransitionError(Text(gettext_noop("'%(action)s' hanya dapat dilakukan oleh %(roles)s."),
-                                   action=transition.label, roles=_joined(needed, gettext_noop(" atau "))))
+                                   action=transition.label, roles=joined(needed, gettext_noop(" atau "))))
     return transition.target
-
-
-def _joined(parts: list[Text], separator: str) -> Text:
-    """``parts`` joined by ``separator``, as one sentence whose parts are still translatable."""
-    names = [f"p{i}" for i in range(len(parts))]
-    template = "%(sep)s".join(f"%({n})s" for n in names)
-    return Text(template, sep=separator, **dict(zip(names, parts, strict=True)))
 
 
 def may(action: str, state: str, roles: set[str] | frozenset[str]) -> bool:

@@ -38,7 +38,8 @@ def render_text(value: Any) -> Any:
     """``value`` translated when it is a sentence of the pure modules; otherwise ``value``."""
     if not _is_text(value):
         return value
-    translated = gettext(value.template)
+    # a template of punctuation around its parts (``translatable`` False) is no catalogue entry
+    translated = gettext(value.template) if getattr(value, "translatable", True) else value.template
     if not value.params:
         return translated
     return translated % {name: _param(param) for name, param in value.params.items()}
