@@ -25,9 +25,10 @@ plan agree with a re-score; the finished plan is re-scored once to produce ``pro
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal, localcontext
+from functools import partial
 from typing import Any
 
 from assessments.scoring import (
@@ -108,6 +109,26 @@ class GapReport:
 def percentage_target(item: AnyItem, counts: Mapping[str, int] | None) -> tuple[dict[str, int], str]:
     """Counts that make a percentage item 100%, changing as little as possible, and an Indonesian
     description of what has to be true. Unknown counts (unanswered) start from zeros."""
+    target, describe = _percentage_target(item, counts)
+    return target, describe()
+
+
+# Descriptions of steps. The planner looks at many more steps than it keeps, so a step carries a
+# function that builds its sentence (``partial(Text, template, **params)``), called for kept steps.
+_RATIO_ZERO_OK = gettext_noop("%(code)s: bila %(den)s = 0 nilainya 100%%; bila ada, %(num)s harus sama dengan %(den)s")
+_RATIO_UNKNOWN = gettext_noop("%(code)s: lengkapi data; %(num)s harus sama dengan %(den)s (100%%)")
+_RATIO_RAISE = gettext_noop("%(code)s: naikkan %(num)s dari %(now)s menjadi %(target)s (= %(den)s %(den_count)s) "
+                            "agar 100%%")
+_REDUCTION_UNKNOWN = gettext_noop("%(code)s: lengkapi data; %(current)s harus 0 agar penurunan 100%%")
+_REDUCTION_LOWER = gettext_noop("%(code)s: %(current)s harus turun dari %(now)s menjadi 0 (%(previous)s %(before)s) "
+                                "agar penurunan 100%%")
+_ANSWER_NEW = gettext_noop("Jawab %(code)s (belum dijawab) dengan %(option)s")
+_ANSWER_UP = gettext_noop("Naikkan jawaban %(code)s dari %(now)s ke %(option)s")
+
+
+def _percentage_target(item: AnyItem, counts: Mapping[str, int] | None
+                       ) -> tuple[dict[str, int], Callable[[], Text]]:
+    """:func:`percentage_target` with the description deferred."""
     f = item.formula
     assert f is not None
     c = {n: int(counts[n]) if counts else 0 for n in item.inputs}
@@ -118,51 +139,44 @@ def percentage_target(item: AnyItem, counts: Mapping[str, int] | None) -> tuple[
         den = sum(c[n] for n in f.denominator)
         num = sum(c[n] for n in f.numerator)
         if den == 0 and zdv >= D1:
-            return c, Text(gettext_noop("%(code)s: bila %(den)s = 0 nilainya 100%%; bila ada, %(num)s harus sama "
-                                        "dengan %(den)s"), code=item.code, num=num_names, den=den_names)
+            return c, partial(Text, _RATIO_ZERO_OK, code=item.code, num=num_names, den=den_names)
         if den == 0:
             if counts is None:
                 c[f.denominator[0]] = 1
                 c[f.numerator[0]] = 1
-                return c, Text(gettext_noop("%(code)s: lengkapi data; %(num)s harus sama dengan %(den)s (100%%)"),
-                               code=item.code, num=num_names, den=den_names)
+                return c, partial(Text, _RATIO_UNKNOWN, code=item.code, num=num_names, den=den_names)
             c[f.denominator[0]] = 1
             den = 1
         c[f.numerator[0]] += max(0, den - num)
-        return c, Text(gettext_noop("%(code)s: naikkan %(num)s dari %(now)s menjadi %(target)s (= %(den)s "
-                                    "%(den_count)s) agar 100%%"),
-                       code=item.code, num=num_names, now=num, target=max(num, den), den=den_names, den_count=den)
+        return c, partial(Text, _RATIO_RAISE, code=item.code, num=num_names, now=num, target=max(num, den),
+                          den=den_names, den_count=den)
     prev, cur = c[f.previous], c[f.current]  # type: ignore[index]
     c[f.current] = 0  # type: ignore[index]
     if prev == 0 and zdv < D1:
         c[f.previous] = 1  # type: ignore[index]
     if counts is None:
-        return c, Text(gettext_noop("%(code)s: lengkapi data; %(current)s harus 0 agar penurunan 100%%"),
-                       code=item.code, current=f.current)
-    return c, Text(gettext_noop("%(code)s: %(current)s harus turun dari %(now)s menjadi 0 (%(previous)s "
-                                "%(before)s) agar penurunan 100%%"),
-                   code=item.code, current=f.current, now=cur, previous=f.previous, before=prev)
+        return c, partial(Text, _REDUCTION_UNKNOWN, code=item.code, current=f.current)
+    return c, partial(Text, _REDUCTION_LOWER, code=item.code, current=f.current, now=cur, previous=f.previous,
+                      before=prev)
 
 
-def _next(item: AnyItem, na: NormalizedAnswer | None) -> tuple[Any, Decimal, str] | None:
-    """The next better answer of an item (None when at its maximum)."""
+def _next(item: AnyItem, na: NormalizedAnswer | None) -> tuple[Any, Decimal, Callable[[], Text]] | None:
+    """The next better answer of an item (None when at its maximum): (answer, value, a function
+    giving the step's description)."""
     scale = item.scale
     if scale.kind == "option":
         cur = na.value if na is not None else None
         floor = D0 if cur is None else cur
         for opt in scale.ascending:
             if scale.values[opt] > floor:
-                name = item.code
                 if na is None:
-                    return opt, scale.values[opt], Text(gettext_noop("Jawab %(code)s (belum dijawab) dengan "
-                                                                     "%(option)s"), code=name, option=opt)
-                return opt, scale.values[opt], Text(gettext_noop("Naikkan jawaban %(code)s dari %(now)s ke "
-                                                                 "%(option)s"), code=name, now=na.answer, option=opt)
+                    return opt, scale.values[opt], partial(Text, _ANSWER_NEW, code=item.code, option=opt)
+                return opt, scale.values[opt], partial(Text, _ANSWER_UP, code=item.code, now=na.answer, option=opt)
         return None
     if scale.kind == "percentage":
         if na is not None and na.value >= D1:
             return None
-        counts, desc = percentage_target(item, na.answer if na is not None else None)
+        counts, desc = _percentage_target(item, na.answer if na is not None else None)
         return counts, percentage_value(item, counts), desc  # type: ignore[arg-type]
     return None  # survey index: never an improvement
 
@@ -312,7 +326,7 @@ def _report(instrument: Instrument, model: _Model, tset: ThresholdSet, result: S
         candidates.append(Step(
             it.code, None if it.is_hasil else it.indicator, None if it.is_hasil else it.area,
             na.answer if na else None, result.items[it.code], nxt[0], nxt[1], gain,
-            tuple(r.name for r in tset.rules if r.name in helps), nxt[2],
+            tuple(r.name for r in tset.rules if r.name in helps), nxt[2](),
         ))
     candidates.sort(key=lambda s: (-s.points, instrument.item_map[s.item].position))
 
@@ -354,7 +368,7 @@ def _greedy(instrument: Instrument, model: _Model, tset: ThresholdSet, result: S
     ind_scores = dict(result.indicators)
     hasil_scores = dict(result.hasil_items)
     state: dict[str, NormalizedAnswer | None] = {it.code: normalized.get(it.code) for it in model.improvable}
-    nexts: dict[str, tuple[Any, Decimal, str, Decimal] | None] = {}
+    nexts: dict[str, tuple[Any, Decimal, Callable[[], Text], Decimal] | None] = {}
 
     def refresh(it: AnyItem) -> None:
         nxt = _next(it, state[it.code])
@@ -392,7 +406,7 @@ def _greedy(instrument: Instrument, model: _Model, tset: ThresholdSet, result: S
         plan.append(Step(
             best.code, None if best.is_hasil else best.indicator, None if best.is_hasil else best.area,
             cur.answer if cur else None, values[best.code], nxt[0], nxt[1], nxt[3],
-            tuple(r.name for r in tset.rules if r.name in helps), nxt[2],
+            tuple(r.name for r in tset.rules if r.name in helps), nxt[2](),
         ))
         kind = "counts" if best.scale.kind == "percentage" else "option"
         state[best.code] = NormalizedAnswer(best.code, kind, nxt[0], nxt[1])
