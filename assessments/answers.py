@@ -1,6 +1,7 @@
 """Turning form input into engine answers, and engine refusals into Indonesian messages.
 
-Pure Python (no Django): the engine's ``AnswerError.kind`` decides the sentence.
+Pure Python (no Django): the engine's ``AnswerError.kind`` decides the sentence, a
+:class:`~assessments.texts.Text` the page renders in its language.
 """
 
 from __future__ import annotations
@@ -9,20 +10,21 @@ from decimal import Decimal
 from typing import Any
 
 from . import scoring
+from .texts import Text, gettext_noop
 
 MESSAGES = {
-    "out_of_scale": "Pilihan itu tidak ada pada skala butir ini.",
-    "negative_count": "Hitungan tidak boleh negatif.",
-    "bad_count": "Isi setiap hitungan dengan bilangan bulat (0 atau lebih).",
-    "bad_counts": "Isi semua hitungan yang diminta butir ini.",
-    "bad_index": "Indeks harus angka 0,00 sampai 4,00 dengan paling banyak dua desimal.",
-    "wrong_type": "Jawaban tidak sesuai jenis butir ini.",
-    "unknown_code": "Butir ini tidak ada pada instrumen.",
+    "out_of_scale": gettext_noop("Pilihan itu tidak ada pada skala butir ini."),
+    "negative_count": gettext_noop("Hitungan tidak boleh negatif."),
+    "bad_count": gettext_noop("Isi setiap hitungan dengan bilangan bulat (0 atau lebih)."),
+    "bad_counts": gettext_noop("Isi semua hitungan yang diminta butir ini."),
+    "bad_index": gettext_noop("Indeks harus angka 0,00 sampai 4,00 dengan paling banyak dua desimal."),
+    "wrong_type": gettext_noop("Jawaban tidak sesuai jenis butir ini."),
+    "unknown_code": gettext_noop("Butir ini tidak ada pada instrumen."),
 }
 
 
 class AnswerInputError(ValueError):
-    def __init__(self, message: str):
+    def __init__(self, message: Text):
         self.message = message
         super().__init__(message)
 

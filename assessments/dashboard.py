@@ -9,10 +9,12 @@ from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from . import selectors
 from .access import assessments_visible_to
 from .models import Assessment
+from .pages.standing import rule_labels
 from .prerequisites import recommendation_label, recommended_predicate
 from .scoring import format_id, round2
 
@@ -28,10 +30,11 @@ def _heat(pct: Decimal) -> str:
     return "heat-low"
 
 
-def _distance(checks) -> dict:
-    """Points (or percentage points) missing per failed threshold rule, and on the total."""
+def _distance(checks, labels: dict[str, str]) -> dict:
+    """Points (or percentage points) missing per failed threshold rule, and on the total; each rule
+    labelled by the engine (the cached label is only its Indonesian text)."""
     missing = [
-        {"rule": c.rule, "label": c.label, "missing": c.minimum - round2(c.figure), "unit": c.unit}
+        {"rule": c.rule, "label": labels.get(c.rule, c.label), "missing": c.minimum - round2(c.figure), "unit": c.unit}
         for c in checks if not c.passed
     ]
     for m in missing:  # formatted here: a long list per row is cheaper as one string than as template logic
@@ -94,6 +97,9 @@ def _trend(columns: list[dict], years: list[int], thresholds: dict) -> dict:
             for name, by_year in sorted(per_unit.items())
         ],
         "thresholds": thresholds,
+        # the chart's words come from the page, in its language (the script has none of its own)
+        "threshold_labels": {pred: _("Minimum %(predicate)s") % {"predicate": pred} for pred in thresholds},
+        "y_title": _("Nilai total"),
     }
 
 
@@ -172,7 +178,7 @@ def build_dashboard(user, year: int | None, state: str = "", target: str = "", p
         shown = fig[side]
         prereqs = selectors.prerequisites_from_facts(engine, facts[(a.unit.pk, a.period.year)])
         items = fig["items"] or 1
-        distance = {pred: _distance(res.checks) for pred, res in shown.thresholds.items()}
+        distance = {pred: _distance(res.checks, rule_labels(engine, pred)) for pred, res in shown.thresholds.items()}
         rows.append({
             "assessment": a,
             "answered_pct": Decimal(fig["answered"] * 100) / items,

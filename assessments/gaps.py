@@ -25,9 +25,10 @@ plan agree with a re-score; the finished plan is re-scored once to produce ``pro
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal, localcontext
+from functools import partial
 from typing import Any
 
 from assessments.scoring import (
@@ -47,6 +48,7 @@ from assessments.scoring import (
     score_normalized,
     validate_answers,
 )
+from assessments.texts import Text, gettext_noop, joined
 
 __all__ = ["GapReport", "Step", "SurveyGap", "gap_analysis", "percentage_target"]
 
@@ -107,6 +109,26 @@ class GapReport:
 def percentage_target(item: AnyItem, counts: Mapping[str, int] | None) -> tuple[dict[str, int], str]:
     """Counts that make a percentage item 100%, changing as little as possible, and an Indonesian
     description of what has to be true. Unknown counts (unanswered) start from zeros."""
+    target, describe = _percentage_target(item, counts)
+    return target, describe()
+
+
+# Descriptions of steps. The planner looks at many more steps than it keeps, so a step carries a
+# function that builds its sentence (``partial(Text, template, **params)``), called for kept steps.
+_RATIO_ZERO_OK = gettext_noop("%(code)s: bila %(den)s = 0 nilainya 100%%; bila ada, %(num)s harus sama dengan %(den)s")
+_RATIO_UNKNOWN = gettext_noop("%(code)s: lengkapi data; %(num)s harus sama dengan %(den)s (100%%)")
+_RATIO_RAISE = gettext_noop("%(code)s: naikkan %(num)s dari %(now)s menjadi %(target)s (= %(den)s %(den_count)s) "
+                            "agar 100%%")
+_REDUCTION_UNKNOWN = gettext_noop("%(code)s: lengkapi data; %(current)s harus 0 agar penurunan 100%%")
+_REDUCTION_LOWER = gettext_noop("%(code)s: %(current)s harus turun dari %(now)s menjadi 0 (%(previous)s %(before)s) "
+                                "agar penurunan 100%%")
+_ANSWER_NEW = gettext_noop("Jawab %(code)s (belum dijawab) dengan %(option)s")
+_ANSWER_UP = gettext_noop("Naikkan jawaban %(code)s dari %(now)s ke %(option)s")
+
+
+def _percentage_target(item: AnyItem, counts: Mapping[str, int] | None
+                       ) -> tuple[dict[str, int], Callable[[], Text]]:
+    """:func:`percentage_target` with the description deferred."""
     f = item.formula
     assert f is not None
     c = {n: int(counts[n]) if counts else 0 for n in item.inputs}
@@ -117,46 +139,44 @@ def percentage_target(item: AnyItem, counts: Mapping[str, int] | None) -> tuple[
         den = sum(c[n] for n in f.denominator)
         num = sum(c[n] for n in f.numerator)
         if den == 0 and zdv >= D1:
-            return c, (f"{item.code}: bila {den_names} = 0 nilainya 100%; bila ada, "
-                       f"{num_names} harus sama dengan {den_names}")
+            return c, partial(Text, _RATIO_ZERO_OK, code=item.code, num=num_names, den=den_names)
         if den == 0:
             if counts is None:
                 c[f.denominator[0]] = 1
                 c[f.numerator[0]] = 1
-                return c, (f"{item.code}: lengkapi data; {num_names} harus sama dengan {den_names} "
-                           f"(100%)")
+                return c, partial(Text, _RATIO_UNKNOWN, code=item.code, num=num_names, den=den_names)
             c[f.denominator[0]] = 1
             den = 1
         c[f.numerator[0]] += max(0, den - num)
-        return c, (f"{item.code}: naikkan {num_names} dari {num} menjadi {max(num, den)} "
-                   f"(= {den_names} {den}) agar 100%")
+        return c, partial(Text, _RATIO_RAISE, code=item.code, num=num_names, now=num, target=max(num, den),
+                          den=den_names, den_count=den)
     prev, cur = c[f.previous], c[f.current]  # type: ignore[index]
     c[f.current] = 0  # type: ignore[index]
     if prev == 0 and zdv < D1:
         c[f.previous] = 1  # type: ignore[index]
     if counts is None:
-        return c, f"{item.code}: lengkapi data; {f.current} harus 0 agar penurunan 100%"
-    return c, (f"{item.code}: {f.current} harus turun dari {cur} menjadi 0 "
-               f"({f.previous} {prev}) agar penurunan 100%")
+        return c, partial(Text, _REDUCTION_UNKNOWN, code=item.code, current=f.current)
+    return c, partial(Text, _REDUCTION_LOWER, code=item.code, current=f.current, now=cur, previous=f.previous,
+                      before=prev)
 
 
-def _next(item: AnyItem, na: NormalizedAnswer | None) -> tuple[Any, Decimal, str] | None:
-    """The next better answer of an item (None when at its maximum)."""
+def _next(item: AnyItem, na: NormalizedAnswer | None) -> tuple[Any, Decimal, Callable[[], Text]] | None:
+    """The next better answer of an item (None when at its maximum): (answer, value, a function
+    giving the step's description)."""
     scale = item.scale
     if scale.kind == "option":
         cur = na.value if na is not None else None
         floor = D0 if cur is None else cur
         for opt in scale.ascending:
             if scale.values[opt] > floor:
-                name = item.code
                 if na is None:
-                    return opt, scale.values[opt], f"Jawab {name} (belum dijawab) dengan {opt}"
-                return opt, scale.values[opt], f"Naikkan jawaban {name} dari {na.answer} ke {opt}"
+                    return opt, scale.values[opt], partial(Text, _ANSWER_NEW, code=item.code, option=opt)
+                return opt, scale.values[opt], partial(Text, _ANSWER_UP, code=item.code, now=na.answer, option=opt)
         return None
     if scale.kind == "percentage":
         if na is not None and na.value >= D1:
             return None
-        counts, desc = percentage_target(item, na.answer if na is not None else None)
+        counts, desc = _percentage_target(item, na.answer if na is not None else None)
         return counts, percentage_value(item, counts), desc  # type: ignore[arg-type]
     return None  # survey index: never an improvement
 
@@ -234,6 +254,11 @@ def _index_needed(item: AnyItem, other: Decimal, minimum: Decimal) -> Decimal | 
     return x if x <= scale.max else None
 
 
+_SURVEY_NOTE = gettext_noop("Ditentukan oleh hasil survei eksternal; tidak dapat diperbaiki melalui jawaban LKE.")
+_SURVEY_UNANSWERED = gettext_noop("Nilai indeks survei belum diisi. Ditentukan oleh hasil survei eksternal; tidak "
+                                  "dapat diperbaiki melalui jawaban LKE.")
+
+
 def _survey_gaps(instrument: Instrument, result: ScoreResult, failures: tuple[RuleCheck, ...]
                  ) -> tuple[SurveyGap, ...]:
     out = []
@@ -248,12 +273,12 @@ def _survey_gaps(instrument: Instrument, result: ScoreResult, failures: tuple[Ru
                 item = hi
                 break
         index = needed = None
-        note = "Ditentukan oleh hasil survei eksternal; tidak dapat diperbaiki melalui jawaban LKE."
+        note = _SURVEY_NOTE
         if item is not None:
             na = result.answers.get(item.code)
             index = na.answer if na is not None else None
             if na is None:
-                note = "Nilai indeks survei belum diisi. " + note
+                note = _SURVEY_UNANSWERED
             needed = _index_needed(item, f.figure - result.hasil_items[item.code], f.minimum)
         out.append(SurveyGap(f.rule, f.label, item.code if item else None, f.figure, f.minimum, index, needed,
                              f.source, note))
@@ -268,13 +293,15 @@ def _unreachable_reason(tset: ThresholdSet, figures: Mapping[str, Decimal]) -> s
         fig = figures.get(r.figure, D0)
         if round2(fig) < r.minimum:
             unit = "%" if r.unit == "%" else ""
-            why = (" karena nilai survei (IPAK/IPKP) terlalu rendah atau belum diisi"
+            why = (gettext_noop(" karena nilai survei (IPAK/IPKP) terlalu rendah atau belum diisi")
                    if r.name in ("total", "bersih_akuntabel", "hasil") else "")
-            parts.append(f"{r.label} paling tinggi {format_id(fig)}{unit} walaupun seluruh jawaban LKE maksimal, "
-                         f"minimum {format_id(r.minimum)}{unit}{why}")
+            parts.append(Text(gettext_noop("%(rule)s paling tinggi %(figure)s walaupun seluruh jawaban LKE "
+                                           "maksimal, minimum %(minimum)s%(why)s"),
+                              rule=r.label, figure=format_id(fig) + unit, minimum=format_id(r.minimum) + unit, why=why))
     if not parts:
         return None
-    return "Tidak ada rencana yang memenuhi semua ketentuan non-survei: " + "; ".join(parts) + "."
+    return Text(gettext_noop("Tidak ada rencana yang memenuhi semua ketentuan non-survei: %(rules)s."),
+                rules=joined(parts, "; "))
 
 
 def _report(instrument: Instrument, model: _Model, tset: ThresholdSet, result: ScoreResult,
@@ -299,7 +326,7 @@ def _report(instrument: Instrument, model: _Model, tset: ThresholdSet, result: S
         candidates.append(Step(
             it.code, None if it.is_hasil else it.indicator, None if it.is_hasil else it.area,
             na.answer if na else None, result.items[it.code], nxt[0], nxt[1], gain,
-            tuple(r.name for r in tset.rules if r.name in helps), nxt[2],
+            tuple(r.name for r in tset.rules if r.name in helps), nxt[2](),
         ))
     candidates.sort(key=lambda s: (-s.points, instrument.item_map[s.item].position))
 
@@ -312,8 +339,8 @@ def _report(instrument: Instrument, model: _Model, tset: ThresholdSet, result: S
     projected: ScoreResult | None = None
     if not failing:
         plan, plan_answers = (), {}
-        reason = ("Seluruh ketentuan non-survei sudah terpenuhi; yang belum terpenuhi hanya ditentukan oleh "
-                  "hasil survei (IPAK/IPKP).")
+        reason = gettext_noop("Seluruh ketentuan non-survei sudah terpenuhi; yang belum terpenuhi hanya ditentukan "
+                              "oleh hasil survei (IPAK/IPKP).")
         projected = result
     else:
         best_case = dict(normalized)
@@ -341,7 +368,7 @@ def _greedy(instrument: Instrument, model: _Model, tset: ThresholdSet, result: S
     ind_scores = dict(result.indicators)
     hasil_scores = dict(result.hasil_items)
     state: dict[str, NormalizedAnswer | None] = {it.code: normalized.get(it.code) for it in model.improvable}
-    nexts: dict[str, tuple[Any, Decimal, str, Decimal] | None] = {}
+    nexts: dict[str, tuple[Any, Decimal, Callable[[], Text], Decimal] | None] = {}
 
     def refresh(it: AnyItem) -> None:
         nxt = _next(it, state[it.code])
@@ -379,7 +406,7 @@ def _greedy(instrument: Instrument, model: _Model, tset: ThresholdSet, result: S
         plan.append(Step(
             best.code, None if best.is_hasil else best.indicator, None if best.is_hasil else best.area,
             cur.answer if cur else None, values[best.code], nxt[0], nxt[1], nxt[3],
-            tuple(r.name for r in tset.rules if r.name in helps), nxt[2],
+            tuple(r.name for r in tset.rules if r.name in helps), nxt[2](),
         ))
         kind = "counts" if best.scale.kind == "percentage" else "option"
         state[best.code] = NormalizedAnswer(best.code, kind, nxt[0], nxt[1])

@@ -44,9 +44,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from assessments.scoring import Instrument, PrerequisiteRule, ScoreResult, format_id
+from assessments.texts import Text, gettext_noop, joined
 
 __all__ = [
+    "Criterion",
     "FactError",
+    "PredicateStanding",
     "PrerequisiteResult",
     "Reason",
     "Recommendation",
@@ -55,7 +58,8 @@ __all__ = [
 ]
 
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
-NOT_RECOMMENDED = "Belum direkomendasikan"
+NOT_RECOMMENDED = gettext_noop("Belum direkomendasikan")
+YES, NO = gettext_noop("Ya"), gettext_noop("Tidak")
 DEFAULT_SOURCE = "PermenPANRB 90/2021 Lampiran II Tabel 5"
 
 
@@ -99,10 +103,54 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class Criterion:
+    """One rule of one predicate as a reader checks it: a threshold rule or a prerequisite with its
+    status, the figure beside the requirement (both as shown: ``"70,00"``, ``"≥ 75,00"``) and, for
+    a rule that is not met, the full sentence of its :class:`Reason` (``""`` when met)."""
+
+    predicate: str
+    kind: str  # "threshold" | "prerequisite"
+    rule: str
+    label: str
+    status: str  # "met" | "not_met" | "unknown"
+    figure: str | None
+    minimum: str  # as in Reason: the threshold's minimum, or the prerequisite's requirement
+    requirement: str  # as a reader compares: "≥ 75,00", "≥ BB", "Ya"
+    source: str
+    text: str = ""
+    survey_driven: bool = False
+
+    def reason(self) -> Reason:
+        return Reason(self.predicate, self.kind, self.rule, self.label, self.status, self.figure, self.minimum,
+                      self.source, self.text)
+
+
+@dataclass(frozen=True)
+class PredicateStanding:
+    """Every criterion of one predicate, those not met (or unknown) first, then those met, each
+    group in the instrument's order (threshold rules before prerequisites)."""
+
+    predicate: str
+    label: str
+    met: bool
+    criteria: tuple[Criterion, ...]
+
+    @property
+    def unmet(self) -> tuple[Criterion, ...]:
+        return tuple(c for c in self.criteria if c.status != MET)
+
+    @property
+    def passed(self) -> tuple[Criterion, ...]:
+        return tuple(c for c in self.criteria if c.status == MET)
+
+
+@dataclass(frozen=True)
 class Recommendation:
     label: str  # "Menuju WBBM" | "Menuju WBK" | "Belum direkomendasikan"
     predicate: str | None
     reasons: tuple[Reason, ...]
+    # every predicate, highest first, with all its criteria (the structured form of ``reasons``)
+    standings: tuple[PredicateStanding, ...] = ()
 
 
 # --------------------------------------------------------------------------------------------
@@ -187,7 +235,7 @@ def _evaluation_year(facts: Mapping[str, Any]) -> int | None:
 
 def _check(rule: PrerequisiteRule, facts: Mapping[str, Any], grades: tuple[str, ...]
            ) -> tuple[str, str | None, str, str]:
-    """-> (status, figure, requirement, note)"""
+    """-> (status, figure, requirement, note); the sentences are :class:`Text`."""
     value = facts.get(rule.fact)
     check = rule.check
 
@@ -198,7 +246,7 @@ def _check(rule: PrerequisiteRule, facts: Mapping[str, Any], grades: tuple[str, 
             kind = facts.get(rule.value_by)
             req_all = ", ".join(f"≥ {g} ({k})" for k, g in rule.values.items())
             if kind is None:
-                return UNKNOWN, None, req_all, f"{rule.value_by} belum diisi"
+                return UNKNOWN, None, req_all, Text(gettext_noop("%(fact)s belum diisi"), fact=rule.value_by)
             if kind not in rule.values:
                 raise FactError(rule.value_by, f"expected one of {', '.join(rule.values)}, got {kind!r}")
             minimum = rule.values[kind]
@@ -230,28 +278,29 @@ def _check(rule: PrerequisiteRule, facts: Mapping[str, Any], grades: tuple[str, 
 
     if check in ("is_true", "is_false"):
         wanted = check == "is_true"
-        requirement = "Ya" if wanted else "Tidak"
+        requirement = YES if wanted else NO
         if value is None:
             return UNKNOWN, None, requirement, ""
         b = _bool(rule.fact, value)
-        return (MET if b == wanted else NOT_MET), ("Ya" if b else "Tidak"), requirement, ""
+        return (MET if b == wanted else NOT_MET), (YES if b else NO), requirement, ""
 
     if check == "years_since_min":
         years = int(rule.value)
-        requirement = f"≥ {years} tahun sejak pencanangan"
+        requirement = Text(gettext_noop("≥ %(years)s tahun sejak pencanangan"), years=years)
         if value is None:
             return UNKNOWN, None, requirement, ""
         start = _date(rule.fact, value)
         if facts.get("evaluation_date") is None:
-            return UNKNOWN, f"pencanangan {start.isoformat()}", requirement, "evaluation_date belum diisi"
+            return UNKNOWN, Text(gettext_noop("pencanangan %(start)s"), start=start), requirement, \
+                Text(gettext_noop("%(fact)s belum diisi"), fact="evaluation_date")
         end = _date("evaluation_date", facts["evaluation_date"])
         ok = end >= _add_years(start, years)
-        return (MET if ok else NOT_MET), f"pencanangan {start.isoformat()}, evaluasi {end.isoformat()}", \
-            requirement, ""
+        return (MET if ok else NOT_MET), \
+            Text(gettext_noop("pencanangan %(start)s, evaluasi %(end)s"), start=start, end=end), requirement, ""
 
     if check == "holds_predicate":
         wanted = _predicate_name(rule.value)
-        requirement = f"memiliki predikat {wanted} yang tidak dicabut"
+        requirement = Text(gettext_noop("memiliki predikat %(predicate)s yang tidak dicabut"), predicate=wanted)
         if value is None:
             return UNKNOWN, None, requirement, ""
         history = _history(value)
@@ -260,32 +309,37 @@ def _check(rule: PrerequisiteRule, facts: Mapping[str, Any], grades: tuple[str, 
         if valid:
             return MET, f"{wanted} {valid[-1].get('year', '')}".strip(), requirement, ""
         if held:
-            return NOT_MET, f"{wanted} {held[-1].get('year', '')} (dicabut)".replace("  ", " "), requirement, ""
-        return NOT_MET, f"belum memiliki predikat {wanted}", requirement, ""
+            year = held[-1].get("year", "")
+            figure = Text(gettext_noop("%(predicate)s %(year)s (dicabut)"), predicate=wanted, year=year) if year != "" \
+                else Text(gettext_noop("%(predicate)s (dicabut)"), predicate=wanted)
+            return NOT_MET, figure, requirement, ""
+        return NOT_MET, Text(gettext_noop("belum memiliki predikat %(predicate)s"), predicate=wanted), requirement, ""
 
     if check == "no_recent_revocation":
         years = int(rule.value)
-        requirement = f"tidak ada pencabutan predikat dalam {years} tahun terakhir"
+        requirement = Text(gettext_noop("tidak ada pencabutan predikat dalam %(years)s tahun terakhir"), years=years)
         if value is None:
             return UNKNOWN, None, requirement, ""
         revoked = [e for e in _history(value) if e.get("revoked")]
         if not revoked:
-            return MET, "tidak pernah dicabut", requirement, ""
+            return MET, gettext_noop("tidak pernah dicabut"), requirement, ""
         year = _evaluation_year(facts)
         if year is None:
-            return UNKNOWN, "pernah dicabut", requirement, "evaluation_date belum diisi"
+            return UNKNOWN, gettext_noop("pernah dicabut"), requirement, \
+                Text(gettext_noop("%(fact)s belum diisi"), fact="evaluation_date")
         for e in revoked:
             ry = e.get("revoked_year")
+            predicate = _predicate_name(e.get("predicate"))
             if ry is None:
-                return UNKNOWN, f"{_predicate_name(e.get('predicate'))} dicabut (tahun tidak diketahui)", \
-                    requirement, "revoked_year belum diisi"
+                figure = Text(gettext_noop("%(predicate)s dicabut (tahun tidak diketahui)"), predicate=predicate)
+                return UNKNOWN, figure, requirement, Text(gettext_noop("%(fact)s belum diisi"), fact="revoked_year")
             if isinstance(ry, bool) or not isinstance(ry, int):
                 raise FactError("predicate_history", f"revoked_year must be a year, got {ry!r}")
             if year <= ry + years:
-                return NOT_MET, f"{_predicate_name(e.get('predicate'))} dicabut {ry}", requirement, \
-                    f"dapat diusulkan kembali mulai {ry + years + 1}"
+                return NOT_MET, Text(gettext_noop("%(predicate)s dicabut %(year)s"), predicate=predicate, year=ry), \
+                    requirement, Text(gettext_noop("dapat diusulkan kembali mulai %(year)s"), year=ry + years + 1)
         last = max(e["revoked_year"] for e in revoked)
-        return MET, f"dicabut {last}", requirement, ""
+        return MET, Text(gettext_noop("dicabut %(year)s"), year=last), requirement, ""
 
     raise FactError(rule.fact, f"unknown check {check!r}")  # instrument_from_dict rejects this
 
@@ -309,37 +363,53 @@ def check_prerequisites(instrument: Instrument, predicate: str, facts: Mapping[s
 # --------------------------------------------------------------------------------------------
 
 
-def _threshold_reasons(pred: str, result: ScoreResult) -> list[Reason]:
+_SURVEY = gettext_noop(" (ditentukan oleh hasil survei)")
+
+
+def _threshold_criteria(pred: str, result: ScoreResult) -> list[Criterion]:
     out = []
     tres = result.thresholds[pred]
-    for f in tres.failures:
-        unit = "%" if f.unit == "%" else ""
-        fig, minimum = format_id(f.figure) + unit, format_id(f.minimum) + unit
-        survey = " (ditentukan oleh hasil survei)" if f.survey_driven else ""
-        out.append(Reason(
-            pred, "threshold", f.rule, f.label, "not_met", fig, minimum, f.source,
-            f"{tres.label}: {f.label} {fig} di bawah minimum {minimum}{survey} ({f.source}).",
-        ))
+    for c in tres.checks:
+        unit = "%" if c.unit == "%" else ""
+        fig, minimum = format_id(c.figure) + unit, format_id(c.minimum) + unit
+        text = "" if c.passed else Text(
+            gettext_noop("%(predicate)s: %(rule)s %(figure)s di bawah minimum %(minimum)s%(survey)s (%(source)s)."),
+            predicate=tres.label, rule=c.label, figure=fig, minimum=minimum,
+            survey=_SURVEY if c.survey_driven else "", source=c.source,
+        )
+        out.append(Criterion(pred, "threshold", c.rule, c.label, MET if c.passed else NOT_MET, fig, minimum,
+                             f"≥ {minimum}", c.source, text, c.survey_driven))
     return out
 
 
-def _prerequisite_reasons(pred: str, label: str, results: Sequence[PrerequisiteResult] | None,
-                          source: str) -> list[Reason]:
+def _note(note: str) -> str:
+    return joined([note], "", before="; ") if note else ""
+
+
+def _prerequisite_criteria(pred: str, label: str, results: Sequence[PrerequisiteResult] | None,
+                           source: str) -> list[Criterion]:
     if results is None:
-        return [Reason(pred, "prerequisite", "prasyarat", "Prasyarat", "unknown", None, "diperiksa", source,
-                       f"{label}: prasyarat belum diperiksa; rekomendasi tidak dapat diberikan ({source}).")]
+        text = Text(gettext_noop("%(predicate)s: prasyarat belum diperiksa; rekomendasi tidak dapat diberikan "
+                                 "(%(source)s)."), predicate=label, source=source)
+        checked = gettext_noop("diperiksa")
+        return [Criterion(pred, "prerequisite", "prasyarat", gettext_noop("Prasyarat"), UNKNOWN, None, checked,
+                          checked, source, text)]
     out = []
     for r in results:
         if r.status == MET:
-            continue
-        if r.status == UNKNOWN:
-            note = f"; {r.note}" if r.note else ""
-            text = (f"{label}: data prasyarat '{r.label}' belum tersedia{note} (syarat {r.requirement}); "
-                    f"rekomendasi tidak dapat diberikan sebelum data ini dilengkapi ({r.source}).")
+            text = ""
+        elif r.status == UNKNOWN:
+            text = Text(gettext_noop("%(predicate)s: data prasyarat '%(rule)s' belum tersedia%(note)s (syarat "
+                                     "%(requirement)s); rekomendasi tidak dapat diberikan sebelum data ini "
+                                     "dilengkapi (%(source)s)."),
+                        predicate=label, rule=r.label, note=_note(r.note), requirement=r.requirement, source=r.source)
         else:
-            note = f"; {r.note}" if r.note else ""
-            text = f"{label}: {r.label} {r.figure}, syarat {r.requirement}{note} ({r.source})."
-        out.append(Reason(pred, "prerequisite", r.code, r.label, r.status, r.figure, r.requirement, r.source, text))
+            text = Text(gettext_noop("%(predicate)s: %(rule)s %(figure)s, syarat %(requirement)s%(note)s "
+                                     "(%(source)s)."),
+                        predicate=label, rule=r.label, figure=r.figure, requirement=r.requirement,
+                        note=_note(r.note), source=r.source)
+        out.append(Criterion(pred, "prerequisite", r.code, r.label, r.status, r.figure, r.requirement,
+                             r.requirement, r.source, text))
     return out
 
 
@@ -364,17 +434,24 @@ def recommend(score_result: ScoreResult,
     whose prerequisites are all ``met`` is recommended ("Menuju WBBM" / "Menuju WBK"), otherwise
     "Belum direkomendasikan". ``reasons`` lists, for every predicate above the recommended one
     (all predicates when none), each failed threshold rule and each prerequisite that is not met or
-    unknown, with figure, minimum and source. A predicate missing from
-    ``prereq_results_by_predicate`` counts as unchecked (unknown)."""
+    unknown, with figure, minimum and source. ``standings`` holds every predicate (highest first)
+    with every criterion, met or not, for pages that show the whole picture. A predicate missing
+    from ``prereq_results_by_predicate`` counts as unchecked (unknown)."""
     preds = list(score_result.thresholds)  # lowest first
     recommended = recommended_predicate(score_result, prereq_results_by_predicate)
     reasons: list[Reason] = []
+    standings: list[PredicateStanding] = []
     source_t5 = next((r.source for rs in prereq_results_by_predicate.values() for r in rs), DEFAULT_SOURCE)
+    below_recommended = False
     for pred in reversed(preds):
-        if pred == recommended:
-            break
         label = score_result.thresholds[pred].label
-        reasons.extend(_threshold_reasons(pred, score_result))
-        reasons.extend(_prerequisite_reasons(pred, label, prereq_results_by_predicate.get(pred), source_t5))
+        criteria = (_threshold_criteria(pred, score_result)
+                    + _prerequisite_criteria(pred, label, prereq_results_by_predicate.get(pred), source_t5))
+        unmet = [c for c in criteria if c.status != MET]
+        standings.append(PredicateStanding(pred, label, not unmet,
+                                           tuple(unmet + [c for c in criteria if c.status == MET])))
+        below_recommended = below_recommended or pred == recommended
+        if not below_recommended:
+            reasons.extend(c.reason() for c in unmet)
     label = score_result.thresholds[recommended].label if recommended else NOT_RECOMMENDED
-    return Recommendation(label, recommended, tuple(reasons))
+    return Recommendation(label, recommended, tuple(reasons), tuple(standings))

@@ -20,6 +20,7 @@ from . import hooks, selectors
 from .access import assessments_visible_to
 from .gaps import gap_analysis
 from .models import Assessment, Report
+from .pages.standing import gap_sections
 from .prerequisites import recommend
 
 # --- scoping of reports --------------------------------------------------------------------------
@@ -183,7 +184,7 @@ def assessment_report_data(assessment: Assessment) -> dict:
         "prerequisites": {engine.thresholds[p].label if p in engine.thresholds else p: list(results)
                           for p, results in prereqs.items()},
         "recommendation": recommendation,
-        "gaps": list(gaps.values()),
+        "gaps": gap_sections(engine, gaps),
         "groups": groups,
         "tpi_notes": tpi_notes,
         "signer": _person(lead.user) if lead else None,

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 from typing import Any
 
+from .texts import Text, gettext_noop
+
 __all__ = [
     "AnswerError",
     "Area",
@@ -76,13 +78,13 @@ HASIL_KEYS = ("ipak", "capaian_kinerja", "ipkp")
 # Threshold rules: YAML key -> (rule name, figure, unit, survey_driven, Indonesian label).
 # "figure" names an entry of ScoreResult.figures; area rules are expanded per area below.
 _SCORE_RULES = (
-    ("total_min", "total", "poin", False, "Nilai total"),
-    ("pengungkit_min", "pengungkit", "poin", False, "Komponen Pengungkit"),
-    ("bersih_akuntabel_min", "bersih_akuntabel", "poin", False, "Birokrasi yang Bersih dan Akuntabel"),
-    ("ipak_score_min", "ipak", "poin", True, "Nilai Indeks Persepsi Anti Korupsi (IPAK)"),
-    ("capaian_kinerja_min", "capaian_kinerja", "poin", False, "Capaian Kinerja"),
+    ("total_min", "total", "poin", False, gettext_noop("Nilai total")),
+    ("pengungkit_min", "pengungkit", "poin", False, gettext_noop("Komponen Pengungkit")),
+    ("bersih_akuntabel_min", "bersih_akuntabel", "poin", False, gettext_noop("Birokrasi yang Bersih dan Akuntabel")),
+    ("ipak_score_min", "ipak", "poin", True, gettext_noop("Nilai Indeks Persepsi Anti Korupsi (IPAK)")),
+    ("capaian_kinerja_min", "capaian_kinerja", "poin", False, gettext_noop("Capaian Kinerja")),
     ("pelayanan_prima_min", "pelayanan_prima", "poin", True,
-     "Pelayanan Publik yang Prima (Indeks Persepsi Kualitas Pelayanan, IPKP)"),
+     gettext_noop("Pelayanan Publik yang Prima (Indeks Persepsi Kualitas Pelayanan, IPKP)")),
 )
 _THRESHOLD_KEYS = {k for k, *_ in _SCORE_RULES} | {
     "label", "per_area_min_pct", "per_area_mode", "sources", "ipak_index_min", "ipkp_index_min",
@@ -272,7 +274,7 @@ class RuleSpec:
     """One threshold rule of a predicate: ``round2(figures[figure]) >= minimum``."""
 
     name: str
-    label: str
+    label: str  # a Text for the engine's own rules; an instrument's labels are data
     figure: str
     minimum: Decimal
     unit: str  # "poin" or "%"
@@ -632,15 +634,15 @@ def _parse_thresholds(raw: Any, keyed: dict[str, str], area_numbers: tuple[str, 
                 src = source_of("per_area")
                 if mode == "combined":
                     for n in area_numbers:
-                        rules.append(RuleSpec(
-                            f"area_{n}", f"Area {n} – {area_names[n]} (% dari bobot)", f"area_{n}",
-                            area_min, "%", False, src))
+                        label = Text(gettext_noop("Area %(number)s – %(name)s (%% dari bobot)"),
+                                     number=n, name=area_names[n])
+                        rules.append(RuleSpec(f"area_{n}", label, f"area_{n}", area_min, "%", False, src))
                 else:
                     for a in areas:
-                        half = "Pemenuhan" if a.code.startswith("P") else "Reform"
-                        rules.append(RuleSpec(
-                            f"area_{a.code}", f"Area {a.number} – {a.name}, {half} ({a.code}) (% dari bobot)",
-                            f"area_{a.code}", area_min, "%", False, src))
+                        half = gettext_noop("Pemenuhan") if a.code.startswith("P") else gettext_noop("Reform")
+                        label = Text(gettext_noop("Area %(number)s – %(name)s, %(half)s (%(code)s) (%% dari bobot)"),
+                                     number=a.number, name=a.name, half=half, code=a.code)
+                        rules.append(RuleSpec(f"area_{a.code}", label, f"area_{a.code}", area_min, "%", False, src))
         # Reading order of the table: total, pengungkit, the areas, then the Hasil rules.
         rules.sort(key=lambda r: 0 if r.name in ("total", "pengungkit") else 1 if r.name.startswith("area_") else 2)
         index_mins = {}
@@ -662,9 +664,10 @@ def _parse_thresholds(raw: Any, keyed: dict[str, str], area_numbers: tuple[str, 
         prior = t.get("requires_prior_predikat")
         if prior is not None and prior not in out:
             errors.append(f"{where}: requires_prior_predikat {prior!r} must name a predicate listed before it")
-        label = t.get("label") or f"Menuju {pred}"
+        label = t.get("label") or Text(gettext_noop("Menuju %(predicate)s"), predicate=str(pred))
         out[str(pred)] = ThresholdSet(
-            predicate=str(pred), label=str(label), rules=tuple(rules), per_area_mode=mode,
+            predicate=str(pred), label=label if isinstance(label, str) else str(label), rules=tuple(rules),
+            per_area_mode=mode,
             per_area_min_pct=area_min, requires_prior_predikat=prior,
             ipak_index_min=index_mins.get("ipak_index_min"), ipkp_index_min=index_mins.get("ipkp_index_min"),
         )

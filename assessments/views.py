@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from units import roles as unit_roles
 from units.models import TpiAssignment
+from zi_portal.common.i18n import render_text
 from zi_portal.common.params import InvalidNumber, int_or_default, parse_year
 
 from . import gaps as gap_module
@@ -25,6 +26,8 @@ from .access import assessment_get_for_user, assessment_roles
 from .answers import AnswerInputError
 from .forms import BulkCreateForm, ResultForm
 from .models import Assessment, InstrumentItem, Notification
+from .pages.audit import audit_rows
+from .pages.standing import gap_sections
 from .prerequisites import recommend
 from .worksheet import build_item_context, build_score_bar, build_worksheet, item_url
 
@@ -74,10 +77,14 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
             "years": years,
             "year": year,
             "state": state,
-            "states": [(s, workflow.STATE_LABELS[s]) for s in workflow.STATES],
+            "states": _state_choices(),
             "can_create": _may_organise_any(request.user),
         },
     )
+
+
+def _state_choices() -> list[tuple[str, str]]:
+    return [(s, render_text(workflow.STATE_LABELS[s])) for s in workflow.STATES]
 
 
 def _may_organise_any(user) -> bool:
@@ -143,7 +150,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "assessment": assessment,
             "roles": roles,
-            "role_labels": [workflow.ROLE_LABELS[r] for r in sorted(roles)],
+            "role_labels": [render_text(workflow.ROLE_LABELS[r]) for r in sorted(roles)],
             "scores": scores,
             "summary": selectors.summary_rows(engine, scores),
             "area_rows": selectors.area_rows(engine, scores),
@@ -159,7 +166,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "result_form": ResultForm(),
             "prereqs": prereqs,
             "recommendation": recommendation,
-            "gaps": gap_reports,
+            "gaps": gap_sections(engine, gap_reports),
             "revision": revision,
             "revision_items": [
                 {"code": ri.item.code, "note": ri.note, "url": item_url(assessment.pk, ri.item.code)}
@@ -210,7 +217,7 @@ def item_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             note=submitted.get("note", ""), expected_version=int_or_default(submitted.get("version"), None),
         )
     except AnswerInputError as exc:
-        error = exc.message
+        error = render_text(exc.message)
     except ValidationError as exc:
         error = " ".join(exc.messages)
     except services.StaleAnswerError as exc:
@@ -277,7 +284,7 @@ def assessment_transition(request: HttpRequest, pk: int, action: str) -> HttpRes
         else:
             services.assessment_transition(actor=request.user, assessment=assessment, action=action)
     except workflow.TransitionError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, render_text(exc.message))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -303,7 +310,7 @@ def assessment_revision(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             error = " ".join(exc.messages)
         except workflow.TransitionError as exc:
-            error = exc.message
+            error = render_text(exc.message)
         else:
             messages.success(request, _("Permintaan perbaikan dikirim ke unit."))
             return redirect("assessment_detail", pk=pk)
@@ -326,7 +333,7 @@ def assessment_audit(request: HttpRequest, pk: int) -> HttpResponse:
     item_code = request.GET.get("butir", "")
     events = list(selectors.audit_events(assessment, item_code or None)[:1000])
     return render(request, "assessments/audit_list.html",
-                  {"assessment": assessment, "events": events, "item_code": item_code})
+                  {"assessment": assessment, "events": events, "rows": audit_rows(events), "item_code": item_code})
 
 
 class _Echo:
@@ -367,7 +374,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context.update({
         "state": request.GET.get("status", ""),
         "target": request.GET.get("target", ""),
-        "states": [(s, workflow.STATE_LABELS[s]) for s in workflow.STATES],
+        "states": _state_choices(),
     })
     return render(request, "assessments/dashboard.html", context)
 

@@ -2,11 +2,14 @@
 
 ``may(role, action, state)`` answers "may a person with this role do this in this state?";
 ``target(action, state)`` gives the state an action leads to. Services check both, then write.
+Labels and refusals are :class:`~assessments.texts.Text` (Indonesian, translatable at the page).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .texts import Text, gettext_noop, joined
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
@@ -20,14 +23,14 @@ RESULT_RECORDED = "result_recorded"
 STATES = (DRAFT, SUBMITTED, IN_REVIEW, REVISION_REQUESTED, RESUBMITTED, FINAL, PROPOSED, RESULT_RECORDED)
 
 STATE_LABELS = {
-    DRAFT: "Draf",
-    SUBMITTED: "Diajukan",
-    IN_REVIEW: "Dalam penilaian TPI",
-    REVISION_REQUESTED: "Perlu perbaikan",
-    RESUBMITTED: "Diajukan ulang",
-    FINAL: "Final",
-    PROPOSED: "Diusulkan ke TPN",
-    RESULT_RECORDED: "Hasil tercatat",
+    DRAFT: gettext_noop("Draf"),
+    SUBMITTED: gettext_noop("Diajukan"),
+    IN_REVIEW: gettext_noop("Dalam penilaian TPI"),
+    REVISION_REQUESTED: gettext_noop("Perlu perbaikan"),
+    RESUBMITTED: gettext_noop("Diajukan ulang"),
+    FINAL: gettext_noop("Final"),
+    PROPOSED: gettext_noop("Diusulkan ke TPN"),
+    RESULT_RECORDED: gettext_noop("Hasil tercatat"),
 }
 
 # Roles a person can hold toward one assessment.
@@ -39,19 +42,19 @@ LEADERSHIP = "leadership"
 ADMIN = "admin"
 
 ROLE_LABELS = {
-    UNIT_TEAM: "tim pembangunan ZI",
-    UNIT_LEADER: "pimpinan unit",
-    TPI_MEMBER: "anggota TPI",
-    TPI_LEAD: "ketua TPI",
-    LEADERSHIP: "pimpinan instansi",
-    ADMIN: "administrator",
+    UNIT_TEAM: gettext_noop("tim pembangunan ZI"),
+    UNIT_LEADER: gettext_noop("pimpinan unit"),
+    TPI_MEMBER: gettext_noop("anggota TPI"),
+    TPI_LEAD: gettext_noop("ketua TPI"),
+    LEADERSHIP: gettext_noop("pimpinan instansi"),
+    ADMIN: gettext_noop("administrator"),
 }
 
 
 @dataclass(frozen=True)
 class Transition:
     action: str
-    label: str
+    label: Text
     sources: tuple[str, ...]
     target: str
     roles: frozenset[str]
@@ -59,13 +62,14 @@ class Transition:
 
 _TPI = frozenset({TPI_MEMBER, TPI_LEAD})
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition("submit", "Ajukan ke TPI", (DRAFT,), SUBMITTED, frozenset({UNIT_LEADER})),
-    Transition("start_review", "Mulai penilaian", (SUBMITTED, RESUBMITTED), IN_REVIEW, _TPI),
-    Transition("request_revision", "Minta perbaikan", (IN_REVIEW,), REVISION_REQUESTED, _TPI),
-    Transition("resubmit", "Ajukan ulang", (REVISION_REQUESTED,), RESUBMITTED, frozenset({UNIT_LEADER})),
-    Transition("finalise", "Finalkan", (IN_REVIEW,), FINAL, frozenset({TPI_LEAD})),
-    Transition("propose", "Usulkan ke TPN", (FINAL,), PROPOSED, frozenset({LEADERSHIP, ADMIN})),
-    Transition("record_result", "Catat hasil TPN", (PROPOSED,), RESULT_RECORDED, frozenset({LEADERSHIP, ADMIN})),
+    Transition("submit", gettext_noop("Ajukan ke TPI"), (DRAFT,), SUBMITTED, frozenset({UNIT_LEADER})),
+    Transition("start_review", gettext_noop("Mulai penilaian"), (SUBMITTED, RESUBMITTED), IN_REVIEW, _TPI),
+    Transition("request_revision", gettext_noop("Minta perbaikan"), (IN_REVIEW,), REVISION_REQUESTED, _TPI),
+    Transition("resubmit", gettext_noop("Ajukan ulang"), (REVISION_REQUESTED,), RESUBMITTED, frozenset({UNIT_LEADER})),
+    Transition("finalise", gettext_noop("Finalkan"), (IN_REVIEW,), FINAL, frozenset({TPI_LEAD})),
+    Transition("propose", gettext_noop("Usulkan ke TPN"), (FINAL,), PROPOSED, frozenset({LEADERSHIP, ADMIN})),
+    Transition("record_result", gettext_noop("Catat hasil TPN"), (PROPOSED,), RESULT_RECORDED,
+               frozenset({LEADERSHIP, ADMIN})),
 )
 BY_ACTION = {t.action: t for t in TRANSITIONS}
 
@@ -77,9 +81,9 @@ TPI_ROLES = frozenset({TPI_MEMBER, TPI_LEAD})
 
 
 class TransitionError(Exception):
-    """A refused transition; ``message`` is a sentence for the user (Bahasa Indonesia)."""
+    """A refused transition; ``message`` is a sentence for the user (a :class:`Text`)."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: Text):
         self.message = message
         super().__init__(message)
 
@@ -88,16 +92,17 @@ def check(action: str, state: str, roles: set[str] | frozenset[str]) -> str:
     """The target state of ``action`` from ``state`` for someone holding ``roles``, or TransitionError."""
     transition = BY_ACTION.get(action)
     if transition is None:
-        raise TransitionError(f"Tindakan '{action}' tidak dikenal.")
+        raise TransitionError(Text(gettext_noop("Tindakan '%(action)s' tidak dikenal."), action=action))
     if state not in transition.sources:
-        allowed = ", ".join(STATE_LABELS[s] for s in transition.sources)
-        raise TransitionError(
-            f"'{transition.label}' tidak dapat dilakukan pada status {STATE_LABELS.get(state, state)}; "
-            f"hanya pada status: {allowed}."
-        )
+        allowed = [STATE_LABELS[s] for s in transition.sources]
+        raise TransitionError(Text(
+            gettext_noop("'%(action)s' tidak dapat dilakukan pada status %(state)s; hanya pada status: %(allowed)s."),
+            action=transition.label, state=STATE_LABELS.get(state, state), allowed=joined(allowed, ", "),
+        ))
     if not (transition.roles & set(roles)):
-        needed = " atau ".join(sorted(ROLE_LABELS[r] for r in transition.roles))
-        raise TransitionError(f"'{transition.label}' hanya dapat dilakukan oleh {needed}.")
+        needed = sorted((ROLE_LABELS[r] for r in transition.roles), key=str)
+        raise TransitionError(Text(gettext_noop("'%(action)s' hanya dapat dilakukan oleh %(roles)s."),
+                                   action=transition.label, roles=joined(needed, gettext_noop(" atau "))))
     return transition.target
 
 

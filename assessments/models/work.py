@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zi_portal.common.i18n import render_text
 from zi_portal.common.text import free_text_validators, no_nul
 
 from .. import workflow
@@ -102,7 +103,7 @@ class Assessment(models.Model):
 
     @property
     def state_label(self) -> str:
-        return workflow.STATE_LABELS.get(self.state, self.state)
+        return render_text(workflow.STATE_LABELS.get(self.state, self.state))
 
 
 class Answer(models.Model):

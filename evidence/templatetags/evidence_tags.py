@@ -35,7 +35,7 @@ def evidence_limits() -> str:
     }
 
 
-_ACTION_LABELS = {
+ACTION_LABELS = {
     "evidence.upload": gettext_lazy("Unggah berkas"),
     "evidence.attach": gettext_lazy("Lampirkan berkas yang ada"),
     "evidence.link": gettext_lazy("Tambah tautan"),
@@ -55,7 +55,7 @@ _VALUE_LABELS = {
 
 @register.filter
 def evidence_action_label(action: str) -> str:
-    return str(_ACTION_LABELS.get(action, action))
+    return str(ACTION_LABELS.get(action, action))
 
 
 @register.filter

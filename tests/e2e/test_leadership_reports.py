@@ -36,6 +36,20 @@ def test_leadership_dashboard_drill_down_and_pdf(live_server, browser, settings,
         expect(page.locator("#dashboard-table tbody tr[data-unit]")).to_have_count(6)
         # the trend chart is drawn by the vendored Chart.js (no CDN, no inline script)
         expect(page.locator("#trend-chart")).to_have_attribute("data-ready", "1")
+        # the WBK and WBBM minimum lines are drawn in colours of their own, as Chart.js resolved them
+        lines = page.evaluate("""() => {
+            const chart = Chart.getChart(document.getElementById("trend-chart"));
+            return chart.data.datasets.map((ds, i) => ({
+                minimumOf: ds.minimumOf || null, label: ds.label,
+                colour: chart.getDatasetMeta(i).dataset.options.borderColor,
+            }));
+        }""")
+        minimums = {line["minimumOf"]: line for line in lines if line["minimumOf"]}
+        assert set(minimums) == {"WBK", "WBBM"}
+        assert minimums["WBK"]["colour"] != minimums["WBBM"]["colour"]
+        unit_colours = {line["colour"] for line in lines if not line["minimumOf"]}
+        assert not unit_colours & {minimums["WBK"]["colour"], minimums["WBBM"]["colour"]}
+        assert (minimums["WBK"]["label"], minimums["WBBM"]["label"]) == ("Minimum WBK", "Minimum WBBM")
         expect(page.locator("#tpi-workload tbody tr[data-assessor]").first).to_be_visible()
 
         row.get_by_role("link").click()

@@ -215,3 +215,17 @@ def test_unchecked_prerequisites_count_as_unknown(instrument):
     assert rec.label == "Belum direkomendasikan"
     assert [(r.predicate, r.status) for r in rec.reasons] == [("WBBM", "unknown"), ("WBK", "unknown")]
     assert rec.reasons[0].source == T5
+
+
+def test_standings_list_every_predicate_with_unmet_criteria_first(instrument):
+    rec = recommend(score(instrument, max_answers(instrument, ipkp="3.20")), prereqs(instrument))
+    assert [(s.predicate, s.met) for s in rec.standings] == [("WBBM", False), ("WBK", True)]
+    wbbm, wbk = rec.standings
+    assert [(c.kind, c.rule, c.status) for c in wbbm.unmet] == [("threshold", "pelayanan_prima", "not_met")]
+    assert wbbm.criteria[0] is wbbm.unmet[0] and all(c.status == "met" for c in wbbm.criteria[1:])
+    first = wbbm.unmet[0]
+    assert (first.figure, first.requirement) == ("14,00", "≥ 15,75")
+    assert first.text == rec.reasons[0].text and first.reason() == rec.reasons[0]
+    # every threshold rule and prerequisite of the predicate, met ones without a sentence
+    assert {c.rule for c in wbk.criteria} >= {"total", "pengungkit", "opini_bpk"}
+    assert all(c.text == "" for c in wbk.criteria)

@@ -185,8 +185,13 @@ AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # --- I18N ------------------------------------------------------------------------------------
+# One language: the portal is Indonesian whatever the browser asks for (Accept-Language, a
+# django_language cookie). UI strings stay marked for translation, so a second language can be
+# added with a complete catalogue in LOCALE_PATHS and a line here; a half translation is worse
+# than none. Django's own strings (auth forms, file sizes, dates) and number formats (decimal
+# comma, thousands dot) come from its Indonesian locale.
 LANGUAGE_CODE = "id"
-LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+LANGUAGES = [("id", "Bahasa Indonesia")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True

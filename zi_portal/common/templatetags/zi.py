@@ -6,9 +6,16 @@ from django import template
 from django.utils.translation import gettext as _
 
 from assessments.scoring import format_id
+from zi_portal.common.i18n import render_text
 from zi_portal.common.params import is_plain_decimal
 
 register = template.Library()
+
+
+@register.filter
+def tr(value):
+    """A sentence of the pure modules (engine, workflow, answers) in the active language."""
+    return render_text(value)
 
 
 @register.filter
