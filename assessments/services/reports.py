@@ -11,6 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -259,6 +260,13 @@ def report_render(*, report: Report) -> Report:
                                  number=report.document_number, generated_at=now)
     except OSError:
         raise
+    except SoftTimeLimitExceeded:
+        # Celery's own exception says nothing to the person waiting for the report.
+        logger.warning("report %s exceeded the soft time limit", report.pk)
+        return report_fail(report=report, error=_(
+            "Pembuatan laporan melebihi batas waktu %(seconds)s detik dan dihentikan. Coba minta lagi; bila "
+            "terulang, hubungi administrator."
+        ) % {"seconds": settings.CELERY_TASK_SOFT_TIME_LIMIT})
     except Exception as exc:
         logger.exception("report %s failed", report.pk)
         return report_fail(report=report, error=f"{type(exc).__name__}: {exc}")

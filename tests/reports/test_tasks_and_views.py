@@ -5,6 +5,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.urls import reverse
 
@@ -58,6 +59,18 @@ def test_a_queued_report_polls_and_a_failure_shows_its_message(scored, login):
     assert client.get(reverse("report_download", args=[report.pk])).status_code == 404
     note = Notification.objects.get(user=scored.team_a, kind="report.failed")
     assert note.message == f"Laporan {report.document_number} gagal dibuat."
+
+
+def test_a_render_past_the_soft_time_limit_fails_with_a_message_in_words(scored, settings, login):
+    settings.CELERY_TASK_SOFT_TIME_LIMIT = 240
+    report = report_services.report_request(actor=scored.team_a, assessment=scored.assessment)
+    with mock.patch.object(report_services, "assessment_pdf", side_effect=SoftTimeLimitExceeded()):
+        assert tasks.render_report.apply(kwargs={"report_id": report.pk}).get() == Report.Status.FAILED
+    report.refresh_from_db()
+    assert report.error == ("Pembuatan laporan melebihi batas waktu 240 detik dan dihentikan. Coba minta lagi; "
+                            "bila terulang, hubungi administrator.")
+    page = login(scored.team_a).get(reverse("report_status", args=[report.pk])).content.decode()
+    assert "melebihi batas waktu 240 detik" in page and "SoftTimeLimitExceeded" not in page
 
 
 def test_oserror_is_retried_then_marked_failed(scored):
