@@ -156,6 +156,26 @@ def _evidence_text(entries: Sequence[Mapping[str, Any]], base_url: str) -> tuple
     return "\n".join(lines), first
 
 
+def sheet_last_row(engine: scoring.Instrument) -> int:
+    """The last row the LKE sheet of ``engine`` uses: headers, a row per component, aspect, area,
+    indicator, subcomponent and item, a row per count of a percentage item, and the total."""
+    def block(item: scoring.AnyItem) -> int:
+        return 1 + (len(item.inputs) if item.scale.kind == "percentage" else 0)
+
+    rows = 0
+    for comp in engine.components:
+        rows += 1
+        for asp in comp.aspects:
+            rows += 1
+            for area in asp.areas:
+                rows += 1
+                for ind in area.indicators:
+                    rows += 1 + sum(block(item) for item in ind.items)
+        for sub in comp.subcomponents:
+            rows += 1 + sum(block(item) for item in sub.items)
+    return HEADER_ROW + rows + 1
+
+
 def build_lke_workbook(data: LkeExport) -> bytes:
     """The LKE workbook of one assessment as .xlsx bytes."""
     engine = data.instrument

@@ -39,6 +39,8 @@ from ..reports.xlsx_read import Limits, LkeWorkbook, SheetRow
 from .work import answer_save
 
 SIDE_LABELS = {"unit": gettext_lazy("tim unit"), "tpi": "TPI"}
+ROW_MARGIN = 2  # an imported sheet may use up to twice the rows of the exported one
+MAX_ERRORS_KEPT = 100  # errors listed in a plan; the rest are counted ("dan N kesalahan lainnya")
 FIELD_LABELS = {"answer": gettext_lazy("jawaban"), "note": gettext_lazy("catatan")}
 
 
@@ -89,10 +91,21 @@ class RowError:
 class ImportPlan:
     side: str
     changes: list[Change] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # the first MAX_ERRORS_KEPT
+    errors_more: int = 0  # errors found beyond those kept
     notices: list[str] = field(default_factory=list)
     # item code -> (canonical answer, note) to save, for items with at least one change
     targets: dict[str, tuple[Any, str]] = field(default_factory=dict)
+
+    def add_error(self, error: RowError) -> None:
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append(error)
+        else:
+            self.errors_more += 1
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.errors_more
 
     def digest(self) -> str:
         """A fingerprint of the changes, so a confirmation applies exactly what was previewed."""
@@ -227,19 +240,19 @@ def lke_import_plan(*, assessment: Assessment, workbook: LkeWorkbook, side: str,
             item_code, _sep, name = code.partition(layout.INPUT_SEPARATOR)
             item = engine.item_map.get(item_code)
             if item is None or name not in item.inputs:
-                plan.errors.append(RowError(r.row, code, _("Baris hitungan tidak dikenal pada instrumen ini.")))
+                plan.add_error(RowError(r.row, code, _("Baris hitungan tidak dikenal pada instrumen ini.")))
                 continue
             if name in input_rows.setdefault(item_code, {}):
-                plan.errors.append(RowError(r.row, code, _("Baris hitungan ini muncul lebih dari sekali.")))
+                plan.add_error(RowError(r.row, code, _("Baris hitungan ini muncul lebih dari sekali.")))
                 continue
             input_rows[item_code][name] = r
         elif code in engine.item_map:
             if code in item_rows:
-                plan.errors.append(RowError(r.row, code, _("Butir ini muncul lebih dari sekali.")))
+                plan.add_error(RowError(r.row, code, _("Butir ini muncul lebih dari sekali.")))
                 continue
             item_rows[code] = r
         elif code not in structure and code != "TOTAL":
-            plan.errors.append(RowError(r.row, code, _("Kode tidak dikenal pada instrumen ini.")))
+            plan.add_error(RowError(r.row, code, _("Kode tidak dikenal pada instrumen ini.")))
     missing = [i.code for i in engine.items if i.code not in item_rows]
     if missing:
         plan.notices.append(_("%(n)s butir tidak ada di berkas dan tidak diubah: %(codes)s")
@@ -263,7 +276,7 @@ def lke_import_plan(*, assessment: Assessment, workbook: LkeWorkbook, side: str,
                 if isinstance(value, int) and value < 0:
                     value = "bad"
                 if value == "bad":
-                    plan.errors.append(RowError(cell_row.row, f"{item.code}{layout.INPUT_SEPARATOR}{name}",
+                    plan.add_error(RowError(cell_row.row, f"{item.code}{layout.INPUT_SEPARATOR}{name}",
                                                 _("Hitungan %(value)s ditolak. %(message)s")
                                                 % {"value": answer_text(raw), "message": MESSAGES["bad_count"]}))
                     bad = True
@@ -274,7 +287,7 @@ def lke_import_plan(*, assessment: Assessment, workbook: LkeWorkbook, side: str,
             if not filled:
                 new_answer = None
             elif len(filled) != len(counts):
-                plan.errors.append(RowError(r.row, item.code, _(
+                plan.add_error(RowError(r.row, item.code, _(
                     "%(message)s Kosongkan semua hitungan untuk membiarkan butir ini tidak dijawab."
                 ) % {"message": MESSAGES["bad_counts"]}))
                 continue
@@ -282,7 +295,7 @@ def lke_import_plan(*, assessment: Assessment, workbook: LkeWorkbook, side: str,
                 try:
                     new_answer = canonical(engine, item.code, counts)
                 except AnswerInputError as exc:
-                    plan.errors.append(RowError(r.row, item.code, exc.message))
+                    plan.add_error(RowError(r.row, item.code, exc.message))
                     continue
         else:
             raw = _cell_raw(item, r.cells[answer_key])
@@ -290,7 +303,7 @@ def lke_import_plan(*, assessment: Assessment, workbook: LkeWorkbook, side: str,
                 new_answer = canonical(engine, item.code, raw)
             except AnswerInputError as exc:
                 what = _("Jawaban %(side)s") % {"side": SIDE_LABELS[side]}
-                plan.errors.append(RowError(r.row, item.code, _message(exc, item, raw, what)))
+                plan.add_error(RowError(r.row, item.code, _message(exc, item, raw, what)))
                 continue
         raw_note = r.cells.get(note_key)
         new_note = "" if raw_note is None else str(raw_note).strip()
@@ -320,7 +333,7 @@ def lke_import_apply(*, actor, assessment: Assessment, workbook: LkeWorkbook, si
     plan = lke_import_plan(assessment=assessment, workbook=workbook, side=side, answers=answers)
     if plan.errors:
         raise ValidationError(
-            _("Berkas masih memuat %(n)s kesalahan; tidak ada jawaban yang diubah.") % {"n": len(plan.errors)}
+            _("Berkas masih memuat %(n)s kesalahan; tidak ada jawaban yang diubah.") % {"n": plan.error_count}
         )
     if expected_digest is not None and plan.digest() != expected_digest:
         raise ValidationError(_("Jawaban berubah sejak pratinjau dibuat; unggah berkas lagi untuk pratinjau baru."))
@@ -336,13 +349,19 @@ def lke_import_apply(*, actor, assessment: Assessment, workbook: LkeWorkbook, si
     return plan
 
 
-def import_limits() -> Limits:
-    """The size limits of an imported workbook, from the settings."""
+def import_limits(assessment: Assessment | None = None) -> Limits:
+    """The limits of a workbook imported into ``assessment``: sizes from the settings; rows per
+    sheet twice what the LKE sheet of its instrument uses (room for a reader's own blank rows),
+    never the hundreds of thousands a junk file carries."""
     mb = 1024 * 1024
+    rows = {}
+    if assessment is not None:
+        rows["max_rows"] = ROW_MARGIN * layout.sheet_last_row(assessment.instrument.engine())
     return Limits(
         max_bytes=int(float(getattr(settings, "LKE_IMPORT_MAX_MB", 10)) * mb),
         max_uncompressed=int(float(getattr(settings, "LKE_IMPORT_MAX_UNCOMPRESSED_MB", 100)) * mb),
         max_ratio=int(getattr(settings, "LKE_IMPORT_MAX_RATIO", 100)),
+        **rows,
     )
 
 
