@@ -13,10 +13,11 @@ Then every XML part is streamed once (expat, no tree, no DTD allowed) before ope
 package: a sheet whose declared dimension, row numbers or row count exceed ``Limits.max_rows``
 (what the instrument's sheet can hold) is refused at the first such row, without reading further
 — openpyxl would otherwise walk every missing row up to a row numbered 200,000,000, and read all
-of a sheet whose dimension is missing before anything else. The same pass verifies every part's
-CRC and that its XML is well formed. Whatever openpyxl still raises while reading (a text in a
-number cell, an impossible date, a broken style) is a refusal too: :func:`read_lke` raises
-nothing but :class:`XlsxRefused` for a bad file.
+of a sheet whose dimension is missing before anything else; so is a part with more XML elements
+than ``Limits.max_part_elements`` (a junk shared-strings table costs openpyxl seconds). The same
+pass verifies every part's CRC and that its XML is well formed. Whatever openpyxl still raises
+while reading (a text in a number cell, an impossible date, a broken style) is a refusal too:
+:func:`read_lke` raises nothing but :class:`XlsxRefused` for a bad file.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ DEFAULT_MAX_MEMBERS = 500
 # Rows of any sheet, when the caller does not derive the bound from the instrument (the LKE sheet
 # of PermenPANRB 90/2021 uses 200 rows).
 DEFAULT_MAX_ROWS = 1000
+# XML elements of any one part: parsing cost (openpyxl's above all) grows with them, and a junk
+# shared-strings table holds no row to count. The exported LKE sheet has ~6,600.
+DEFAULT_MAX_PART_ELEMENTS = 100_000
 # Small members (styles, rels) compress extremely well and are harmless; the ratio is checked
 # only on members that inflate beyond this.
 RATIO_CHECK_MIN_BYTES = 1024 * 1024
@@ -70,6 +74,7 @@ class Limits:
     max_ratio: int = DEFAULT_MAX_RATIO
     max_members: int = DEFAULT_MAX_MEMBERS
     max_rows: int = DEFAULT_MAX_ROWS
+    max_part_elements: int = DEFAULT_MAX_PART_ELEMENTS
 
 
 @dataclass(frozen=True)
@@ -162,14 +167,20 @@ _DIMENSION_LAST_ROW = re.compile(r"\$?[A-Za-z]{0,3}\$?([0-9]+)$")
 
 class _RowCounter:
     """Stops the parse (raises :class:`_TooManyRows`) at the first dimension, row number or row
-    count past ``max_rows``; rows without a number follow the previous one, as openpyxl counts."""
+    count past ``max_rows``, or element past ``max_elements``; rows without a number follow the
+    previous one, as openpyxl counts."""
 
-    def __init__(self, max_rows: int):
+    def __init__(self, max_rows: int, max_elements: int):
         self.max_rows = max_rows
+        self.max_elements = max_elements
+        self.elements = 0
         self.rows = 0
         self.last = 0
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
+        self.elements += 1
+        if self.elements > self.max_elements:
+            raise _TooManyRows("elements", self.elements)
         if name == _ROW:
             self.rows += 1
             number = attrs.get("r")
@@ -196,14 +207,22 @@ def _corrupt(detail: str = "") -> XlsxRefused:
                                   + (f": {detail}" if detail else "") + ". Ekspor ulang LKE dari portal.")
 
 
+def _part_name(name: str) -> str:
+    """A member name as a message may show it: printable, on one line, not too long."""
+    shown = "".join(ch if ch.isprintable() else "?" for ch in name)
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
 def check_parts(data: bytes, limits: Limits = Limits()) -> None:
     """Stream every XML part of a package that passed :func:`check_package`: refuse a broken
-    part (CRC, deflate data, XML) and a sheet with more rows than ``limits.max_rows``."""
+    part (CRC, deflate data, XML), a sheet with more rows than ``limits.max_rows`` and a part with
+    more elements than ``limits.max_part_elements``."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for info in archive.infolist():
             if not info.filename.lower().endswith(".xml"):
                 continue
-            counter = _RowCounter(limits.max_rows)
+            counter = _RowCounter(limits.max_rows, limits.max_part_elements)
+            name = _part_name(info.filename)
             parser = expat.ParserCreate(namespace_separator=" ")
             parser.StartDoctypeDeclHandler = _forbid_doctype
             parser.StartElementHandler = counter.start
@@ -218,16 +237,21 @@ def check_parts(data: bytes, limits: Limits = Limits()) -> None:
                 elif exc.what == "row":
                     message = (f"Lembar kerja dalam berkas memuat baris nomor {_number(exc.row)}, melebihi "
                                f"{limit} baris yang dapat dimuat LKE ini; berkas ditolak.")
-                else:
+                elif exc.what == "count":
                     message = (f"Lembar kerja dalam berkas memuat lebih dari {limit} baris, melebihi yang dapat "
                                "dimuat LKE ini; berkas ditolak.")
+                else:
+                    raise XlsxRefused("too_complex", f"Bagian {name} dalam berkas memuat lebih dari "
+                                                     f"{_number(limits.max_part_elements)} unsur, jauh melebihi "
+                                                     "isi sebuah LKE; berkas ditolak. Ekspor ulang LKE dari "
+                                                     "portal.") from None
                 raise XlsxRefused("too_many_rows", message + " Hapus baris tambahan atau ekspor ulang LKE "
                                                              "dari portal.") from None
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
                 # a CRC mismatch, damaged deflate data, an encrypted or unsupported member
-                raise _corrupt(f"bagian {info.filename} rusak") from None
+                raise _corrupt(f"bagian {name} rusak") from None
             except (expat.ExpatError, _Doctype, ValueError):
-                raise _corrupt(f"isi XML bagian {info.filename} tidak sah") from None
+                raise _corrupt(f"isi XML bagian {name} tidak sah") from None
 
 
 def _looks_textual(sample: bytes) -> bool:

@@ -40,6 +40,9 @@ from .work import answer_save
 
 SIDE_LABELS = {"unit": gettext_lazy("tim unit"), "tpi": "TPI"}
 ROW_MARGIN = 2  # an imported sheet may use up to twice the rows of the exported one
+# XML elements per part: the exported sheet has ~33 per row; a floor for Excel's own styles
+ELEMENTS_PER_ROW = 100
+MIN_PART_ELEMENTS = 50_000
 MAX_ERRORS_KEPT = 100  # errors listed in a plan; the rest are counted ("dan N kesalahan lainnya")
 FIELD_LABELS = {"answer": gettext_lazy("jawaban"), "note": gettext_lazy("catatan")}
 
@@ -356,7 +359,8 @@ def import_limits(assessment: Assessment | None = None) -> Limits:
     mb = 1024 * 1024
     rows = {}
     if assessment is not None:
-        rows["max_rows"] = ROW_MARGIN * layout.sheet_last_row(assessment.instrument.engine())
+        max_rows = ROW_MARGIN * layout.sheet_last_row(assessment.instrument.engine())
+        rows = {"max_rows": max_rows, "max_part_elements": max(MIN_PART_ELEMENTS, ELEMENTS_PER_ROW * max_rows)}
     return Limits(
         max_bytes=int(float(getattr(settings, "LKE_IMPORT_MAX_MB", 10)) * mb),
         max_uncompressed=int(float(getattr(settings, "LKE_IMPORT_MAX_UNCOMPRESSED_MB", 100)) * mb),

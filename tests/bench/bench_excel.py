@@ -11,7 +11,8 @@ measured:
 (c) hostile uploads, each read and planned once in a forked child (wall time and the child's peak
     RSS): the export with ``--junk-rows`` junk rows appended (default 700,000, as in the original
     report: ~7 MB), and with one row numbered 200,000,000 (a few KB), each with its dimension
-    declared and without one. All are refused.
+    declared and without one, and with a table of ``--junk-rows`` unused shared strings. All are
+    refused.
 
 Prints the numbers (ms) and the workbook size; no targets, no exit code beyond errors. Removes its
 temporary files.
@@ -147,6 +148,8 @@ def main() -> None:
              lambda: hostile.junk_rows(content, args.junk_rows, dimension=None)),
             ("one row numbered 200,000,000", lambda: hostile.sparse_row(content)),
             ("one row numbered 200,000,000, no dimension", lambda: hostile.sparse_row(content, dimension=None)),
+            (f"{args.junk_rows:,} unused shared strings",
+             lambda: hostile.junk_shared_strings(content, args.junk_rows)),
         ):
             data = make()
             print(f"(c) {label} ({len(data) / 1024:,.0f} KB): {in_child(lambda data=data: hostile_import(data))}")

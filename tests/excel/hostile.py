@@ -98,3 +98,39 @@ def impossible_date(content: bytes, ref: bytes = b"C5") -> bytes:
     return rewrite(content, LKE_PART, lambda sheet: re.sub(
         rb'<c r="' + ref + rb'"[^>]*>.*?</c>', b'<c r="' + ref + b'" t="d"><v>2026-02-30T00:00:00</v></c>', sheet,
         count=1, flags=re.S))
+
+
+def add_part(content: bytes, name: str, body: bytes, *, content_type: bytes = b"", relationship: bytes = b"") -> bytes:
+    """The package with one more member (declared in [Content_Types].xml and the workbook's rels
+    when ``content_type`` / ``relationship`` are given, so openpyxl would read it)."""
+    def types(body_: bytes) -> bytes:
+        if not content_type:
+            return body_
+        override = b'<Override PartName="/%s" ContentType="%s"/>' % (name.encode(), content_type)
+        return body_.replace(b"</Types>", override + b"</Types>", 1)
+
+    def rels(body_: bytes) -> bytes:
+        if not relationship:
+            return body_
+        target = name.removeprefix("xl/").encode()
+        rel = b'<Relationship Id="rIdHostile" Type="%s" Target="%s"/>' % (relationship, target)
+        return body_.replace(b"</Relationships>", rel + b"</Relationships>", 1)
+
+    content = rewrite(rewrite(content, "[Content_Types].xml", types), "xl/_rels/workbook.xml.rels", rels)
+    out = io.BytesIO(content)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(name, body)
+    return out.getvalue()
+
+
+def junk_shared_strings(content: bytes, count: int, *, then: bytes = b"") -> bytes:
+    """A shared-strings table of ``count`` strings that no cell uses (openpyxl loads them all)."""
+    body = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            + b"".join(b"<si><t>%d</t></si>" % n for n in range(count)) + then + b"</sst>")
+    return add_part(content, "xl/sharedStrings.xml", body,
+                    content_type=b"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml",
+                    relationship=b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings")
+
+
+LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+          b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol2;</t></si></sst>')

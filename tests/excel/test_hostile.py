@@ -183,3 +183,24 @@ def test_errors_are_capped_with_the_count_of_the_rest(filled, exported, login, t
     assert code == 2 and len(lines) == 102
     assert lines[-2] == "kesalahan: dan 50 kesalahan lainnya tidak ditampilkan"
     assert lines[-1] == "0 perubahan, 150 kesalahan (sisi unit); tidak ada yang diubah"
+
+
+def test_a_junk_shared_strings_table_is_refused_by_its_size_in_elements(filled, exported):
+    limits = lke_import.import_limits(filled.assessment)
+    assert limits.max_part_elements == 50_000
+    data = hostile.junk_shared_strings(exported, 30_000, then=hostile.BROKEN)
+    assert len(data) < 200 * 1024
+    exc = refused_before_openpyxl(data, limits)
+    assert exc.reason == "too_complex" and "xl/sharedStrings.xml" in exc.message and "50.000 unsur" in exc.message
+    # a table of the size an exported LKE re-saved by Excel has is read
+    assert read_lke(hostile.junk_shared_strings(exported, 2_000), limits).rows
+
+
+def test_a_dtd_is_refused_before_openpyxl_in_one_line(filled, exported, tmp_path):
+    data = hostile.add_part(exported, "xl/shared\nStrings.xml", hostile.LAUGHS)
+    exc = refused_before_openpyxl(data, lke_import.import_limits(filled.assessment))
+    assert exc.reason == "corrupt" and "isi XML bagian xl/shared?Strings.xml tidak sah" in exc.message
+    path = tmp_path / "lke.xlsx"
+    path.write_bytes(data)
+    code, _, err = run_import(path)
+    assert code == 2 and len(err.strip().splitlines()) == 1
