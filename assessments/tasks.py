@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
+from .services.lke_import import stash_purge_expired
+
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_notification_emails(*, notification_ids: list[int]) -> int:
@@ -43,3 +45,9 @@ def render_report(self, *, report_id: int) -> str:
         if self.request.retries >= self.max_retries:
             return report_fail(report=report, error=f"{type(exc).__name__}: {exc}").status
         raise self.retry(exc=exc, countdown=2 ** self.request.retries)
+
+
+@shared_task
+def sweep_lke_import_stash() -> int:
+    """Hourly (Celery beat): remove uploaded LKE workbooks whose preview expired unconfirmed."""
+    return stash_purge_expired()

@@ -379,16 +379,35 @@ def _stash_dir() -> Path:
 
 
 def stash_upload(*, user_id: int, assessment_id: int, data: bytes) -> tuple[str, str]:
-    """Keep ``data`` for the confirmation step; returns (token, sha256). Removes expired files."""
+    """Keep ``data`` for the confirmation step; returns (token, sha256).
+
+    Removes expired files, and this user's oldest kept files beyond ``LKE_IMPORT_STASH_PER_USER``
+    (their previews can no longer be confirmed), so no user can fill the disk with uploads."""
     folder = _stash_dir()
     folder.mkdir(parents=True, exist_ok=True)
     stash_purge_expired()
+    _stash_make_room(user_id)
     token = secrets.token_urlsafe(32)
     sha = hashlib.sha256(data).hexdigest()
     (folder / f"{token}.xlsx").write_bytes(data)
     (folder / f"{token}.json").write_text(json.dumps(
         {"user": user_id, "assessment": assessment_id, "sha256": sha, "created": time.time()}))
     return token, sha
+
+
+def _stash_make_room(user_id: int) -> None:
+    """Delete ``user_id``'s oldest kept files so that one more stays within the cap."""
+    mine = []
+    for path in _stash_dir().glob("*.json"):
+        try:
+            info = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if isinstance(info, dict) and info.get("user") == user_id:
+            mine.append((float(info.get("created") or 0), path.stem))
+    keep = max(_per_user() - 1, 0)
+    for _created, token in sorted(mine)[:max(len(mine) - keep, 0)]:
+        stash_delete(token)
 
 
 def stash_load(*, token: str, user_id: int, assessment_id: int) -> tuple[bytes, str] | None:
@@ -419,18 +438,27 @@ def stash_delete(token: str) -> None:
         (_stash_dir() / f"{token}{suffix}").unlink(missing_ok=True)
 
 
-def stash_purge_expired() -> None:
+def stash_purge_expired() -> int:
+    """Remove kept files older than the time to live (run on every upload and hourly by Celery
+    beat); returns how many files were removed."""
     folder = _stash_dir()
     if not folder.is_dir():
-        return
+        return 0
     limit = time.time() - _ttl()
+    removed = 0
     for path in folder.iterdir():
         try:
             if path.stat().st_mtime < limit:
                 path.unlink(missing_ok=True)
+                removed += 1
         except OSError:
             continue
+    return removed
 
 
 def _ttl() -> int:
     return int(getattr(settings, "LKE_IMPORT_TTL_SECONDS", 3600))
+
+
+def _per_user() -> int:
+    return int(getattr(settings, "LKE_IMPORT_STASH_PER_USER", 5))
