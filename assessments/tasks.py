@@ -8,6 +8,7 @@ from django.core.mail import send_mail
 from django.utils import timezone
 
 from .models import Notification
+from .services.lke_import import stash_purge_expired
 from .services.reports import report_claim, report_fail, report_release, report_render, reports_sweep
 from .services.work import notification_emails_sweep
 
@@ -61,3 +62,9 @@ def sweep_background_work() -> dict[str, int]:
     emails = notification_emails_sweep()
     return {"reports_resent": len(resent), "reports_requeued": len(requeued), "reports_failed": len(failed),
             "notifications": emails}
+
+
+@shared_task
+def sweep_lke_import_stash() -> int:
+    """Hourly (Celery beat): remove uploaded LKE workbooks whose preview expired unconfirmed."""
+    return stash_purge_expired()

@@ -3,7 +3,6 @@ not see), bind, call one service, message, redirect or re-render a fragment for 
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.contrib import messages
@@ -19,6 +18,7 @@ from units import roles as unit_roles
 from units.models import TpiAssignment
 from zi_portal.common.i18n import render_text
 from zi_portal.common.params import InvalidNumber, int_or_default, parse_year
+from zi_portal.common.spreadsheet import csv_writer
 
 from . import gaps as gap_module
 from . import selectors, services, workflow
@@ -344,7 +344,7 @@ class _Echo:
 @login_required
 def assessment_audit_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     assessment = assessment_get_for_user(request.user, pk)
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())  # formula-like cells (a username "=...", "@...") are written as text
 
     def rows():
         yield writer.writerow(["waktu", "pengguna", "tindakan", "butir", "kolom", "sebelum", "sesudah"])
@@ -359,6 +359,8 @@ def assessment_audit_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     name = f"audit-{assessment.unit.code}-{assessment.period.year}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -57,7 +57,7 @@ def _upload_refusal_message(request: HttpRequest) -> str | None:
 @login_required
 def lke_import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get_for_user(request.user, pk)
-    limits = lke_import.import_limits()
+    limits = lke_import.import_limits(assessment)
     compare_only = ""
     try:
         side = lke_import.import_side(request.user, assessment)
@@ -103,7 +103,7 @@ def lke_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("assessment_lke_import", pk=assessment.pk)
     data, sha = kept
     try:
-        workbook = read_lke(data, lke_import.import_limits())
+        workbook = read_lke(data, lke_import.import_limits(assessment))
         plan = lke_import.lke_import_apply(
             actor=request.user, assessment=assessment, workbook=workbook, side=side, sha256=sha,
             expected_digest=request.POST.get("digest", ""),

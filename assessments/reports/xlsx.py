@@ -32,6 +32,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from zi_portal.common.spreadsheet import cell_text, workbook_bytes
+
 from .. import scoring
 
 LAYOUT = "zi-portal-lke"
@@ -154,6 +156,26 @@ def _evidence_text(entries: Sequence[Mapping[str, Any]], base_url: str) -> tuple
     return "\n".join(lines), first
 
 
+def sheet_last_row(engine: scoring.Instrument) -> int:
+    """The last row the LKE sheet of ``engine`` uses: headers, a row per component, aspect, area,
+    indicator, subcomponent and item, a row per count of a percentage item, and the total."""
+    def block(item: scoring.AnyItem) -> int:
+        return 1 + (len(item.inputs) if item.scale.kind == "percentage" else 0)
+
+    rows = 0
+    for comp in engine.components:
+        rows += 1
+        for asp in comp.aspects:
+            rows += 1
+            for area in asp.areas:
+                rows += 1
+                for ind in area.indicators:
+                    rows += 1 + sum(block(item) for item in ind.items)
+        for sub in comp.subcomponents:
+            rows += 1 + sum(block(item) for item in sub.items)
+    return HEADER_ROW + rows + 1
+
+
 def build_lke_workbook(data: LkeExport) -> bytes:
     """The LKE workbook of one assessment as .xlsx bytes."""
     engine = data.instrument
@@ -184,7 +206,7 @@ def build_lke_workbook(data: LkeExport) -> bytes:
     scales_ws.column_dimensions["C"].width = 10
 
     # --- LKE sheet: title, headers -------------------------------------------------------------
-    ws["A1"] = f"LKE Zona Integritas — {data.unit_name} ({data.unit_code}) — {data.period}"
+    ws["A1"] = cell_text(f"LKE Zona Integritas — {data.unit_name} ({data.unit_code}) — {data.period}")
     ws["A1"].font = _TITLE
     ws["A2"] = (f"{engine.name} · target {data.target} · status {data.state_label} · "
                 f"penilaian #{data.assessment_id}")
@@ -223,7 +245,7 @@ def build_lke_workbook(data: LkeExport) -> bytes:
 
     def put(key: str, value: Any, number_format: str | None = None) -> str:
         ref = f"{COL[key]}{row}"
-        ws[ref] = value
+        ws[ref] = cell_text(value)
         if number_format:
             ws[ref].number_format = number_format
         return ref
@@ -431,10 +453,10 @@ def build_lke_workbook(data: LkeExport) -> bytes:
     _build_meta(meta_ws, data)
     wb.calculation.fullCalcOnLoad = True
     wb.active = 0
-    out = io.BytesIO()
-    wb.save(out)
+    # every formula written on purpose has a cached figure; any other "=..." is user text
+    content = workbook_bytes(wb, formulas={sheet: set(values) for sheet, values in cached.items()})
     sheet_files = {SHEET_LKE: "xl/worksheets/sheet1.xml", SHEET_SUMMARY: "xl/worksheets/sheet3.xml"}
-    return _inject_cached_values(out.getvalue(), {sheet_files[k]: v for k, v in cached.items()})
+    return _inject_cached_values(content, {sheet_files[k]: v for k, v in cached.items()})
 
 
 def _percentage_formula(item: scoring.Item, col: str, input_rows: Mapping[str, int]) -> str:
@@ -472,7 +494,7 @@ SUMMARY_LINES = (
 
 def _build_summary(ws, engine: scoring.Instrument, data: LkeExport, refs: Mapping[str, int],
                    cached: dict[str, Decimal]) -> None:
-    ws["A1"] = f"Ringkasan — {data.unit_name} ({data.unit_code}) — {data.period}"
+    ws["A1"] = cell_text(f"Ringkasan — {data.unit_name} ({data.unit_code}) — {data.period}")
     ws["A1"].font = _TITLE
     ws.append([])
     ws.append(["Komponen", "Bobot", "Unit", "% unit", "TPI", "% TPI"])
@@ -588,7 +610,7 @@ def build_recap_workbook(*, year: int, rows: Sequence[RecapRow], area_numbers: S
     wb = Workbook()
     ws = wb.active
     ws.title = f"Rekap {year}"
-    ws["A1"] = f"Rekap penilaian Zona Integritas {year}" + (f" — {instansi}" if instansi else "")
+    ws["A1"] = cell_text(f"Rekap penilaian Zona Integritas {year}" + (f" — {instansi}" if instansi else ""))
     ws["A1"].font = _TITLE
     headers = list(RECAP_HEADERS) + [f"Area {n} (%)" for n in area_numbers] + [
         "Predikat (ambang nilai)", "Rekomendasi", "Alasan"]
@@ -609,7 +631,7 @@ def build_recap_workbook(*, year: int, rows: Sequence[RecapRow], area_numbers: S
         ]
         values += [float(scoring.round2(r.area_pct[n])) for n in area_numbers]
         values += [r.predicate or "—", r.recommendation, "\n".join(r.reasons)]
-        ws.append(values)
+        ws.append([cell_text(v) for v in values])
         for c in ws[ws.max_row][4:9 + len(area_numbers)]:
             c.number_format = _NUM
         ws.cell(row=ws.max_row, column=len(headers)).alignment = _WRAP
@@ -617,7 +639,6 @@ def build_recap_workbook(*, year: int, rows: Sequence[RecapRow], area_numbers: S
     ws.auto_filter.ref = f"A3:{get_column_letter(len(headers))}{max(3, ws.max_row)}"
     if area_names:
         note_row = ws.max_row + 2
-        ws.cell(row=note_row, column=1, value="Area: " + "; ".join(f"{n}. {area_names[n]}" for n in area_numbers))
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        ws.cell(row=note_row, column=1,
+                value=cell_text("Area: " + "; ".join(f"{n}. {area_names[n]}" for n in area_numbers)))
+    return workbook_bytes(wb)

@@ -41,6 +41,11 @@ from ..reports.xlsx_read import Limits, LkeWorkbook, SheetRow
 from .work import answer_save
 
 SIDE_LABELS = {"unit": gettext_lazy("tim unit"), "tpi": "TPI"}
+ROW_MARGIN = 2  # an imported sheet may use up to twice the rows of the exported one
+# XML elements per part: the exported sheet has ~33 per row; a floor for Excel's own styles
+ELEMENTS_PER_ROW = 100
+MIN_PART_ELEMENTS = 50_000
+MAX_ERRORS_KEPT = 100  # errors listed in a plan; the rest are counted ("dan N kesalahan lainnya")
 FIELD_LABELS = {"answer": gettext_lazy("jawaban"), "note": gettext_lazy("catatan")}
 
 
@@ -91,10 +96,21 @@ class RowError:
 class ImportPlan:
     side: str
     changes: list[Change] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # the first MAX_ERRORS_KEPT
+    errors_more: int = 0  # errors found beyond those kept
     notices: list[str] = field(default_factory=list)
     # item code -> (canonical answer, note) to save, for items with at least one change
     targets: dict[str, tuple[Any, str]] = field(default_factory=dict)
+
+    def add_error(self, error: RowError) -> None:
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append(error)
+        else:
+            self.errors_more += 1
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.errors_more
 
     def digest(self) -> str:
         """A fingerprint of the changes, so a confirmation applies exactly what was previewed."""
@@ -229,19 +245,19 @@ def lke_import_plan(*, assessment: Assessment, workbook: LkeWorkbook, side: str,
             item_code, _sep, name = code.partition(layout.INPUT_SEPARATOR)
             item = engine.item_map.get(item_code)
             if item is None or name not in item.inputs:
-                plan.errors.append(RowError(r.row, code, _("Baris hitungan tidak dikenal pada instrumen ini.")))
+                plan.add_error(RowError(r.row, code, _("Baris hitungan tidak dikenal pada instrumen ini.")))
                 continue
             if name in input_rows.setdefault(item_code, {}):
-                plan.errors.append(RowError(r.row, code, _("Baris hitungan ini muncul lebih dari sekali.")))
+                plan.add_error(RowError(r.row, code, _("Baris hitungan ini muncul lebih dari sekali.")))
                 continue
             input_rows[item_code][name] = r
         elif code in engine.item_map:
             if code in item_rows:
-                plan.errors.append(RowError(r.row, code, _("Butir ini muncul lebih dari sekali.")))
+                plan.add_error(RowError(r.row, code, _("Butir ini muncul lebih dari sekali.")))
                 continue
             item_rows[code] = r
         elif code not in structure and code != "TOTAL":
-            plan.errors.append(RowError(r.row, code, _("Kode tidak dikenal pada instrumen ini.")))
+            plan.add_error(RowError(r.row, code, _("Kode tidak dikenal pada instrumen ini.")))
     missing = [i.code for i in engine.items if i.code not in item_rows]
     if missing:
         plan.notices.append(_("%(n)s butir tidak ada di berkas dan tidak diubah: %(codes)s")
@@ -265,7 +281,7 @@ def lke_import_plan(*, assessment: Assessment, workbook: LkeWorkbook, side: str,
                 if isinstance(value, int) and value < 0:
                     value = "bad"
                 if value == "bad":
-                    plan.errors.append(RowError(cell_row.row, f"{item.code}{layout.INPUT_SEPARATOR}{name}",
+                    plan.add_error(RowError(cell_row.row, f"{item.code}{layout.INPUT_SEPARATOR}{name}",
                                                 _("Hitungan %(value)s ditolak. %(message)s")
                                                 % {"value": answer_text(raw), "message": MESSAGES["bad_count"]}))
                     bad = True
@@ -276,7 +292,7 @@ def lke_import_plan(*, assessment: Assessment, workbook: LkeWorkbook, side: str,
             if not filled:
                 new_answer = None
             elif len(filled) != len(counts):
-                plan.errors.append(RowError(r.row, item.code, _(
+                plan.add_error(RowError(r.row, item.code, _(
                     "%(message)s Kosongkan semua hitungan untuk membiarkan butir ini tidak dijawab."
                 ) % {"message": MESSAGES["bad_counts"]}))
                 continue
@@ -284,7 +300,7 @@ def lke_import_plan(*, assessment: Assessment, workbook: LkeWorkbook, side: str,
                 try:
                     new_answer = canonical(engine, item.code, counts)
                 except AnswerInputError as exc:
-                    plan.errors.append(RowError(r.row, item.code, exc.message))
+                    plan.add_error(RowError(r.row, item.code, exc.message))
                     continue
         else:
             raw = _cell_raw(item, r.cells[answer_key])
@@ -292,14 +308,14 @@ def lke_import_plan(*, assessment: Assessment, workbook: LkeWorkbook, side: str,
                 new_answer = canonical(engine, item.code, raw)
             except AnswerInputError as exc:
                 what = _("Jawaban %(side)s") % {"side": SIDE_LABELS[side]}
-                plan.errors.append(RowError(r.row, item.code, _message(exc, item, raw, what)))
+                plan.add_error(RowError(r.row, item.code, _message(exc, item, raw, what)))
                 continue
         raw_note = r.cells.get(note_key)
         try:  # the worksheet's bound on notes (answer_save refuses the same)
             new_note = clean_text("" if raw_note is None else str(raw_note))
         except ValidationError as exc:
-            plan.errors.append(RowError(r.row, item.code,
-                                        _("Catatan: %(message)s") % {"message": " ".join(exc.messages)}))
+            plan.add_error(RowError(r.row, item.code,
+                                    _("Catatan: %(message)s") % {"message": " ".join(exc.messages)}))
             continue
         changed = False
         if new_answer != old_answer:
@@ -327,7 +343,7 @@ def lke_import_apply(*, actor, assessment: Assessment, workbook: LkeWorkbook, si
     plan = lke_import_plan(assessment=assessment, workbook=workbook, side=side, answers=answers)
     if plan.errors:
         raise ValidationError(
-            _("Berkas masih memuat %(n)s kesalahan; tidak ada jawaban yang diubah.") % {"n": len(plan.errors)}
+            _("Berkas masih memuat %(n)s kesalahan; tidak ada jawaban yang diubah.") % {"n": plan.error_count}
         )
     if expected_digest is not None and plan.digest() != expected_digest:
         raise ValidationError(_("Jawaban berubah sejak pratinjau dibuat; unggah berkas lagi untuk pratinjau baru."))
@@ -343,13 +359,20 @@ def lke_import_apply(*, actor, assessment: Assessment, workbook: LkeWorkbook, si
     return plan
 
 
-def import_limits() -> Limits:
-    """The size limits of an imported workbook, from the settings."""
+def import_limits(assessment: Assessment | None = None) -> Limits:
+    """The limits of a workbook imported into ``assessment``: sizes from the settings; rows per
+    sheet twice what the LKE sheet of its instrument uses (room for a reader's own blank rows),
+    never the hundreds of thousands a junk file carries."""
     mb = 1024 * 1024
+    rows = {}
+    if assessment is not None:
+        max_rows = ROW_MARGIN * layout.sheet_last_row(assessment.instrument.engine())
+        rows = {"max_rows": max_rows, "max_part_elements": max(MIN_PART_ELEMENTS, ELEMENTS_PER_ROW * max_rows)}
     return Limits(
         max_bytes=int(float(getattr(settings, "LKE_IMPORT_MAX_MB", 10)) * mb),
         max_uncompressed=int(float(getattr(settings, "LKE_IMPORT_MAX_UNCOMPRESSED_MB", 100)) * mb),
         max_ratio=int(getattr(settings, "LKE_IMPORT_MAX_RATIO", 100)),
+        **rows,
     )
 
 
@@ -363,16 +386,35 @@ def _stash_dir() -> Path:
 
 
 def stash_upload(*, user_id: int, assessment_id: int, data: bytes) -> tuple[str, str]:
-    """Keep ``data`` for the confirmation step; returns (token, sha256). Removes expired files."""
+    """Keep ``data`` for the confirmation step; returns (token, sha256).
+
+    Removes expired files, and this user's oldest kept files beyond ``LKE_IMPORT_STASH_PER_USER``
+    (their previews can no longer be confirmed), so no user can fill the disk with uploads."""
     folder = _stash_dir()
     folder.mkdir(parents=True, exist_ok=True)
     stash_purge_expired()
+    _stash_make_room(user_id)
     token = secrets.token_urlsafe(32)
     sha = hashlib.sha256(data).hexdigest()
     (folder / f"{token}.xlsx").write_bytes(data)
     (folder / f"{token}.json").write_text(json.dumps(
         {"user": user_id, "assessment": assessment_id, "sha256": sha, "created": time.time()}))
     return token, sha
+
+
+def _stash_make_room(user_id: int) -> None:
+    """Delete ``user_id``'s oldest kept files so that one more stays within the cap."""
+    mine = []
+    for path in _stash_dir().glob("*.json"):
+        try:
+            info = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if isinstance(info, dict) and info.get("user") == user_id:
+            mine.append((float(info.get("created") or 0), path.stem))
+    keep = max(_per_user() - 1, 0)
+    for _created, token in sorted(mine)[:max(len(mine) - keep, 0)]:
+        stash_delete(token)
 
 
 def stash_load(*, token: str, user_id: int, assessment_id: int) -> tuple[bytes, str] | None:
@@ -403,18 +445,27 @@ def stash_delete(token: str) -> None:
         (_stash_dir() / f"{token}{suffix}").unlink(missing_ok=True)
 
 
-def stash_purge_expired() -> None:
+def stash_purge_expired() -> int:
+    """Remove kept files older than the time to live (run on every upload and hourly by Celery
+    beat); returns how many files were removed."""
     folder = _stash_dir()
     if not folder.is_dir():
-        return
+        return 0
     limit = time.time() - _ttl()
+    removed = 0
     for path in folder.iterdir():
         try:
             if path.stat().st_mtime < limit:
                 path.unlink(missing_ok=True)
+                removed += 1
         except OSError:
             continue
+    return removed
 
 
 def _ttl() -> int:
     return int(getattr(settings, "LKE_IMPORT_TTL_SECONDS", 3600))
+
+
+def _per_user() -> int:
+    return int(getattr(settings, "LKE_IMPORT_STASH_PER_USER", 5))

@@ -7,7 +7,12 @@ measured:
 (a) export of the full LKE: gathering the data (queries) and building the workbook with its
     formulas, dropdowns and cached values — median of ``--runs`` exports;
 (b) import dry run of that workbook with one answer changed: the package checks, reading it with
-    openpyxl and computing the changes against the stored answers — median of ``--runs``.
+    openpyxl and computing the changes against the stored answers — median of ``--runs``;
+(c) hostile uploads, each read and planned once in a forked child (wall time and the child's peak
+    RSS): the export with ``--junk-rows`` junk rows appended (default 700,000, as in the original
+    report: ~7 MB), and with one row numbered 200,000,000 (a few KB), each with its dimension
+    declared and without one, and with a table of ``--junk-rows`` unused shared strings. All are
+    refused.
 
 Prints the numbers (ms) and the workbook size; no targets, no exit code beyond errors. Removes its
 temporary files.
@@ -17,6 +22,8 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
+import resource
 import shutil
 import statistics
 import sys
@@ -39,9 +46,51 @@ def timed(fn, runs: int) -> list[float]:
     return samples
 
 
+def hostile_import(data: bytes) -> str:
+    from assessments.models import Assessment
+    from assessments.reports.xlsx_read import XlsxRefused, read_lke
+    from assessments.services import lke_import
+
+    assessment = Assessment.objects.select_related("unit", "period", "instrument").get(
+        unit__code="RSUD", period__year=2026)
+    try:
+        workbook = read_lke(data, lke_import.import_limits(assessment))
+        plan = lke_import.lke_import_plan(assessment=assessment, workbook=workbook, side="tpi")
+    except (XlsxRefused, lke_import.LkeImportRefused) as exc:
+        return f"refused: {exc.message}"
+    return f"read: {len(workbook.rows):,} rows, {plan.error_count:,} error(s)"
+
+
+def in_child(fn) -> str:
+    """Run ``fn`` in a forked child; its result, wall time and peak RSS (the parent's pages count
+    once they are touched, so the peak is compared with the child's RSS at the start)."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.close(read_fd)
+        start_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        start = time.perf_counter()
+        try:
+            result = fn()
+        except Exception as exc:  # noqa: BLE001 - report, do not hide
+            result = f"ERROR {type(exc).__name__}: {exc}"
+        elapsed = time.perf_counter() - start
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        os.write(write_fd, f"{elapsed * 1000:,.0f} ms, peak RSS {peak / 1024:,.0f} MB "
+                           f"(+{(peak - start_rss) / 1024:,.0f} MB); {result}".encode())
+        os._exit(0)
+    os.close(write_fd)
+    chunks = []
+    while chunk := os.read(read_fd, 65536):
+        chunks.append(chunk)
+    os.waitpid(pid, 0)
+    return b"".join(chunks).decode()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--junk-rows", type=int, default=700_000)
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="zi-bench-excel-"))
     try:
@@ -90,6 +139,20 @@ def main() -> None:
         print(f"(b) import dry run: median {statistics.median(samples) * 1000:.0f} ms "
               f"(min {min(samples) * 1000:.0f}, max {max(samples) * 1000:.0f}; "
               f"{len(plan.changes)} change(s), {len(plan.errors)} error(s))")
+
+        from tests.excel import hostile
+
+        for label, make in (
+            (f"{args.junk_rows:,} junk rows", lambda: hostile.junk_rows(content, args.junk_rows)),
+            (f"{args.junk_rows:,} junk rows, no dimension",
+             lambda: hostile.junk_rows(content, args.junk_rows, dimension=None)),
+            ("one row numbered 200,000,000", lambda: hostile.sparse_row(content)),
+            ("one row numbered 200,000,000, no dimension", lambda: hostile.sparse_row(content, dimension=None)),
+            (f"{args.junk_rows:,} unused shared strings",
+             lambda: hostile.junk_shared_strings(content, args.junk_rows)),
+        ):
+            data = make()
+            print(f"(c) {label} ({len(data) / 1024:,.0f} KB): {in_child(lambda data=data: hostile_import(data))}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -140,6 +140,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-evidence-orphans": {"task": "evidence.tasks.sweep_evidence_orphans", "schedule": 24 * 60 * 60},
     "sweep-background-work": {"task": "assessments.tasks.sweep_background_work", "schedule": 60},
     "sweep-assignment-emails": {"task": "units.tasks.sweep_assignment_emails", "schedule": 5 * 60},
+    "sweep-lke-import-stash": {"task": "assessments.tasks.sweep_lke_import_stash", "schedule": 60 * 60},
 }
 
 if REDIS_URL:
@@ -308,3 +309,5 @@ LKE_IMPORT_MAX_UNCOMPRESSED_MB = env.float("LKE_IMPORT_MAX_UNCOMPRESSED_MB", def
 LKE_IMPORT_MAX_RATIO = env.int("LKE_IMPORT_MAX_RATIO", default=100)
 # How long an uploaded workbook waits for the confirmation after its preview.
 LKE_IMPORT_TTL_SECONDS = env.int("LKE_IMPORT_TTL_SECONDS", default=3600)
+# Uploaded workbooks kept per user at a time; a new upload replaces that user's oldest.
+LKE_IMPORT_STASH_PER_USER = env.int("LKE_IMPORT_STASH_PER_USER", default=5)

@@ -58,7 +58,7 @@ class Command(BaseCommand):
             if side != default:
                 self.fail(f"assessment #{assessment.pk} is {assessment.state_label}: the {side} side may not "
                           f"change answers now")
-        limits = lke_import.import_limits()
+        limits = lke_import.import_limits(assessment)
         try:
             with open(file, "rb") as fh:
                 data = fh.read(limits.max_bytes + 1)
@@ -75,7 +75,9 @@ class Command(BaseCommand):
             self.stdout.write(change.line())
         for error in plan.errors:
             self.stderr.write(f"kesalahan: {error.line()}")
-        summary = f"{len(plan.changes)} perubahan, {len(plan.errors)} kesalahan (sisi {side})"
+        if plan.errors_more:
+            self.stderr.write(f"kesalahan: dan {plan.errors_more} kesalahan lainnya tidak ditampilkan")
+        summary = f"{len(plan.changes)} perubahan, {plan.error_count} kesalahan (sisi {side})"
         if plan.errors:
             self.fail(f"{summary}; tidak ada yang diubah")
         if dry_run:
