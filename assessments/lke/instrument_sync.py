@@ -12,6 +12,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
+__all__ = ["CHILD_KEYS", "changed_parts", "checksum", "flatten", "part_fingerprints", "sync_definition"]
+
 # Children lists in the definition, in the order they are walked, with the level they hold.
 CHILD_KEYS = (("aspects", "aspect"), ("subcomponents", "subcomponent"), ("areas", "area"), ("indicators", "indicator"))
 

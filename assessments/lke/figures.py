@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from .scoring import RuleCheck, ScoreResult, ThresholdResult
 
+__all__ = ["FIGURE_KEYS", "ScoreSummary", "summary_from_json", "summary_of", "summary_to_json"]
+
 FIGURE_KEYS = ("total", "pengungkit", "pemenuhan", "reform", "hasil")
 
 

@@ -2,7 +2,7 @@
 recommendation that combines them with the LKE thresholds.
 
 Pure Python, no Django. The rules are data of the instrument (``prerequisites:`` in its YAML,
-parsed into :class:`assessments.scoring.PrerequisiteRule`); this module interprets them against a
+parsed into :class:`assessments.lke.types.PrerequisiteRule`); this module interprets them against a
 plain ``facts`` dict. A missing fact gives status ``unknown``, and an unknown prerequisite blocks a
 recommendation just like a failed one.
 
@@ -43,8 +43,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from assessments.scoring import Instrument, PrerequisiteRule, ScoreResult, format_id
-from assessments.texts import Text, gettext_noop, joined
+from .decimals import format_id
+from .scoring import ScoreResult
+from .texts import Text, gettext_noop, joined
+from .types import Instrument, PrerequisiteRule
 
 __all__ = [
     "Criterion",
@@ -55,6 +57,8 @@ __all__ = [
     "Recommendation",
     "check_prerequisites",
     "recommend",
+    "recommendation_label",
+    "recommended_predicate",
 ]
 
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"

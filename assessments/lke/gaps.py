@@ -15,10 +15,10 @@ returns a :class:`GapReport` with
 
 Points are computed arithmetically, not by re-scoring per candidate: a candidate's gain is its
 indicator's score recomputed with the one value replaced (same operations, same order as
-:func:`assessments.scoring.score_normalized`) minus the current indicator score; the total is a plain
+:func:`assessments.lke.scoring.score_normalized`) minus the current indicator score; the total is a plain
 sum of indicator and Hasil scores, so this equals a full re-score's difference (to the last of the
 28 significant digits of the engine's Decimal context). While planning, the state is re-aggregated
-with :func:`assessments.scoring.aggregate`, the very code scoring uses, so rule checks during the
+with :func:`assessments.lke.scoring.aggregate`, the very code scoring uses, so rule checks during the
 plan agree with a re-score; the finished plan is re-scored once to produce ``projected``.
 """
 
@@ -31,24 +31,11 @@ from decimal import ROUND_CEILING, Decimal, localcontext
 from functools import partial
 from typing import Any
 
-from assessments.scoring import (
-    _CTX,
-    D0,
-    D1,
-    AnyItem,
-    Instrument,
-    NormalizedAnswer,
-    RuleCheck,
-    ScoreResult,
-    ThresholdSet,
-    aggregate,
-    format_id,
-    percentage_value,
-    round2,
-    score_normalized,
-    validate_answers,
-)
-from assessments.texts import Text, gettext_noop, joined
+from .answers import NormalizedAnswer, percentage_value, validate_answers
+from .decimals import CTX, D0, D1, format_id, round2
+from .scoring import RuleCheck, ScoreResult, aggregate, score_normalized
+from .texts import Text, gettext_noop, joined
+from .types import AnyItem, Instrument, ThresholdSet
 
 __all__ = ["GapReport", "Step", "SurveyGap", "gap_analysis", "percentage_target"]
 
@@ -59,7 +46,7 @@ class Step:
 
     ``current``/``next`` are canonical answers (option string, dict of counts, or ``None`` for
     unanswered); ``points`` is the exact gain on the total; ``helps`` the failed rules it raises
-    (rule names as in :class:`assessments.scoring.RuleCheck`, e.g. ``total``, ``area_5``)."""
+    (rule names as in :class:`assessments.lke.scoring.RuleCheck`, e.g. ``total``, ``area_5``)."""
 
     item: str
     indicator: str | None
@@ -436,7 +423,7 @@ def gap_analysis(instrument: Instrument, answers: Mapping[str, object],
                  result: ScoreResult | None = None) -> dict[str, GapReport]:
     """Gap reports for every predicate whose thresholds the LKE does not meet (lowest first).
 
-    ``result`` may be the :func:`assessments.scoring.score` result of the same ``answers`` (then
+    ``result`` may be the :func:`assessments.lke.scoring.score` result of the same ``answers`` (then
     its normalized answers are reused and nothing is scored twice).
 
     The plan is greedy: while some non-survey rule fails, take the step (one step up one item)
@@ -448,9 +435,9 @@ def gap_analysis(instrument: Instrument, answers: Mapping[str, object],
     ``plan_reason`` names the rules no answer can reach. Survey-driven rules (IPAK, IPKP) are never
     "fixed" by answers: they are listed in ``survey_rules``.
 
-    Raises :class:`assessments.scoring.AnswerError` for invalid answers (when ``result`` is None).
+    Raises :class:`assessments.lke.types.AnswerError` for invalid answers (when ``result`` is None).
     """
-    with localcontext(_CTX):
+    with localcontext(CTX):
         if result is None:
             normalized = validate_answers(instrument, answers)
             result = score_normalized(instrument, normalized)
