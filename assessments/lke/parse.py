@@ -1,16 +1,9 @@
-"""Parsing and validating an LKE instrument definition (the YAML's dict) into an Instrument.
+"""Parsing and validating an LKE instrument definition (the YAML's dict) into an :class:`Instrument`.
 
-Pure Python: no Django import anywhere in this module (a test enforces it). Answers go in, Decimal
-scores and threshold results come out. The contract is docs/domain.md, "Scoring, step by step":
-
-1. item value in [0, 1] from the answer (option values are data of the scale);
-2. percentage items compute a ratio from named counts, clamped to [0, 1], with the item's
-   ``zero_denominator_value`` when the denominator is 0;
-3. indicator score = indicator weight x mean of its item values;
-4. area score = sum of its indicators; aspects, components and the total are sums;
-5. Hasil items: index items score ``index / max x weight``, option items ``value x weight``;
-6. every figure is kept at full Decimal precision; threshold comparisons use the figure rounded
-   ROUND_HALF_UP to two decimals (the figure a reader sees).
+Pure Python. :func:`instrument_from_dict` walks the tree with one small parser per level
+(components -> aspects -> areas -> indicators -> items; Hasil subcomponents -> items; then
+thresholds and prerequisites); each returns its node and appends every problem it finds, so one
+call reports all of them, in document order.
 
 Invariants of an :class:`Instrument` built by :func:`instrument_from_dict`: codes are unique, every
 weight is > 0 and equals the sum of its children (indicator weights -> area -> aspect -> component
@@ -22,8 +15,9 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from .decimals import D0, D1
 from .texts import Text, gettext_noop
@@ -88,7 +82,7 @@ PREREQUISITE_CHECKS = (
 
 
 # --------------------------------------------------------------------------------------------
-# instrument_from_dict
+# Values, scales, formulas and items
 # --------------------------------------------------------------------------------------------
 
 
@@ -108,7 +102,7 @@ def _num(value: Any, where: str, errors: list[str], *, what: str = "weight") -> 
     return d
 
 
-def _str(node: Mapping, key: str, where: str, errors: list[str], *, required: bool = True) -> str:
+def _str(node: Mapping[str, Any], key: str, where: str, errors: list[str], *, required: bool = True) -> str:
     value = node.get(key)
     if value is None:
         if required:
@@ -120,7 +114,7 @@ def _str(node: Mapping, key: str, where: str, errors: list[str], *, required: bo
     return value
 
 
-def _list(node: Mapping, key: str, where: str, errors: list[str]) -> list:
+def _list(node: Mapping[str, Any], key: str, where: str, errors: list[str]) -> list[Any]:
     value = node.get(key)
     if not isinstance(value, list) or not value:
         errors.append(f"{where}: '{key}' must be a non-empty list")
@@ -128,7 +122,7 @@ def _list(node: Mapping, key: str, where: str, errors: list[str]) -> list:
     return value
 
 
-def _weight(node: Mapping, where: str, errors: list[str]) -> Decimal:
+def _weight(node: Mapping[str, Any], where: str, errors: list[str]) -> Decimal:
     if "weight" not in node:
         errors.append(f"{where}: missing 'weight'")
         return D0
@@ -204,7 +198,7 @@ def _parse_scales(raw: Any, errors: list[str]) -> dict[str, Scale]:
     return scales
 
 
-def _parse_formula(it: Mapping, where: str, inputs: tuple[str, ...], errors: list[str]) -> Formula | None:
+def _parse_formula(it: Mapping[str, Any], where: str, inputs: tuple[str, ...], errors: list[str]) -> Formula | None:
     raw = it.get("formula")
     if not isinstance(raw, Mapping):
         errors.append(f"{where}: percentage item needs a 'formula' mapping with a 'kind'")
@@ -243,15 +237,24 @@ def _parse_formula(it: Mapping, where: str, inputs: tuple[str, ...], errors: lis
 _ITEM_KEYS = {"code", "text", "scale", "typical_evidence", "formula", "inputs", "zero_denominator_value"}
 
 
-def _parse_item(it: Any, ctx: dict, errors: list[str]) -> Item | None:
+class _Place(NamedTuple):
+    """Where a Pengungkit item sits: its indicator, area, aspect and position in the instrument."""
+
+    indicator: str
+    area: str
+    aspect: str
+    position: int
+
+
+def _parse_item(it: Any, place: _Place, scales: Mapping[str, Scale], errors: list[str]) -> Item | None:
     if not isinstance(it, Mapping):
-        errors.append(f"indicator {ctx['indicator']}: every item must be a mapping")
+        errors.append(f"indicator {place.indicator}: every item must be a mapping")
         return None
-    code = _str(it, "code", f"an item of indicator {ctx['indicator']}", errors)
+    code = _str(it, "code", f"an item of indicator {place.indicator}", errors)
     where = f"item {code}"
     text = _str(it, "text", where, errors)
     scale_code = it.get("scale")
-    scale = ctx["scales"].get(scale_code)
+    scale = scales.get(scale_code)
     if scale is None:
         errors.append(f"{where}: unknown scale {scale_code!r}")
         return None
@@ -279,8 +282,8 @@ def _parse_item(it: Any, ctx: dict, errors: list[str]) -> Item | None:
     elif "formula" in it:
         errors.append(f"{where}: 'formula' is only allowed on percentage items (scale {scale_code})")
     return Item(
-        code=code, text=text, scale=scale, indicator=ctx["indicator"], area=ctx["area"],
-        aspect=ctx["aspect"], position=ctx["position"], typical_evidence=str(it.get("typical_evidence") or ""),
+        code=code, text=text, scale=scale, indicator=place.indicator, area=place.area,
+        aspect=place.aspect, position=place.position, typical_evidence=str(it.get("typical_evidence") or ""),
         formula=formula, inputs=inputs, zero_denominator_value=zdv,
         extra={k: v for k, v in it.items() if k not in _ITEM_KEYS},
     )
@@ -324,9 +327,170 @@ def _parse_hasil_item(it: Any, sub: str, position: int, scales: dict[str, Scale]
     )
 
 
-def _parse_thresholds(raw: Any, keyed: dict[str, str], area_numbers: tuple[str, ...],
-                      areas: tuple[Area, ...], area_names: dict[str, str], hasil: dict[str, HasilItem],
-                      errors: list[str]) -> dict[str, ThresholdSet]:
+# --------------------------------------------------------------------------------------------
+# The tree: one parser per level, each returning its node (None when it cannot be built) and
+# appending every problem it finds to ``b.errors``, in document order.
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Builder:
+    """What the parsers of one definition share: the scales, the error list, the codes and figure
+    keys claimed so far, and every node of each level in document order."""
+
+    scales: dict[str, Scale]
+    errors: list[str]
+    seen_codes: set[str] = field(default_factory=set)
+    keyed: dict[str, str] = field(default_factory=dict)  # figure key -> node code
+    items: list[AnyItem] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    areas: list[Area] = field(default_factory=list)
+    aspects: list[Aspect] = field(default_factory=list)
+    subcomponents: list[Subcomponent] = field(default_factory=list)
+    hasil_items: list[HasilItem] = field(default_factory=list)
+
+    def claim(self, code: str) -> None:
+        if code in self.seen_codes:
+            self.errors.append(f"{code}: duplicate code")
+        self.seen_codes.add(code)
+
+    def add_key(self, key: Any, node_code: str, allowed: tuple[str, ...]) -> str | None:
+        if key is None:
+            return None
+        if key not in allowed:
+            self.errors.append(f"{node_code}: unknown key {key!r} (expected one of {', '.join(allowed)})")
+            return None
+        if key in self.keyed:
+            self.errors.append(f"{node_code}: key {key!r} is already used by {self.keyed[key]}")
+        self.keyed[key] = node_code
+        return str(key)
+
+
+def _parse_component(comp: Any, b: _Builder) -> Component | None:
+    if not isinstance(comp, Mapping):
+        b.errors.append("components: every component must be a mapping")
+        return None
+    ccode = _str(comp, "code", "a component", b.errors)
+    b.claim(ccode)
+    cwhere = f"component {ccode}"
+    cweight = _weight(comp, cwhere, b.errors)
+    has_aspects, has_subs = "aspects" in comp, "subcomponents" in comp
+    if has_aspects == has_subs:
+        b.errors.append(f"{cwhere}: needs exactly one of 'aspects' or 'subcomponents'")
+        return None
+    ckey = b.add_key(comp.get("key", "pengungkit" if has_aspects else "hasil"), ccode, ("pengungkit", "hasil"))
+    aspects: list[Aspect] = []
+    subcomponents: list[Subcomponent] = []
+    if has_aspects:
+        for raw in _list(comp, "aspects", cwhere, b.errors):
+            aspect = _parse_aspect(raw, cwhere, b)
+            if aspect is not None:
+                aspects.append(aspect)
+        _check_sum(cwhere, "aspect", cweight, [(a.code, a.weight) for a in aspects], b.errors)
+    else:
+        for raw in _list(comp, "subcomponents", cwhere, b.errors):
+            sub = _parse_subcomponent(raw, cwhere, b)
+            if sub is not None:
+                subcomponents.append(sub)
+        _check_sum(cwhere, "subcomponent", cweight, [(s.code, s.weight) for s in subcomponents], b.errors)
+    return Component(ccode, _str(comp, "name", cwhere, b.errors), cweight, ckey, tuple(aspects), tuple(subcomponents))
+
+
+def _parse_aspect(asp: Any, cwhere: str, b: _Builder) -> Aspect | None:
+    if not isinstance(asp, Mapping):
+        b.errors.append(f"{cwhere}: every aspect must be a mapping")
+        return None
+    acode = _str(asp, "code", f"an aspect of {cwhere}", b.errors)
+    b.claim(acode)
+    awhere = f"aspect {acode}"
+    aweight = _weight(asp, awhere, b.errors)
+    akey = b.add_key(asp.get("key"), acode, ASPECT_KEYS)
+    areas: list[Area] = []
+    for raw in _list(asp, "areas", awhere, b.errors):
+        area = _parse_area(raw, acode, b)
+        if area is not None:
+            areas.append(area)
+    _check_sum(awhere, "area", aweight, [(a.code, a.weight) for a in areas], b.errors)
+    aspect = Aspect(acode, _str(asp, "name", awhere, b.errors), aweight, akey, tuple(areas))
+    b.aspects.append(aspect)
+    return aspect
+
+
+def _parse_area(ar: Any, acode: str, b: _Builder) -> Area | None:
+    awhere = f"aspect {acode}"
+    if not isinstance(ar, Mapping):
+        b.errors.append(f"{awhere}: every area must be a mapping")
+        return None
+    arcode = _str(ar, "code", f"an area of {awhere}", b.errors)
+    b.claim(arcode)
+    arwhere = f"area {arcode}"
+    arweight = _weight(ar, arwhere, b.errors)
+    number = arcode.split(".", 1)[1] if "." in arcode else arcode
+    indicators: list[Indicator] = []
+    for raw in _list(ar, "indicators", arwhere, b.errors):
+        indicator = _parse_indicator(raw, arcode, acode, b)
+        if indicator is not None:
+            indicators.append(indicator)
+    _check_sum(arwhere, "indicator", arweight, [(i.code, i.weight) for i in indicators], b.errors)
+    area = Area(arcode, _str(ar, "name", arwhere, b.errors), arweight, acode, number, tuple(indicators))
+    b.areas.append(area)
+    return area
+
+
+def _parse_indicator(ind: Any, arcode: str, acode: str, b: _Builder) -> Indicator | None:
+    arwhere = f"area {arcode}"
+    if not isinstance(ind, Mapping):
+        b.errors.append(f"{arwhere}: every indicator must be a mapping")
+        return None
+    icode = _str(ind, "code", f"an indicator of {arwhere}", b.errors)
+    b.claim(icode)
+    iwhere = f"indicator {icode}"
+    iweight = _weight(ind, iwhere, b.errors)
+    items: list[Item] = []
+    for raw in _list(ind, "items", iwhere, b.errors):
+        item = _parse_item(raw, _Place(icode, arcode, acode, len(b.items)), b.scales, b.errors)
+        if item is None:
+            continue
+        b.claim(item.code)
+        items.append(item)
+        b.items.append(item)
+    indicator = Indicator(icode, _str(ind, "name", iwhere, b.errors), iweight, arcode, tuple(items))
+    b.indicators.append(indicator)
+    return indicator
+
+
+def _parse_subcomponent(sub: Any, cwhere: str, b: _Builder) -> Subcomponent | None:
+    if not isinstance(sub, Mapping):
+        b.errors.append(f"{cwhere}: every subcomponent must be a mapping")
+        return None
+    scode = _str(sub, "code", f"a subcomponent of {cwhere}", b.errors)
+    b.claim(scode)
+    swhere = f"subcomponent {scode}"
+    sweight = _weight(sub, swhere, b.errors)
+    skey = b.add_key(sub.get("key"), scode, SUBCOMPONENT_KEYS)
+    items: list[HasilItem] = []
+    for raw in _list(sub, "items", swhere, b.errors):
+        hi = _parse_hasil_item(raw, scode, len(b.items), b.scales, b.errors)
+        if hi is None:
+            continue
+        b.claim(hi.code)
+        b.items.append(hi)
+        if hi.key:
+            b.add_key(hi.key, hi.code, HASIL_KEYS)
+        items.append(hi)
+        b.hasil_items.append(hi)
+    _check_sum(swhere, "item", sweight, [(i.code, i.weight) for i in items], b.errors)
+    subcomponent = Subcomponent(scode, _str(sub, "name", swhere, b.errors), sweight, skey, tuple(items))
+    b.subcomponents.append(subcomponent)
+    return subcomponent
+
+
+# --------------------------------------------------------------------------------------------
+# Thresholds and prerequisites
+# --------------------------------------------------------------------------------------------
+
+
+def _parse_thresholds(raw: Any, shape: _Shape, errors: list[str]) -> dict[str, ThresholdSet]:
     out: dict[str, ThresholdSet] = {}
     if raw is None:
         return out
@@ -334,84 +498,106 @@ def _parse_thresholds(raw: Any, keyed: dict[str, str], area_numbers: tuple[str, 
         errors.append("thresholds: must be a mapping of predicate -> rules")
         return out
     for pred, t in raw.items():
-        where = f"thresholds {pred}"
-        if not isinstance(t, Mapping):
-            errors.append(f"{where}: must be a mapping")
-            continue
-        for k in t:
-            if k not in _THRESHOLD_KEYS:
-                errors.append(f"{where}: unknown key '{k}'")
-        sources = t.get("sources") or {}
-        if not isinstance(sources, Mapping):
-            errors.append(f"{where}: 'sources' must be a mapping of rule -> regulation reference")
-            sources = {}
-        rules: list[RuleSpec] = []
-
-        def source_of(rule: str, where: str = where, sources: Mapping = sources) -> str:
-            s = sources.get(rule)
-            if not isinstance(s, str) or not s:
-                errors.append(f"{where}: missing sources.{rule} (regulation reference)")
-                return ""
-            return s
-
-        mode = t.get("per_area_mode", "combined")
-        if mode not in AREA_MODES:
-            errors.append(f"{where}: unknown per_area_mode {mode!r} (expected one of {', '.join(AREA_MODES)})")
-            mode = "combined"
-        for key, name, unit, survey, label in _SCORE_RULES:
-            if key not in t:
-                continue
-            minimum = _num(t[key], f"{where}.{key}", errors, what="minimum")
-            if minimum is None:
-                continue
-            if name != "total" and name not in keyed:
-                errors.append(f"{where}.{key}: no node of the instrument has key '{name}'")
-            rules.append(RuleSpec(name, label, name, minimum, unit, survey, source_of(name)))
-        area_min = None
-        if "per_area_min_pct" in t:
-            area_min = _num(t["per_area_min_pct"], f"{where}.per_area_min_pct", errors, what="minimum")
-            if area_min is not None:
-                src = source_of("per_area")
-                if mode == "combined":
-                    for n in area_numbers:
-                        label = Text(gettext_noop("Area %(number)s – %(name)s (%% dari bobot)"),
-                                     number=n, name=area_names[n])
-                        rules.append(RuleSpec(f"area_{n}", label, f"area_{n}", area_min, "%", False, src))
-                else:
-                    for a in areas:
-                        half = gettext_noop("Pemenuhan") if a.code.startswith("P") else gettext_noop("Reform")
-                        label = Text(gettext_noop("Area %(number)s – %(name)s, %(half)s (%(code)s) (%% dari bobot)"),
-                                     number=a.number, name=a.name, half=half, code=a.code)
-                        rules.append(RuleSpec(f"area_{a.code}", label, f"area_{a.code}", area_min, "%", False, src))
-        # Reading order of the table: total, pengungkit, the areas, then the Hasil rules.
-        rules.sort(key=lambda r: 0 if r.name in ("total", "pengungkit") else 1 if r.name.startswith("area_") else 2)
-        index_mins = {}
-        for key, rule, item_key in (("ipak_index_min", "ipak", "ipak"), ("ipkp_index_min", "pelayanan_prima", "ipkp")):
-            if key not in t:
-                continue
-            imin = _num(t[key], f"{where}.{key}", errors, what="minimum")
-            index_mins[key] = imin
-            item = hasil.get(item_key)
-            spec = next((r for r in rules if r.name == rule), None)
-            if imin is None or item is None or spec is None or item.scale.max is None:
-                continue
-            implied = imin / item.scale.max * item.weight
-            if implied != spec.minimum:
-                errors.append(
-                    f"{where}.{key}: index {imin} gives {implied} on {item.code}, "
-                    f"but the {rule} minimum is {spec.minimum}"
-                )
-        prior = t.get("requires_prior_predikat")
-        if prior is not None and prior not in out:
-            errors.append(f"{where}: requires_prior_predikat {prior!r} must name a predicate listed before it")
-        label = t.get("label") or Text(gettext_noop("Menuju %(predicate)s"), predicate=str(pred))
-        out[str(pred)] = ThresholdSet(
-            predicate=str(pred), label=label if isinstance(label, str) else str(label), rules=tuple(rules),
-            per_area_mode=mode,
-            per_area_min_pct=area_min, requires_prior_predikat=prior,
-            ipak_index_min=index_mins.get("ipak_index_min"), ipkp_index_min=index_mins.get("ipkp_index_min"),
-        )
+        tset = _parse_threshold_set(str(pred), t, shape, out, errors)
+        if tset is not None:
+            out[tset.predicate] = tset
     return out
+
+
+def _parse_threshold_set(pred: str, t: Any, shape: _Shape, earlier: Mapping[str, ThresholdSet],
+                         errors: list[str]) -> ThresholdSet | None:
+    """One predicate's rules; ``earlier`` holds the predicates listed before it."""
+    where = f"thresholds {pred}"
+    if not isinstance(t, Mapping):
+        errors.append(f"{where}: must be a mapping")
+        return None
+    for k in t:
+        if k not in _THRESHOLD_KEYS:
+            errors.append(f"{where}: unknown key '{k}'")
+    sources: Any = t.get("sources") or {}
+    if not isinstance(sources, Mapping):
+        errors.append(f"{where}: 'sources' must be a mapping of rule -> regulation reference")
+        sources = {}
+
+    def source_of(rule: str) -> str:
+        s = sources.get(rule)
+        if not isinstance(s, str) or not s:
+            errors.append(f"{where}: missing sources.{rule} (regulation reference)")
+            return ""
+        return s
+
+    mode = t.get("per_area_mode", "combined")
+    if mode not in AREA_MODES:
+        errors.append(f"{where}: unknown per_area_mode {mode!r} (expected one of {', '.join(AREA_MODES)})")
+        mode = "combined"
+    rules: list[RuleSpec] = []
+    for key, name, unit, survey, label in _SCORE_RULES:
+        if key not in t:
+            continue
+        minimum = _num(t[key], f"{where}.{key}", errors, what="minimum")
+        if minimum is None:
+            continue
+        if name != "total" and name not in shape.keyed:
+            errors.append(f"{where}.{key}: no node of the instrument has key '{name}'")
+        rules.append(RuleSpec(name, label, name, minimum, unit, survey, source_of(name)))
+    area_min = None
+    if "per_area_min_pct" in t:
+        area_min = _num(t["per_area_min_pct"], f"{where}.per_area_min_pct", errors, what="minimum")
+        if area_min is not None:
+            rules += _area_rules(mode, area_min, source_of("per_area"), shape)
+    # Reading order of the table: total, pengungkit, the areas, then the Hasil rules.
+    rules.sort(key=lambda r: 0 if r.name in ("total", "pengungkit") else 1 if r.name.startswith("area_") else 2)
+    index_mins = _index_minimums(t, where, rules, shape.hasil_by_key, errors)
+    prior = t.get("requires_prior_predikat")
+    if prior is not None and prior not in earlier:
+        errors.append(f"{where}: requires_prior_predikat {prior!r} must name a predicate listed before it")
+    label = t.get("label") or Text(gettext_noop("Menuju %(predicate)s"), predicate=pred)
+    return ThresholdSet(
+        predicate=pred, label=label if isinstance(label, str) else str(label), rules=tuple(rules),
+        per_area_mode=mode,
+        per_area_min_pct=area_min, requires_prior_predikat=prior,
+        ipak_index_min=index_mins.get("ipak_index_min"), ipkp_index_min=index_mins.get("ipkp_index_min"),
+    )
+
+
+def _area_rules(mode: str, minimum: Decimal, source: str, shape: _Shape) -> list[RuleSpec]:
+    """The per-area rules: one per area number (``combined``) or one per area (``each_half``)."""
+    if mode == "combined":
+        return [
+            RuleSpec(f"area_{n}", Text(gettext_noop("Area %(number)s – %(name)s (%% dari bobot)"),
+                                       number=n, name=shape.area_names[n]),
+                     f"area_{n}", minimum, "%", False, source)
+            for n in shape.area_numbers
+        ]
+    rules = []
+    for a in shape.areas:
+        half = gettext_noop("Pemenuhan") if a.code.startswith("P") else gettext_noop("Reform")
+        label = Text(gettext_noop("Area %(number)s – %(name)s, %(half)s (%(code)s) (%% dari bobot)"),
+                     number=a.number, name=a.name, half=half, code=a.code)
+        rules.append(RuleSpec(f"area_{a.code}", label, f"area_{a.code}", minimum, "%", False, source))
+    return rules
+
+
+def _index_minimums(t: Mapping[str, Any], where: str, rules: list[RuleSpec], hasil: Mapping[str, HasilItem],
+                    errors: list[str]) -> dict[str, Decimal | None]:
+    """``ipak_index_min``/``ipkp_index_min``: each must give exactly its score rule's minimum."""
+    index_mins: dict[str, Decimal | None] = {}
+    for key, rule, item_key in (("ipak_index_min", "ipak", "ipak"), ("ipkp_index_min", "pelayanan_prima", "ipkp")):
+        if key not in t:
+            continue
+        imin = _num(t[key], f"{where}.{key}", errors, what="minimum")
+        index_mins[key] = imin
+        item = hasil.get(item_key)
+        spec = next((r for r in rules if r.name == rule), None)
+        if imin is None or item is None or spec is None or item.scale.max is None:
+            continue
+        implied = imin / item.scale.max * item.weight
+        if implied != spec.minimum:
+            errors.append(
+                f"{where}.{key}: index {imin} gives {implied} on {item.code}, "
+                f"but the {rule} minimum is {spec.minimum}"
+            )
+    return index_mins
 
 
 def _parse_prerequisites(raw: Any, predicates: Mapping[str, Any], errors: list[str]
@@ -441,39 +627,100 @@ def _parse_prerequisites(raw: Any, predicates: Mapping[str, Any], errors: list[s
         parsed = []
         seen: set[str] = set()
         for r in rules:
-            if not isinstance(r, Mapping):
-                errors.append(f"{where}: every rule must be a mapping")
-                continue
-            code = _str(r, "code", f"a rule of {where}", errors)
-            rw = f"{where} rule {code}"
-            if code in seen:
-                errors.append(f"{rw}: duplicate code")
-            seen.add(code)
-            check = r.get("check")
-            if check not in PREREQUISITE_CHECKS:
-                errors.append(f"{rw}: unknown check {check!r}")
-                continue
-            level = r.get("level")
-            if level not in ("instansi", "unit"):
-                errors.append(f"{rw}: level must be 'instansi' or 'unit'")
-            values = r.get("values") or {}
-            if not isinstance(values, Mapping):
-                errors.append(f"{rw}: 'values' must be a mapping")
-                values = {}
-            if check == "grade_min":
-                for g in ([r.get("value")] if "value_by" not in r else list(values.values())):
-                    if g not in grades:
-                        errors.append(f"{rw}: grade {g!r} is not in grade_order")
-            if check in ("equals", "grade_min", "number_min", "years_since_min", "holds_predicate",
-                         "no_recent_revocation") and r.get("value") is None and not r.get("value_by"):
-                errors.append(f"{rw}: check {check} needs a 'value'")
-            parsed.append(PrerequisiteRule(
-                code=code, level=str(level), label=_str(r, "label", rw, errors), fact=_str(r, "fact", rw, errors),
-                check=check, value=r.get("value"), value_by=r.get("value_by"), values=dict(values),
-                unit=str(r.get("unit") or ""), source=str(r.get("source") or source),
-            ))
+            rule = _parse_prerequisite_rule(r, where, str(source), grades, seen, errors)
+            if rule is not None:
+                parsed.append(rule)
         out[str(pred)] = tuple(parsed)
     return out, str(source), tuple(grades)
+
+
+def _parse_prerequisite_rule(r: Any, where: str, source: str, grades: list[str], seen: set[str],
+                             errors: list[str]) -> PrerequisiteRule | None:
+    """One rule of a predicate's prerequisites; ``seen`` collects the codes of that predicate."""
+    if not isinstance(r, Mapping):
+        errors.append(f"{where}: every rule must be a mapping")
+        return None
+    code = _str(r, "code", f"a rule of {where}", errors)
+    rw = f"{where} rule {code}"
+    if code in seen:
+        errors.append(f"{rw}: duplicate code")
+    seen.add(code)
+    check = r.get("check")
+    if check not in PREREQUISITE_CHECKS:
+        errors.append(f"{rw}: unknown check {check!r}")
+        return None
+    level = r.get("level")
+    if level not in ("instansi", "unit"):
+        errors.append(f"{rw}: level must be 'instansi' or 'unit'")
+    values = r.get("values") or {}
+    if not isinstance(values, Mapping):
+        errors.append(f"{rw}: 'values' must be a mapping")
+        values = {}
+    if check == "grade_min":
+        for g in ([r.get("value")] if "value_by" not in r else list(values.values())):
+            if g not in grades:
+                errors.append(f"{rw}: grade {g!r} is not in grade_order")
+    if check in ("equals", "grade_min", "number_min", "years_since_min", "holds_predicate",
+                 "no_recent_revocation") and r.get("value") is None and not r.get("value_by"):
+        errors.append(f"{rw}: check {check} needs a 'value'")
+    return PrerequisiteRule(
+        code=code, level=str(level), label=_str(r, "label", rw, errors), fact=_str(r, "fact", rw, errors),
+        check=str(check), value=r.get("value"), value_by=r.get("value_by"), values=dict(values),
+        unit=str(r.get("unit") or ""), source=str(r.get("source") or source),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The instrument
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What thresholds are checked against: the figure keys, the areas and the Hasil items."""
+
+    keyed: Mapping[str, str]
+    area_numbers: tuple[str, ...]
+    area_names: Mapping[str, str]
+    areas: tuple[Area, ...]
+    hasil_by_key: Mapping[str, HasilItem]
+
+
+def _area_numbers(b: _Builder) -> tuple[list[str], dict[str, str]]:
+    """Area numbers in first-seen order with the name of their first area; two areas of one aspect
+    sharing a number is an error."""
+    area_numbers: list[str] = []
+    area_names: dict[str, str] = {}
+    for a in b.areas:
+        if a.number not in area_names:
+            area_numbers.append(a.number)
+            area_names[a.number] = a.name
+    for asp in b.aspects:
+        numbers = [x.number for x in asp.areas]
+        if len(set(numbers)) != len(numbers):
+            b.errors.append(f"aspect {asp.code}: two areas share an area number")
+    return area_numbers, area_names
+
+
+def _weights(total_weight: Decimal, components: list[Component], b: _Builder,
+             area_numbers: list[str]) -> dict[str, Decimal]:
+    """figure -> weight for every figure of a ScoreResult."""
+    weights: dict[str, Decimal] = {"total": total_weight}
+    for c in components:
+        if c.key:
+            weights[c.key] = c.weight
+    for a in b.aspects:
+        if a.key:
+            weights[a.key] = a.weight
+    for s in b.subcomponents:
+        if s.key:
+            weights[s.key] = s.weight
+    for hi in b.hasil_items:
+        if hi.key:
+            weights[hi.key] = hi.weight
+    for n in area_numbers:
+        weights[f"area_{n}"] = sum((a.weight for a in b.areas if a.number == n), D0)
+    return weights
 
 
 def instrument_from_dict(data: Mapping[str, Any]) -> Instrument:
@@ -493,171 +740,29 @@ def instrument_from_dict(data: Mapping[str, Any]) -> Instrument:
     code = _str(head, "code", "instrument", errors)
     name = _str(head, "name", f"instrument {code}", errors)
     total_weight = _num(head.get("total_weight", 100), f"instrument {code}", errors, what="total_weight") or D0
-    scales = _parse_scales(data.get("scales"), errors)
-
-    seen_codes: set[str] = set()
-
-    def claim(c: str) -> None:
-        if c in seen_codes:
-            errors.append(f"{c}: duplicate code")
-        seen_codes.add(c)
+    b = _Builder(_parse_scales(data.get("scales"), errors), errors)
 
     components: list[Component] = []
-    items: list[AnyItem] = []
-    indicators: list[Indicator] = []
-    areas: list[Area] = []
-    aspects: list[Aspect] = []
-    subcomponents: list[Subcomponent] = []
-    hasil_items: list[HasilItem] = []
-    keyed: dict[str, str] = {}
-
-    def add_key(key: Any, node_code: str, allowed: tuple[str, ...]) -> str | None:
-        if key is None:
-            return None
-        if key not in allowed:
-            errors.append(f"{node_code}: unknown key {key!r} (expected one of {', '.join(allowed)})")
-            return None
-        if key in keyed:
-            errors.append(f"{node_code}: key {key!r} is already used by {keyed[key]}")
-        keyed[key] = node_code
-        return key
-
-    raw_components = _list(data, "components", "instrument", errors)
-    for comp in raw_components:
-        if not isinstance(comp, Mapping):
-            errors.append("components: every component must be a mapping")
-            continue
-        ccode = _str(comp, "code", "a component", errors)
-        claim(ccode)
-        cwhere = f"component {ccode}"
-        cweight = _weight(comp, cwhere, errors)
-        has_aspects, has_subs = "aspects" in comp, "subcomponents" in comp
-        if has_aspects == has_subs:
-            errors.append(f"{cwhere}: needs exactly one of 'aspects' or 'subcomponents'")
-            continue
-        ckey = add_key(comp.get("key", "pengungkit" if has_aspects else "hasil"), ccode, ("pengungkit", "hasil"))
-        c_aspects: list[Aspect] = []
-        c_subs: list[Subcomponent] = []
-        if has_aspects:
-            for asp in _list(comp, "aspects", cwhere, errors):
-                if not isinstance(asp, Mapping):
-                    errors.append(f"{cwhere}: every aspect must be a mapping")
-                    continue
-                acode = _str(asp, "code", f"an aspect of {cwhere}", errors)
-                claim(acode)
-                awhere = f"aspect {acode}"
-                aweight = _weight(asp, awhere, errors)
-                akey = add_key(asp.get("key"), acode, ASPECT_KEYS)
-                a_areas: list[Area] = []
-                for ar in _list(asp, "areas", awhere, errors):
-                    if not isinstance(ar, Mapping):
-                        errors.append(f"{awhere}: every area must be a mapping")
-                        continue
-                    arcode = _str(ar, "code", f"an area of {awhere}", errors)
-                    claim(arcode)
-                    arwhere = f"area {arcode}"
-                    arweight = _weight(ar, arwhere, errors)
-                    number = arcode.split(".", 1)[1] if "." in arcode else arcode
-                    a_inds: list[Indicator] = []
-                    for ind in _list(ar, "indicators", arwhere, errors):
-                        if not isinstance(ind, Mapping):
-                            errors.append(f"{arwhere}: every indicator must be a mapping")
-                            continue
-                        icode = _str(ind, "code", f"an indicator of {arwhere}", errors)
-                        claim(icode)
-                        iwhere = f"indicator {icode}"
-                        iweight = _weight(ind, iwhere, errors)
-                        i_items: list[Item] = []
-                        for it in _list(ind, "items", iwhere, errors):
-                            ctx = {"scales": scales, "indicator": icode, "area": arcode, "aspect": acode,
-                                   "position": len(items)}
-                            item = _parse_item(it, ctx, errors)
-                            if item is None:
-                                continue
-                            claim(item.code)
-                            i_items.append(item)
-                            items.append(item)
-                        indicator = Indicator(icode, _str(ind, "name", iwhere, errors), iweight, arcode, tuple(i_items))
-                        a_inds.append(indicator)
-                        indicators.append(indicator)
-                    _check_sum(arwhere, "indicator", arweight, [(i.code, i.weight) for i in a_inds], errors)
-                    area = Area(arcode, _str(ar, "name", arwhere, errors), arweight, acode, number, tuple(a_inds))
-                    a_areas.append(area)
-                    areas.append(area)
-                _check_sum(awhere, "area", aweight, [(a.code, a.weight) for a in a_areas], errors)
-                aspect = Aspect(acode, _str(asp, "name", awhere, errors), aweight, akey, tuple(a_areas))
-                c_aspects.append(aspect)
-                aspects.append(aspect)
-            _check_sum(cwhere, "aspect", cweight, [(a.code, a.weight) for a in c_aspects], errors)
-        else:
-            for sub in _list(comp, "subcomponents", cwhere, errors):
-                if not isinstance(sub, Mapping):
-                    errors.append(f"{cwhere}: every subcomponent must be a mapping")
-                    continue
-                scode = _str(sub, "code", f"a subcomponent of {cwhere}", errors)
-                claim(scode)
-                swhere = f"subcomponent {scode}"
-                sweight = _weight(sub, swhere, errors)
-                skey = add_key(sub.get("key"), scode, SUBCOMPONENT_KEYS)
-                s_items: list[HasilItem] = []
-                for it in _list(sub, "items", swhere, errors):
-                    hi = _parse_hasil_item(it, scode, len(items), scales, errors)
-                    if hi is None:
-                        continue
-                    claim(hi.code)
-                    items.append(hi)
-                    if hi.key:
-                        add_key(hi.key, hi.code, HASIL_KEYS)
-                    s_items.append(hi)
-                    hasil_items.append(hi)
-                _check_sum(swhere, "item", sweight, [(i.code, i.weight) for i in s_items], errors)
-                subc = Subcomponent(scode, _str(sub, "name", swhere, errors), sweight, skey, tuple(s_items))
-                c_subs.append(subc)
-                subcomponents.append(subc)
-            _check_sum(cwhere, "subcomponent", cweight, [(s.code, s.weight) for s in c_subs], errors)
-        components.append(Component(ccode, _str(comp, "name", cwhere, errors), cweight, ckey,
-                                    tuple(c_aspects), tuple(c_subs)))
+    for raw in _list(data, "components", "instrument", errors):
+        component = _parse_component(raw, b)
+        if component is not None:
+            components.append(component)
     _check_sum(f"instrument {code}", "component", total_weight, [(c.code, c.weight) for c in components], errors)
 
-    area_numbers: list[str] = []
-    area_names: dict[str, str] = {}
-    for a in areas:
-        if a.number not in area_names:
-            area_numbers.append(a.number)
-            area_names[a.number] = a.name
-    for a in aspects:
-        numbers = [x.number for x in a.areas]
-        if len(set(numbers)) != len(numbers):
-            errors.append(f"aspect {a.code}: two areas share an area number")
-
-    weights: dict[str, Decimal] = {"total": total_weight}
-    for c in components:
-        if c.key:
-            weights[c.key] = c.weight
-    for a in aspects:
-        if a.key:
-            weights[a.key] = a.weight
-    for s in subcomponents:
-        if s.key:
-            weights[s.key] = s.weight
-    for hi in hasil_items:
-        if hi.key:
-            weights[hi.key] = hi.weight
-    for n in area_numbers:
-        weights[f"area_{n}"] = sum((a.weight for a in areas if a.number == n), D0)
-
-    hasil_by_key = {hi.key: hi for hi in hasil_items if hi.key}
-    thresholds = _parse_thresholds(data.get("thresholds"), keyed, tuple(area_numbers), tuple(areas),
-                                   area_names, hasil_by_key, errors)
+    area_numbers, area_names = _area_numbers(b)
+    weights = _weights(total_weight, components, b, area_numbers)
+    shape = _Shape(b.keyed, tuple(area_numbers), area_names, tuple(b.areas),
+                   {hi.key: hi for hi in b.hasil_items if hi.key})
+    thresholds = _parse_thresholds(data.get("thresholds"), shape, errors)
     prerequisites, prereq_source, grades = _parse_prerequisites(data.get("prerequisites"), thresholds, errors)
 
     if errors:
         raise InstrumentError(errors)
     return Instrument(
         code=code, name=name, legal_basis=str(head.get("legal_basis") or ""), total_weight=total_weight,
-        scales=scales, components=tuple(components), thresholds=thresholds, prerequisites=prerequisites,
-        prerequisite_source=prereq_source, grade_order=grades, data=data, items=tuple(items),
-        item_map={i.code: i for i in items}, indicators=tuple(indicators), areas=tuple(areas),
-        aspects=tuple(aspects), subcomponents=tuple(subcomponents), hasil_items=tuple(hasil_items),
-        area_numbers=tuple(area_numbers), area_names=area_names, weights=weights, keyed=keyed,
+        scales=b.scales, components=tuple(components), thresholds=thresholds, prerequisites=prerequisites,
+        prerequisite_source=prereq_source, grade_order=grades, data=data, items=tuple(b.items),
+        item_map={i.code: i for i in b.items}, indicators=tuple(b.indicators), areas=tuple(b.areas),
+        aspects=tuple(b.aspects), subcomponents=tuple(b.subcomponents), hasil_items=tuple(b.hasil_items),
+        area_numbers=tuple(area_numbers), area_names=area_names, weights=weights, keyed=b.keyed,
     )
