@@ -17,7 +17,7 @@ import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from .decimals import D0, D1
 from .texts import Text, gettext_noop
@@ -84,6 +84,18 @@ PREREQUISITE_CHECKS = (
 # --------------------------------------------------------------------------------------------
 # Values, scales, formulas and items
 # --------------------------------------------------------------------------------------------
+
+
+_T = TypeVar("_T")
+
+
+def _lookup(table: Mapping[Any, _T], key: object) -> _T | None:
+    """``table.get(key)``, or None for a key no table can hold (a list or a mapping where the
+    definition should name a scale, a scoring or a predicate)."""
+    try:
+        return table.get(key)
+    except TypeError:  # unhashable
+        return None
 
 
 def _num(value: Any, where: str, errors: list[str], *, what: str = "weight") -> Decimal | None:
@@ -254,7 +266,7 @@ def _parse_item(it: Any, place: _Place, scales: Mapping[str, Scale], errors: lis
     where = f"item {code}"
     text = _str(it, "text", where, errors)
     scale_code = it.get("scale")
-    scale = scales.get(scale_code)
+    scale = _lookup(scales, scale_code)
     if scale is None:
         errors.append(f"{where}: unknown scale {scale_code!r}")
         return None
@@ -298,15 +310,16 @@ def _parse_hasil_item(it: Any, sub: str, position: int, scales: dict[str, Scale]
     where = f"item {code}"
     weight = _weight(it, where, errors)
     scale_code = it.get("scale")
-    scale = scales.get(scale_code)
+    scale = _lookup(scales, scale_code)
     if scale is None:
         errors.append(f"{where}: unknown scale {scale_code!r}")
         return None
     scoring = it.get("scoring")
-    if scoring not in HASIL_SCORING:
+    scored_as = _lookup(HASIL_SCORING, scoring)
+    if scored_as is None:
         errors.append(f"{where}: unknown scoring {scoring!r} (expected one of {', '.join(HASIL_SCORING)})")
         return None
-    if HASIL_SCORING[scoring] != scale.kind:
+    if scored_as != scale.kind:
         errors.append(f"{where}: scoring {scoring} does not fit scale {scale_code} ({scale.kind})")
         return None
     key = it.get("key")
@@ -321,7 +334,7 @@ def _parse_hasil_item(it: Any, sub: str, position: int, scales: dict[str, Scale]
             errors.append(f"{where}: option {opt!r} is not on scale {scale_code}")
     known = {"code", "text", "weight", "scale", "scoring", "key", "options", "typical_evidence"}
     return HasilItem(
-        code=code, text=_str(it, "text", where, errors), weight=weight, scale=scale, scoring=scoring,
+        code=code, text=_str(it, "text", where, errors), weight=weight, scale=scale, scoring=str(scoring),
         key=key, subcomponent=sub, position=position, typical_evidence=str(it.get("typical_evidence") or ""),
         options=dict(options), extra={k: v for k, v in it.items() if k not in known},
     )
@@ -549,7 +562,7 @@ def _parse_threshold_set(pred: str, t: Any, shape: _Shape, earlier: Mapping[str,
     rules.sort(key=lambda r: 0 if r.name in ("total", "pengungkit") else 1 if r.name.startswith("area_") else 2)
     index_mins = _index_minimums(t, where, rules, shape.hasil_by_key, errors)
     prior = t.get("requires_prior_predikat")
-    if prior is not None and prior not in earlier:
+    if prior is not None and _lookup(earlier, prior) is None:
         errors.append(f"{where}: requires_prior_predikat {prior!r} must name a predicate listed before it")
     label = t.get("label") or Text(gettext_noop("Menuju %(predicate)s"), predicate=pred)
     return ThresholdSet(
@@ -716,7 +729,7 @@ def _weights(total_weight: Decimal, components: list[Component], b: _Builder,
         if s.key:
             weights[s.key] = s.weight
     for hi in b.hasil_items:
-        if hi.key:
+        if hi.key in HASIL_KEYS:  # an unknown key is an error already
             weights[hi.key] = hi.weight
     for n in area_numbers:
         weights[f"area_{n}"] = sum((a.weight for a in b.areas if a.number == n), D0)
@@ -752,7 +765,7 @@ def instrument_from_dict(data: Mapping[str, Any]) -> Instrument:
     area_numbers, area_names = _area_numbers(b)
     weights = _weights(total_weight, components, b, area_numbers)
     shape = _Shape(b.keyed, tuple(area_numbers), area_names, tuple(b.areas),
-                   {hi.key: hi for hi in b.hasil_items if hi.key})
+                   {hi.key: hi for hi in b.hasil_items if hi.key in HASIL_KEYS})
     thresholds = _parse_thresholds(data.get("thresholds"), shape, errors)
     prerequisites, prereq_source, grades = _parse_prerequisites(data.get("prerequisites"), thresholds, errors)
 

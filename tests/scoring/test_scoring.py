@@ -571,6 +571,20 @@ def test_unknown_prerequisite_check(definition):
     assert "prerequisites WBK rule opini_bpk: unknown check 'vibes'" in _errors(definition)
 
 
+def test_a_list_or_mapping_where_a_name_belongs_is_reported_not_a_crash(definition):
+    """A YAML list or mapping in place of a scale, scoring, key or predicate name is refused with
+    the usual message naming the item (it used to escape as TypeError: unhashable type)."""
+    _item(definition, "P.2.i.a")["scale"] = ["Ya", "Tidak"]
+    _item(definition, "B.I.a")["scoring"] = {"index": 4}
+    _item(definition, "B.II.a")["key"] = ["ipkp"]
+    definition["thresholds"]["WBBM"]["requires_prior_predikat"] = ["WBK"]
+    errors = _errors(definition)
+    assert "item P.2.i.a: unknown scale ['Ya', 'Tidak']" in errors
+    assert "item B.I.a: unknown scoring {'index': 4} (expected one of index_0_4, option)" in errors
+    assert "item B.II.a: unknown key ['ipkp'] (expected one of ipak, capaian_kinerja, ipkp)" in errors
+    assert "thresholds WBBM: requires_prior_predikat ['WBK'] must name a predicate listed before it" in errors
+
+
 # --------------------------------------------------------------------------------------------
 # Helpers and purity
 # --------------------------------------------------------------------------------------------
