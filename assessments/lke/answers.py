@@ -59,21 +59,22 @@ def _count(item: AnyItem, name: str, raw: Any) -> int:
 
 def percentage_value(item: Item, counts: Mapping[str, int]) -> Decimal:
     """The value of a percentage item for validated counts, clamped to [0, 1]."""
-    f = item.formula
-    assert f is not None
+    f, zdv = item.formula, item.zero_denominator_value
+    assert f is not None and zdv is not None  # a parsed percentage item has both
     if f.kind == "ratio":
         den = sum(counts[n] for n in f.denominator)
         if den == 0:
-            return item.zero_denominator_value  # type: ignore[return-value]
+            return zdv
         num = sum(counts[n] for n in f.numerator)
         if num >= den:
             return D1
         return Decimal(num) / Decimal(den)
-    prev = counts[f.previous]  # type: ignore[index]
-    cur = counts[f.current]  # type: ignore[index]
+    assert f.previous is not None and f.current is not None  # a reduction formula names both
+    prev = counts[f.previous]
+    cur = counts[f.current]
     if prev == 0:
         # No violations last year: none this year keeps the policy value, any new one is 0.
-        return item.zero_denominator_value if cur == 0 else D0  # type: ignore[return-value]
+        return zdv if cur == 0 else D0
     if cur >= prev:
         return D0
     return Decimal(prev - cur) / Decimal(prev)
@@ -94,6 +95,7 @@ def _normalize(item: AnyItem, raw: Any) -> NormalizedAnswer:
         raise AnswerError(code, f"item {code}: expected one of {', '.join(scale.values)}, got a {_type_name(raw)}",
                           "wrong_type")
     if kind == "percentage":
+        assert not item.is_hasil  # Hasil items are index or option items
         if not isinstance(raw, Mapping):
             raise AnswerError(code, f"item {code}: expected an object of counts "
                                     f"{{{', '.join(item.inputs)}}}, got a {_type_name(raw)}", "wrong_type")
@@ -108,8 +110,10 @@ def _normalize(item: AnyItem, raw: Any) -> NormalizedAnswer:
                 parts.append(f"missing input(s) {', '.join(missing)}")
             raise AnswerError(code, f"item {code}: {'; '.join(parts)} (expected {', '.join(inputs)})", "bad_counts")
         counts = {n: _count(item, n, raw[n]) for n in inputs}
-        return NormalizedAnswer(code, "counts", counts, percentage_value(item, counts))  # type: ignore[arg-type]
+        return NormalizedAnswer(code, "counts", counts, percentage_value(item, counts))
     # index
+    lo, hi, quantum = scale.min, scale.max, scale.quantum
+    assert lo is not None and hi is not None and quantum is not None  # an index scale has all three
     if isinstance(raw, bool):
         raise AnswerError(code, f"item {code}: expected an index {scale.min}-{scale.max}, got a boolean", "wrong_type")
     try:
@@ -126,12 +130,12 @@ def _normalize(item: AnyItem, raw: Any) -> NormalizedAnswer:
                                     f"got a {_type_name(raw)}", "wrong_type")
     except InvalidOperation:
         raise AnswerError(code, f"item {code}: index {_short(raw)} is not a number", "bad_index") from None
-    if not d.is_finite() or d < scale.min or d > scale.max:  # type: ignore[operator]
+    if not d.is_finite() or d < lo or d > hi:
         raise AnswerError(code, f"item {code}: index {_short(raw)} is outside {scale.min}-{scale.max}", "bad_index")
-    if d != d.quantize(scale.quantum):  # type: ignore[arg-type]
+    if d != d.quantize(quantum):
         raise AnswerError(code, f"item {code}: index {_short(raw)} has more than {scale.decimals} decimals",
                           "bad_index")
-    return NormalizedAnswer(code, "index", d, d / scale.max)  # type: ignore[operator]
+    return NormalizedAnswer(code, "index", d, d / hi)
 
 
 def validate_answers(instrument: Instrument, answers: Mapping[str, object]) -> dict[str, NormalizedAnswer]:
@@ -153,7 +157,7 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, object]) -> d
     out: dict[str, NormalizedAnswer] = {}
     with localcontext(CTX):
         for code, raw in answers.items():
-            item = item_map.get(code)  # type: ignore[call-overload]
+            item = item_map.get(code)
             if item is None:
                 raise AnswerError(str(code), f"item {code}: unknown item code for instrument {instrument.code}",
                                   "unknown_code")

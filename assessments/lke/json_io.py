@@ -332,9 +332,9 @@ def result_to_text(result: ScoreResult, gaps: Mapping[str, GapReport] | None,
             lines.append(f"  Rencana: {g.plan_reason}")
         else:
             lines.append(f"  Rencana ({len(g.plan)} langkah):")
-            for s in g.plan:
-                lines.append(f"    + {format_id(s.points)} poin: {s.description} "
-                             f"[{_answer_text(s.current)} -> {_answer_text(s.next)}] ({', '.join(s.helps)})")
+            for step in g.plan:
+                lines.append(f"    + {format_id(step.points)} poin: {step.description} "
+                             f"[{_answer_text(step.current)} -> {_answer_text(step.next)}] ({', '.join(step.helps)})")
             if g.projected is not None:
                 lines.append(f"  Proyeksi nilai total: {format_id(g.projected.total)}")
     return "\n".join(lines) + "\n"

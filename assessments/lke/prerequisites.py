@@ -281,12 +281,12 @@ def _check(rule: PrerequisiteRule, facts: Mapping[str, Any], grades: tuple[str, 
         return (MET if d >= minimum else NOT_MET), _show_number(d, rule.unit), requirement, ""
 
     if check in ("is_true", "is_false"):
-        wanted = check == "is_true"
-        requirement = YES if wanted else NO
+        expected = check == "is_true"
+        requirement = YES if expected else NO
         if value is None:
             return UNKNOWN, None, requirement, ""
         b = _bool(rule.fact, value)
-        return (MET if b == wanted else NOT_MET), (YES if b else NO), requirement, ""
+        return (MET if b == expected else NOT_MET), (YES if b else NO), requirement, ""
 
     if check == "years_since_min":
         years = int(rule.value)
@@ -393,7 +393,7 @@ def _note(note: str) -> str:
 def _prerequisite_criteria(pred: str, label: str, results: Sequence[PrerequisiteResult] | None,
                            source: str) -> list[Criterion]:
     if results is None:
-        text = Text(gettext_noop("%(predicate)s: prasyarat belum diperiksa; rekomendasi tidak dapat diberikan "
+        text: str = Text(gettext_noop("%(predicate)s: prasyarat belum diperiksa; rekomendasi tidak dapat diberikan "
                                  "(%(source)s)."), predicate=label, source=source)
         checked = gettext_noop("diperiksa")
         return [Criterion(pred, "prerequisite", "prasyarat", gettext_noop("Prasyarat"), UNKNOWN, None, checked,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 from .decimals import D0, D1
 
@@ -127,7 +127,7 @@ class Item:
     zero_denominator_value: Decimal | None = None
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
-    is_hasil = False
+    is_hasil: ClassVar[Literal[False]] = False
 
 
 @dataclass(frozen=True)
@@ -147,8 +147,8 @@ class HasilItem:
     options: Mapping[str, str] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
-    is_hasil = True
-    formula = None
+    is_hasil: ClassVar[Literal[True]] = True
+    formula: ClassVar[None] = None
     inputs: tuple[str, ...] = ()
 
 

@@ -7,6 +7,7 @@ Labels and refusals are :class:`~assessments.lke.texts.Text` (Indonesian, transl
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .texts import Text, gettext_noop, joined
@@ -152,9 +153,9 @@ def available(state: str, roles: set[str] | frozenset[str]) -> list[Transition]:
     return [t for t in TRANSITIONS if state in t.sources and t.roles & set(roles)]
 
 
-def unit_may_edit(state: str, roles) -> bool:
+def unit_may_edit(state: str, roles: Iterable[str]) -> bool:
     return state in UNIT_EDIT_STATES and bool(UNIT_ROLES & set(roles))
 
 
-def tpi_may_score(state: str, roles) -> bool:
+def tpi_may_score(state: str, roles: Iterable[str]) -> bool:
     return state in TPI_SCORE_STATES and bool(TPI_ROLES & set(roles))
