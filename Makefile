@@ -31,6 +31,7 @@ test: $(VENV)/.stamp-dev
 
 lint: $(VENV)/.stamp-dev
 	$(PY) -m ruff check .
+	$(PY) -m mypy --strict assessments/lke
 
 bench: $(VENV)/.stamp-dev
 	$(PY) tests/bench/bench_scoring.py

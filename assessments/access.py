@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from units.models import InstansiRole, TpiAssignment, UnitMembership
 
-from . import workflow
+from . import lke
 from .models import Assessment
 
 
@@ -44,23 +44,23 @@ def assessment_roles(user, assessment: Assessment) -> frozenset[str]:
         return frozenset()
     roles: set[str] = set()
     for role in UnitMembership.objects.filter(user=user, unit_id=assessment.unit_id).values_list("role", flat=True):
-        roles.add(workflow.UNIT_LEADER if role == UnitMembership.Role.LEADER else workflow.UNIT_TEAM)
+        roles.add(lke.workflow.UNIT_LEADER if role == UnitMembership.Role.LEADER else lke.workflow.UNIT_TEAM)
     for role in TpiAssignment.objects.filter(
         user=user, unit_id=assessment.unit_id, year=assessment.period.year
     ).values_list("role", flat=True):
-        roles.add(workflow.TPI_LEAD if role == TpiAssignment.Role.LEAD else workflow.TPI_MEMBER)
+        roles.add(lke.workflow.TPI_LEAD if role == TpiAssignment.Role.LEAD else lke.workflow.TPI_MEMBER)
     instansi_id = assessment.unit.instansi_id
     for role in InstansiRole.objects.filter(user=user, instansi_id=instansi_id).values_list("role", flat=True):
-        roles.add(workflow.ADMIN if role == InstansiRole.Role.ADMIN else workflow.LEADERSHIP)
+        roles.add(lke.workflow.ADMIN if role == InstansiRole.Role.ADMIN else lke.workflow.LEADERSHIP)
     if user.is_superuser:
-        roles.add(workflow.ADMIN)
+        roles.add(lke.workflow.ADMIN)
     return frozenset(roles)
 
 
 def side_of(roles: frozenset[str]) -> str | None:
     """Which column a person writes: "unit" or "tpi" (the conflict rule makes it unambiguous)."""
-    if roles & workflow.UNIT_ROLES:
+    if roles & lke.workflow.UNIT_ROLES:
         return "unit"
-    if roles & workflow.TPI_ROLES:
+    if roles & lke.workflow.TPI_ROLES:
         return "tpi"
     return None

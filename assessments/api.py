@@ -17,10 +17,8 @@ from django.views.decorators.http import require_GET
 from units.services import api_token_user
 from zi_portal.common.params import InvalidNumber, parse_year
 
-from . import selectors
+from . import lke, selectors
 from .access import assessment_get_for_user, assessments_visible_to
-from .lke_io import dumps
-from .prerequisites import recommend
 
 
 def _api_user(request: HttpRequest):
@@ -34,7 +32,7 @@ def _api_user(request: HttpRequest):
 
 
 def _json(data, status: int = 200) -> HttpResponse:
-    return HttpResponse(dumps(data), status=status, content_type="application/json")
+    return HttpResponse(lke.dumps(data), status=status, content_type="application/json")
 
 
 def _unauthorized() -> JsonResponse:
@@ -50,7 +48,7 @@ def _summary(assessment, unit_total, tpi_total, shown, facts) -> dict:
     engine = assessment.instrument.engine()
     side = selectors.scored_side(assessment)
     prereqs = selectors.prerequisites_from_facts(engine, facts)
-    recommendation = recommend(shown, prereqs)
+    recommendation = lke.recommend(shown, prereqs)
     return {
         "id": assessment.pk,
         "url": reverse("api_assessment_detail", args=[assessment.pk]),

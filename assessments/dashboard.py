@@ -11,18 +11,16 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from . import selectors
+from . import lke, selectors
 from .access import assessments_visible_to
 from .models import Assessment
 from .pages.standing import rule_labels
-from .prerequisites import recommendation_label, recommended_predicate
-from .scoring import format_id, round2
 
 PAGE_SIZE = 20
 
 
 def _heat(pct: Decimal) -> str:
-    value = round2(pct)
+    value = lke.round2(pct)
     if value >= 75:
         return "heat-wbbm"
     if value >= 60:
@@ -34,11 +32,12 @@ def _distance(checks, labels: dict[str, str]) -> dict:
     """Points (or percentage points) missing per failed threshold rule, and on the total; each rule
     labelled by the engine (the cached label is only its Indonesian text)."""
     missing = [
-        {"rule": c.rule, "label": labels.get(c.rule, c.label), "missing": c.minimum - round2(c.figure), "unit": c.unit}
+        {"rule": c.rule, "label": labels.get(c.rule, c.label), "missing": c.minimum - lke.round2(c.figure),
+         "unit": c.unit}
         for c in checks if not c.passed
     ]
     for m in missing:  # formatted here: a long list per row is cheaper as one string than as template logic
-        m["amount"] = f"−{format_id(m['missing'])}{'%' if m['unit'] == '%' else ''}"
+        m["amount"] = f"−{lke.format_id(m['missing'])}{'%' if m['unit'] == '%' else ''}"
     total = next((m["missing"] for m in missing if m["rule"] == "total"), Decimal(0))
     return {"total": total, "rules": [m for m in missing if m["rule"] != "total"]}
 
@@ -187,9 +186,10 @@ def build_dashboard(user, year: int | None, state: str = "", target: str = "", p
             "tpi_total": fig["tpi_total"],
             "side": side,
             "shown": shown,
-            "areas": [{"number": n, "pct": shown.pct[n], "text": format_id(shown.pct[n], 1), "css": _heat(shown.pct[n])}
+            "areas": [{"number": n, "pct": shown.pct[n], "text": lke.format_id(shown.pct[n], 1),
+                       "css": _heat(shown.pct[n])}
                       for n in engine.area_numbers],
-            "recommendation": recommendation_label(shown, recommended_predicate(shown, prereqs)),
+            "recommendation": lke.recommendation_label(shown, lke.recommended_predicate(shown, prereqs)),
             "distance": distance,
         })
     page_units = [a.unit_id for a in assessments]

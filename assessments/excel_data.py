@@ -10,9 +10,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from . import hooks, selectors, workflow
+from . import hooks, lke, selectors
 from .access import assessments_visible_to
-from .prerequisites import recommend
 from .reports.xlsx import LkeExport, RecapRow
 
 
@@ -59,10 +58,10 @@ def recap_data(user, year: int) -> dict:
         fig = figures[a.pk]
         side = selectors.scored_side(a)
         shown = fig[side]
-        recommendation = recommend(shown, selectors.prerequisites_from_facts(engine, facts[(a.unit.pk, year)]))
+        recommendation = lke.recommend(shown, selectors.prerequisites_from_facts(engine, facts[(a.unit.pk, year)]))
         label = shown.thresholds[shown.predicate].label if shown.predicate else ""
         rows.append(RecapRow(
-            unit_code=a.unit.code, unit_name=a.unit.name, state_label=workflow.STATE_LABELS.get(a.state, a.state),
+            unit_code=a.unit.code, unit_name=a.unit.name, state_label=lke.workflow.STATE_LABELS.get(a.state, a.state),
             target=a.target, unit_total=fig["unit_total"], tpi_total=fig["tpi_total"], side=side,
             pengungkit=shown.pengungkit, hasil=shown.hasil,
             area_pct={n: shown.pct[n] for n in engine.area_numbers},

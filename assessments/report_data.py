@@ -16,12 +16,10 @@ from django.utils.translation import gettext as _
 
 from units.models import Instansi, InstansiRole, TpiAssignment
 
-from . import hooks, selectors
+from . import hooks, lke, selectors
 from .access import assessments_visible_to
-from .gaps import gap_analysis
 from .models import Assessment, Report
 from .pages.standing import gap_sections
-from .prerequisites import recommend
 
 # --- scoping of reports --------------------------------------------------------------------------
 
@@ -116,8 +114,8 @@ def assessment_report_data(assessment: Assessment) -> dict:
     side = selectors.scored_side(assessment)
     shown = scores[side]
     prereqs = selectors.prerequisites_for(unit, year, engine)
-    recommendation = recommend(shown, prereqs)
-    gaps = gap_analysis(engine, selectors.engine_answers(answers, side), shown)
+    recommendation = lke.recommend(shown, prereqs)
+    gaps = lke.gap_analysis(engine, selectors.engine_answers(answers, side), shown)
     comments = selectors.comments_by_item(assessment)
     evidence = hooks.evidence_listing(assessment)
     lead = (
@@ -212,7 +210,7 @@ def recap_report_data(*, user, instansi: Instansi, year: int) -> dict:
         side = selectors.scored_side(a)
         shown = fig[side]
         prereqs = selectors.prerequisites_from_facts(engine, facts[(a.unit.pk, a.period.year)])
-        recommendation = recommend(shown, prereqs)
+        recommendation = lke.recommend(shown, prereqs)
         # reasons are listed highest predicate first: the last ones are those of the next step up
         next_step = recommendation.reasons[-1].predicate if recommendation.reasons else None
         rows.append({

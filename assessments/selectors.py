@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 
-from . import scoring
+from . import lke
 from .models import Instrument
 
 
-def engine_instrument_by_code(code: str) -> scoring.Instrument | None:
+def engine_instrument_by_code(code: str) -> lke.Instrument | None:
     """The scoring engine's instrument for ``code``, from the database (draft or published)."""
     if not isinstance(code, str):
         return None
@@ -17,7 +17,7 @@ def engine_instrument_by_code(code: str) -> scoring.Instrument | None:
 
 
 def prerequisite_facts(unit, year: int, evaluation_date=None) -> dict:
-    """The plain facts dict ``assessments.prerequisites`` reads, from the units app's rows.
+    """The plain facts dict ``assessments.lke.prerequisites`` reads, from the units app's rows.
 
     Instansi facts and unit facts of ``year``; the full predicate history; the evaluation date
     defaults to the proposal deadline of that year (31 May). Missing rows give unknown facts.
@@ -89,9 +89,7 @@ def prerequisites_for(unit, year: int, engine_instrument, evaluation_date=None) 
 
 def prerequisites_from_facts(engine_instrument, facts: dict) -> dict:
     """predicate -> list of PrerequisiteResult from an already-built facts dict (no query)."""
-    from .prerequisites import check_prerequisites
-
-    return {pred: check_prerequisites(engine_instrument, pred, facts) for pred in engine_instrument.prerequisites}
+    return {pred: lke.check_prerequisites(engine_instrument, pred, facts) for pred in engine_instrument.prerequisites}
 
 
 # --- assessments ---------------------------------------------------------------------------------
@@ -113,7 +111,7 @@ def assessment_scores(assessment, answers: dict | None = None) -> dict:
     """{"unit": ScoreResult, "tpi": ScoreResult} from the stored answers (no extra query if given)."""
     engine = assessment.instrument.engine()
     answers = assessment_answers(assessment) if answers is None else answers
-    return {side: scoring.score(engine, engine_answers(answers, side)) for side in ("unit", "tpi")}
+    return {side: lke.score(engine, engine_answers(answers, side)) for side in ("unit", "tpi")}
 
 
 def assessment_progress(assessment, answers: dict, items_with_evidence: set[str] | None = None) -> dict:
@@ -306,7 +304,6 @@ def assessment_figures_many(assessments, sides=("unit", "tpi")) -> dict[int, dic
 
     from django.db import IntegrityError, transaction
 
-    from .figures import summary_from_json, summary_of, summary_to_json
     from .models import AssessmentFigures
 
     assessments = list(assessments)
@@ -318,7 +315,7 @@ def assessment_figures_many(assessments, sides=("unit", "tpi")) -> dict[int, dic
         if row.instrument_checksum != a.instrument.checksum or row.stamp != a.figures_stamp:
             continue
         out[a.pk] = {
-            **{side: summary_from_json(getattr(row, f"{side}_data")) for side in sides},
+            **{side: lke.summary_from_json(getattr(row, f"{side}_data")) for side in sides},
             "unit_total": Decimal(row.unit_exact_total),
             "tpi_total": Decimal(row.tpi_exact_total),
             "answered": row.answered,
@@ -334,7 +331,7 @@ def assessment_figures_many(assessments, sides=("unit", "tpi")) -> dict[int, dic
         engine = a.instrument.engine()
         mine = answers[a.pk]
         scores = assessment_scores(a, mine)
-        summaries = {side: summary_of(scores[side], engine.area_numbers) for side in ("unit", "tpi")}
+        summaries = {side: lke.summary_of(scores[side], engine.area_numbers) for side in ("unit", "tpi")}
         entry = {
             **summaries,
             "unit_total": summaries["unit"].total,
@@ -348,8 +345,8 @@ def assessment_figures_many(assessments, sides=("unit", "tpi")) -> dict[int, dic
             assessment=a,
             instrument_checksum=a.instrument.checksum,
             stamp=a.figures_stamp,
-            unit_total=scoring.round2(summaries["unit"].total),
-            tpi_total=scoring.round2(summaries["tpi"].total),
+            unit_total=lke.round2(summaries["unit"].total),
+            tpi_total=lke.round2(summaries["tpi"].total),
             unit_predicate=summaries["unit"].predicate or "",
             tpi_predicate=summaries["tpi"].predicate or "",
             answered=entry["answered"],
@@ -357,8 +354,8 @@ def assessment_figures_many(assessments, sides=("unit", "tpi")) -> dict[int, dic
             items=entry["items"],
             unit_exact_total=str(summaries["unit"].total),
             tpi_exact_total=str(summaries["tpi"].total),
-            unit_data=summary_to_json(summaries["unit"]),
-            tpi_data=summary_to_json(summaries["tpi"]),
+            unit_data=lke.summary_to_json(summaries["unit"]),
+            tpi_data=lke.summary_to_json(summaries["tpi"]),
         ))
     try:
         # a cache fill: a concurrent fill of the same rows must never fail the page (an answer

@@ -20,15 +20,12 @@ from zi_portal.common.i18n import render_text
 from zi_portal.common.params import InvalidNumber, int_or_default, parse_year
 from zi_portal.common.spreadsheet import csv_writer
 
-from . import gaps as gap_module
-from . import selectors, services, workflow
+from . import lke, selectors, services
 from .access import assessment_get_for_user, assessment_roles
-from .answers import AnswerInputError
 from .forms import BulkCreateForm, ResultForm
 from .models import Assessment, InstrumentItem, Notification
 from .pages.audit import audit_rows
 from .pages.standing import gap_sections
-from .prerequisites import recommend
 from .worksheet import build_item_context, build_score_bar, build_worksheet, item_url
 
 
@@ -84,7 +81,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 
 
 def _state_choices() -> list[tuple[str, str]]:
-    return [(s, render_text(workflow.STATE_LABELS[s])) for s in workflow.STATES]
+    return [(s, render_text(lke.workflow.STATE_LABELS[s])) for s in lke.workflow.STATES]
 
 
 def _may_organise_any(user) -> bool:
@@ -141,8 +138,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     side = selectors.scored_side(assessment)
     shown = scores[side]
     prereqs = selectors.prerequisites_for(assessment.unit, assessment.period.year, engine)
-    recommendation = recommend(shown, prereqs)
-    gap_reports = gap_module.gap_analysis(engine, selectors.engine_answers(answers, side), shown)
+    recommendation = lke.recommend(shown, prereqs)
+    gap_reports = lke.gap_analysis(engine, selectors.engine_answers(answers, side), shown)
     revision = selectors.open_revision(assessment)
     return render(
         request,
@@ -150,7 +147,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "assessment": assessment,
             "roles": roles,
-            "role_labels": [render_text(workflow.ROLE_LABELS[r]) for r in sorted(roles)],
+            "role_labels": [render_text(lke.workflow.ROLE_LABELS[r]) for r in sorted(roles)],
             "scores": scores,
             "summary": selectors.summary_rows(engine, scores),
             "area_rows": selectors.area_rows(engine, scores),
@@ -158,11 +155,11 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "shown_side": side,
             "shown": shown,
             "progress": selectors.assessment_progress(assessment, answers, items_with_evidence),
-            "transitions": [t for t in workflow.available(assessment.state, roles) if t.action != "record_result"],
-            "can_request_revision": workflow.may("request_revision", assessment.state, roles),
-            "can_record_result": workflow.may("record_result", assessment.state, roles),
-            "can_edit_answers": workflow.unit_may_edit(assessment.state, roles)
-            or workflow.tpi_may_score(assessment.state, roles),
+            "transitions": [t for t in lke.workflow.available(assessment.state, roles) if t.action != "record_result"],
+            "can_request_revision": lke.workflow.may("request_revision", assessment.state, roles),
+            "can_record_result": lke.workflow.may("record_result", assessment.state, roles),
+            "can_edit_answers": lke.workflow.unit_may_edit(assessment.state, roles)
+            or lke.workflow.tpi_may_score(assessment.state, roles),
             "result_form": ResultForm(),
             "prereqs": prereqs,
             "recommendation": recommendation,
@@ -209,14 +206,12 @@ def item_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     error = stale = None
     submitted = request.POST
     try:
-        from .answers import parse_form_answer
-
-        raw = parse_form_answer(engine_item, submitted)
+        raw = lke.parse_form_answer(engine_item, submitted)
         services.answer_save(
             actor=request.user, assessment=assessment, item=item, raw_answer=raw,
             note=submitted.get("note", ""), expected_version=int_or_default(submitted.get("version"), None),
         )
-    except AnswerInputError as exc:
+    except lke.AnswerInputError as exc:
         error = render_text(exc.message)
     except ValidationError as exc:
         error = " ".join(exc.messages)
@@ -283,7 +278,7 @@ def assessment_transition(request: HttpRequest, pk: int, action: str) -> HttpRes
                                            **form.cleaned_data)
         else:
             services.assessment_transition(actor=request.user, assessment=assessment, action=action)
-    except workflow.TransitionError as exc:
+    except lke.workflow.TransitionError as exc:
         messages.error(request, render_text(exc.message))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -297,7 +292,7 @@ def assessment_transition(request: HttpRequest, pk: int, action: str) -> HttpRes
 def assessment_revision(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get_for_user(request.user, pk)
     roles = assessment_roles(request.user, assessment)
-    if not workflow.may("request_revision", assessment.state, roles):
+    if not lke.workflow.may("request_revision", assessment.state, roles):
         raise PermissionDenied(_("Permintaan perbaikan hanya dapat dibuat TPI pada status Dalam penilaian TPI."))
     answers = selectors.assessment_answers(assessment)
     items = list(assessment.instrument.items.order_by("position"))
@@ -309,7 +304,7 @@ def assessment_revision(request: HttpRequest, pk: int) -> HttpResponse:
                                       note=request.POST.get("note", ""))
         except ValidationError as exc:
             error = " ".join(exc.messages)
-        except workflow.TransitionError as exc:
+        except lke.workflow.TransitionError as exc:
             error = render_text(exc.message)
         else:
             messages.success(request, _("Permintaan perbaikan dikirim ke unit."))

@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import selectors, workflow
+from . import lke, selectors
 from .access import side_of
 
 
@@ -58,7 +58,7 @@ def _base(assessment, roles, evidence_by_item: dict) -> dict[str, Any]:
     rows = selectors.item_rows(assessment)
     items_with_evidence = {code for code, row in rows.items() if evidence_by_item.get(row.pk)}
     revision = selectors.open_revision(assessment) if assessment.state in (
-        workflow.REVISION_REQUESTED, workflow.RESUBMITTED) else None
+        lke.workflow.REVISION_REQUESTED, lke.workflow.RESUBMITTED) else None
     revision_notes = {ri.item.code: ri.note for ri in revision.items.all()} if revision else {}
     return {
         "engine": engine,
@@ -69,9 +69,9 @@ def _base(assessment, roles, evidence_by_item: dict) -> dict[str, Any]:
         "revision_notes": revision_notes,
         "progress": selectors.assessment_progress(assessment, answers, items_with_evidence),
         "side": side_of(roles),
-        "can_edit_unit": workflow.unit_may_edit(assessment.state, roles),
-        "can_score_tpi": workflow.tpi_may_score(assessment.state, roles),
-        "can_comment": side_of(roles) is not None and assessment.state != workflow.RESULT_RECORDED,
+        "can_edit_unit": lke.workflow.unit_may_edit(assessment.state, roles),
+        "can_score_tpi": lke.workflow.tpi_may_score(assessment.state, roles),
+        "can_comment": side_of(roles) is not None and assessment.state != lke.workflow.RESULT_RECORDED,
     }
 
 

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import workflow
+from assessments import lke
 from assessments.access import assessment_roles
 from assessments.audit import audit_record
 from assessments.models import Assessment, InstrumentItem
@@ -36,7 +36,7 @@ from .validation import EvidenceRejected
 # flags only attachments of assessments still before that point.
 _TITLE_MAX = EvidenceDocument._meta.get_field("title").max_length
 _LINK_TITLE_MAX = EvidenceAttachment._meta.get_field("link_title").max_length
-_REVIEW_OPEN_STATES = frozenset(workflow.STATES[: workflow.STATES.index(workflow.FINAL)])
+_REVIEW_OPEN_STATES = frozenset(lke.workflow.STATES[: lke.workflow.STATES.index(lke.workflow.FINAL)])
 
 
 @dataclass(frozen=True)
@@ -119,14 +119,14 @@ def _lock_assessment(assessment: Assessment) -> Assessment:
 def ensure_unit_may_edit(actor, assessment: Assessment) -> None:
     """``PermissionDenied`` (with the reason) unless ``actor`` may change the evidence now."""
     roles = assessment_roles(actor, assessment)
-    if workflow.unit_may_edit(assessment.state, roles):
+    if lke.workflow.unit_may_edit(assessment.state, roles):
         return
-    if roles & workflow.UNIT_ROLES:
+    if roles & lke.workflow.UNIT_ROLES:
         raise PermissionDenied(
             _(
                 "Data dukung hanya dapat diubah saat penilaian berstatus %(states)s (status sekarang: %(state)s)."
             )
-            % {"states": _states_label(workflow.UNIT_EDIT_STATES), "state": assessment.state_label}
+            % {"states": _states_label(lke.workflow.UNIT_EDIT_STATES), "state": assessment.state_label}
         )
     raise PermissionDenied(_("Hanya tim pembangunan ZI atau pimpinan unit yang dapat mengubah data dukung."))
 
@@ -134,21 +134,21 @@ def ensure_unit_may_edit(actor, assessment: Assessment) -> None:
 def ensure_tpi_may_review(actor, assessment: Assessment) -> None:
     """``PermissionDenied`` (with the reason) unless ``actor`` may accept/reject evidence now."""
     roles = assessment_roles(actor, assessment)
-    if workflow.tpi_may_score(assessment.state, roles):
+    if lke.workflow.tpi_may_score(assessment.state, roles):
         return
-    if roles & workflow.TPI_ROLES:
+    if roles & lke.workflow.TPI_ROLES:
         raise PermissionDenied(
             _(
                 "Data dukung hanya dapat diterima atau ditolak saat penilaian berstatus %(states)s "
                 "(status sekarang: %(state)s)."
             )
-            % {"states": _states_label(workflow.TPI_SCORE_STATES), "state": assessment.state_label}
+            % {"states": _states_label(lke.workflow.TPI_SCORE_STATES), "state": assessment.state_label}
         )
     raise PermissionDenied(_("Hanya TPI yang ditugaskan yang dapat menerima atau menolak data dukung."))
 
 
 def _states_label(states) -> str:
-    return " atau ".join(workflow.STATE_LABELS[s] for s in workflow.STATES if s in states)
+    return " atau ".join(lke.workflow.STATE_LABELS[s] for s in lke.workflow.STATES if s in states)
 
 
 def _check_item(assessment: Assessment, item: InstrumentItem) -> None:

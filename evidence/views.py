@@ -23,7 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments import workflow
+from assessments import lke
 from assessments.access import assessment_get_for_user, assessment_roles
 from assessments.models import Assessment, InstrumentItem
 
@@ -105,8 +105,8 @@ def _block_context(request, assessment, item, roles, *, notices=(), attachments=
         "assessment": assessment,
         "item": item,
         "attachments": selectors.attachments_for_item(assessment, item) if attachments is None else attachments,
-        "can_edit": workflow.unit_may_edit(assessment.state, roles),
-        "can_review": workflow.tpi_may_score(assessment.state, roles),
+        "can_edit": lke.workflow.unit_may_edit(assessment.state, roles),
+        "can_review": lke.workflow.tpi_may_score(assessment.state, roles),
         "notices": list(notices),
         "next_url": _next_url(request) or request.get_full_path(),
         # What was typed into the upload/replace form, shown again when a file was refused.

@@ -9,7 +9,8 @@ FILE = Path(__file__).resolve().parent.parent / "instruments" / "permenpanrb-90-
 
 
 def load(apps, schema_editor):
-    from assessments import instrument_sync, scoring
+    # the engine now lives in the assessments.lke package (instrument_from_dict is in lke.parse)
+    from assessments.lke import instrument_sync, parse as scoring
 
     definition = yaml.safe_load(FILE.read_text(encoding="utf-8"))
     scoring.instrument_from_dict(definition)  # refuse to migrate a broken file

@@ -32,7 +32,7 @@ class AssessmentFigures(models.Model):
     answered = models.PositiveIntegerField(default=0)
     tpi_answered = models.PositiveIntegerField(default=0)
     items = models.PositiveIntegerField(default=0)
-    # ``assessments.figures.summary_to_json`` of each side's result (Decimals as exact strings);
+    # ``assessments.lke.figures.summary_to_json`` of each side's result (Decimals as exact strings);
     # two fields so a list page decodes only the side it shows
     unit_data = models.JSONField()
     tpi_data = models.JSONField()

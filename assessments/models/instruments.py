@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .. import lke
+
 
 class PublishedInstrumentError(ValidationError):
     pass
@@ -65,10 +67,8 @@ class Instrument(models.Model):
 
     def engine(self):
         """The scoring engine's view of this version (parsed once per checksum per process)."""
-        from ..instrument_cache import cached_engine_instrument, engine_instrument
-
         # checked before touching ``definition``, so list pages may defer that (large) field
-        return cached_engine_instrument(self.checksum) or engine_instrument(self.checksum, self.definition)
+        return lke.cached_engine_instrument(self.checksum) or lke.engine_instrument(self.checksum, self.definition)
 
 
 class _InstrumentPart(models.Model):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from zi_portal.common.i18n import render_text
 from zi_portal.common.text import free_text_validators, no_nul
 
-from .. import workflow
+from .. import lke
 from .instruments import Instrument, InstrumentItem
 
 YEAR_VALIDATORS = [MinValueValidator(2010), MaxValueValidator(2100)]
@@ -67,8 +67,8 @@ class Assessment(models.Model):
     state = models.CharField(
         _("status"),
         max_length=20,
-        choices=[(s, workflow.STATE_LABELS[s]) for s in workflow.STATES],
-        default=workflow.DRAFT,
+        choices=[(s, lke.workflow.STATE_LABELS[s]) for s in lke.workflow.STATES],
+        default=lke.workflow.DRAFT,
     )
     carried_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
@@ -103,7 +103,7 @@ class Assessment(models.Model):
 
     @property
     def state_label(self) -> str:
-        return render_text(workflow.STATE_LABELS.get(self.state, self.state))
+        return render_text(lke.workflow.STATE_LABELS.get(self.state, self.state))
 
 
 class Answer(models.Model):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from zi_portal.common.i18n import render_text
 
-from .. import hooks, workflow
+from .. import hooks, lke
 
 __all__ = ["action_label", "audit_rows", "value_text"]
 
@@ -68,7 +68,7 @@ def action_label(action: str) -> str:
     if action in hooks.audit_action_labels:
         return str(hooks.audit_action_labels[action])
     if action.startswith("state."):
-        transition = workflow.BY_ACTION.get(action[len("state."):])
+        transition = lke.workflow.BY_ACTION.get(action[len("state."):])
         if transition is not None:
             return _("Status: %(action)s") % {"action": render_text(transition.label)}
     return action
@@ -84,8 +84,8 @@ def _scalar(key: str | None, value) -> str:
     if isinstance(value, bool):
         return _("ya") if value else _("tidak")
     if isinstance(value, str):
-        if value in workflow.STATE_LABELS and key in (None, "state"):
-            return render_text(workflow.STATE_LABELS[value])
+        if value in lke.workflow.STATE_LABELS and key in (None, "state"):
+            return render_text(lke.workflow.STATE_LABELS[value])
         if key == "side":
             return "TPI" if value == "tpi" else _("unit")
         if key == "sha256":

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..gaps import GapReport
-from ..scoring import Instrument
+from .. import lke
 
 __all__ = ["gap_sections", "rule_labels"]
 
 
-def rule_labels(engine: Instrument, predicate: str) -> dict[str, str]:
+def rule_labels(engine: lke.Instrument, predicate: str) -> dict[str, str]:
     """Rule name (``total``, ``area_6``, ``capaian_kinerja``) -> the label readers know."""
     tset = engine.thresholds.get(predicate)
     return {r.name: r.label for r in tset.rules} if tset is not None else {}
 
 
-def gap_sections(engine: Instrument, reports: Mapping[str, GapReport], limit: int = 10) -> list[dict]:
+def gap_sections(engine: lke.Instrument, reports: Mapping[str, lke.GapReport], limit: int = 10) -> list[dict]:
     """One section per predicate not reached: its survey notes, plan (or why there is none) and the
     ``limit`` best candidate steps, each naming the rules it helps by their labels."""
     sections = []

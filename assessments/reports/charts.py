@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
-from assessments.scoring import format_id
+from assessments import lke
 
 WIDTH = 680
 LABEL_W = 230
@@ -66,8 +66,8 @@ def area_chart_svg(rows: Sequence[Mapping], minimums: Mapping[str, Decimal]) -> 
             by = y + 4 + j * (BAR_H + 3)
             bw = _x(value) - LABEL_W
             out.append(f'<rect x="{LABEL_W}" y="{by}" width="{bw:.1f}" height="{BAR_H}" fill="{colour}">'
-                       f'<title>{escape(label)} {format_id(value)}%</title></rect>')
-            out.append(f'<text x="{LABEL_W + bw + 4:.1f}" y="{by + 9}" font-size="9">{format_id(value)}%</text>')
+                       f'<title>{escape(label)} {lke.format_id(value)}%</title></rect>')
+            out.append(f'<text x="{LABEL_W + bw + 4:.1f}" y="{by + 9}" font-size="9">{lke.format_id(value)}%</text>')
     bottom = TOP + ROW_H * len(rows)
     for (label, minimum), colour in zip(minimums.items(), MIN_COLOURS, strict=False):
         mx = _x(Decimal(minimum))

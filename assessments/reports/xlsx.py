@@ -34,7 +34,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from zi_portal.common.spreadsheet import cell_text, workbook_bytes
 
-from .. import scoring
+from .. import lke as scoring
 
 LAYOUT = "zi-portal-lke"
 LAYOUT_VERSION = "1"

@@ -9,7 +9,7 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
-from .. import instrument_sync, scoring
+from .. import lke
 from ..models import (
     AnswerScale,
     Instrument,
@@ -82,20 +82,20 @@ def instrument_load(*, actor=None, definition: dict[str, Any], source: str = "")
     definition the engine rejects and any change to a published version, naming the codes.
     """
     try:
-        scoring.instrument_from_dict(definition)
-    except scoring.InstrumentError as exc:
+        lke.instrument_from_dict(definition)
+    except lke.InstrumentError as exc:
         raise InstrumentLoadError(list(exc.errors)) from None
     code = definition["instrument"]["code"]
     existing = Instrument.objects.select_for_update().filter(code=code).first()
     if existing is not None and existing.is_published:
-        if existing.checksum == instrument_sync.checksum(definition):
+        if existing.checksum == lke.instrument_sync.checksum(definition):
             return existing, "unchanged"
-        changed = instrument_sync.changed_parts(existing.definition, definition)
+        changed = lke.instrument_sync.changed_parts(existing.definition, definition)
         shown = ", ".join(changed[:12]) + (f" and {len(changed) - 12} more" if len(changed) > 12 else "")
         raise InstrumentLoadError(
             [f"instrument {code} is published and cannot change (changed: {shown}); load it under a new code"]
         )
-    return instrument_sync.sync_definition(definition, source=source, **_models())
+    return lke.instrument_sync.sync_definition(definition, source=source, **_models())
 
 
 @transaction.atomic
@@ -104,7 +104,7 @@ def instrument_publish(*, actor=None, instrument: Instrument) -> Instrument:
     instrument = Instrument.objects.select_for_update().get(pk=instrument.pk)
     if instrument.is_published:
         return instrument
-    scoring.instrument_from_dict(instrument.definition)  # never publish something the engine refuses
+    lke.instrument_from_dict(instrument.definition)  # never publish something the engine refuses
     Instrument.objects.filter(pk=instrument.pk).update(
         status=Instrument.Status.PUBLISHED, published_at=timezone.now()
     )

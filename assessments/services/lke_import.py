@@ -31,9 +31,8 @@ from django.utils.translation import gettext_lazy
 
 from zi_portal.common.text import clean_text
 
-from .. import scoring, selectors, workflow
+from .. import lke, selectors
 from ..access import assessment_roles, side_of
-from ..answers import MESSAGES, AnswerInputError, canonical
 from ..audit import audit_record
 from ..models import Assessment
 from ..reports import xlsx as layout
@@ -134,9 +133,9 @@ def import_side(user, assessment: Assessment) -> str:
     """The side ``user`` imports for, or PermissionDenied when they may not write it now."""
     roles = assessment_roles(user, assessment)
     side = side_of(roles)
-    if side == "unit" and workflow.unit_may_edit(assessment.state, roles):
+    if side == "unit" and lke.workflow.unit_may_edit(assessment.state, roles):
         return side
-    if side == "tpi" and workflow.tpi_may_score(assessment.state, roles):
+    if side == "tpi" and lke.workflow.tpi_may_score(assessment.state, roles):
         return side
     if side is None:
         raise PermissionDenied(_("Hanya tim unit atau TPI penilaian ini yang dapat mengimpor jawaban."))
@@ -148,9 +147,9 @@ def import_side(user, assessment: Assessment) -> str:
 
 def system_side(assessment: Assessment) -> str | None:
     """The side a system import (CLI) writes by default: the one the current state lets write."""
-    if workflow.tpi_may_score(assessment.state, workflow.TPI_ROLES):
+    if lke.workflow.tpi_may_score(assessment.state, lke.workflow.TPI_ROLES):
         return "tpi"
-    if workflow.unit_may_edit(assessment.state, workflow.UNIT_ROLES):
+    if lke.workflow.unit_may_edit(assessment.state, lke.workflow.UNIT_ROLES):
         return "unit"
     return None
 
@@ -182,7 +181,7 @@ def check_metadata(assessment: Assessment, meta: dict) -> None:
         )
 
 
-def _message(exc: AnswerInputError, item: scoring.AnyItem, raw: Any, what: str) -> str:
+def _message(exc: lke.AnswerInputError, item: lke.AnyItem, raw: Any, what: str) -> str:
     base = exc.message
     if item.scale.kind == "option":
         base = _("%(message)s Pilihan: %(options)s.") % {"message": base, "options": ", ".join(item.scale.values)}
@@ -207,7 +206,7 @@ def _count_value(raw: Any) -> int | None | str:
     return "bad"
 
 
-def _cell_raw(item: scoring.AnyItem, raw: Any) -> Any:
+def _cell_raw(item: lke.AnyItem, raw: Any) -> Any:
     """Cell value -> raw engine answer (None = unanswered)."""
     if raw is None:
         return None
@@ -283,7 +282,7 @@ def lke_import_plan(*, assessment: Assessment, workbook: LkeWorkbook, side: str,
                 if value == "bad":
                     plan.add_error(RowError(cell_row.row, f"{item.code}{layout.INPUT_SEPARATOR}{name}",
                                                 _("Hitungan %(value)s ditolak. %(message)s")
-                                                % {"value": answer_text(raw), "message": MESSAGES["bad_count"]}))
+                                                % {"value": answer_text(raw), "message": lke.MESSAGES["bad_count"]}))
                     bad = True
                 counts[name] = value
             if bad:
@@ -294,19 +293,19 @@ def lke_import_plan(*, assessment: Assessment, workbook: LkeWorkbook, side: str,
             elif len(filled) != len(counts):
                 plan.add_error(RowError(r.row, item.code, _(
                     "%(message)s Kosongkan semua hitungan untuk membiarkan butir ini tidak dijawab."
-                ) % {"message": MESSAGES["bad_counts"]}))
+                ) % {"message": lke.MESSAGES["bad_counts"]}))
                 continue
             else:
                 try:
-                    new_answer = canonical(engine, item.code, counts)
-                except AnswerInputError as exc:
+                    new_answer = lke.canonical(engine, item.code, counts)
+                except lke.AnswerInputError as exc:
                     plan.add_error(RowError(r.row, item.code, exc.message))
                     continue
         else:
             raw = _cell_raw(item, r.cells[answer_key])
             try:
-                new_answer = canonical(engine, item.code, raw)
-            except AnswerInputError as exc:
+                new_answer = lke.canonical(engine, item.code, raw)
+            except lke.AnswerInputError as exc:
                 what = _("Jawaban %(side)s") % {"side": SIDE_LABELS[side]}
                 plan.add_error(RowError(r.row, item.code, _message(exc, item, raw, what)))
                 continue

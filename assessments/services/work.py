@@ -25,9 +25,8 @@ from units.models import TpiAssignment, UnitMembership, WorkUnit
 from zi_portal.common.tasks import enqueue_on_commit
 from zi_portal.common.text import clean_text
 
-from .. import hooks, workflow
+from .. import hooks, lke
 from ..access import assessment_roles, side_of
-from ..answers import AnswerInputError, canonical
 from ..audit import audit_record
 from ..models import (
     Answer,
@@ -173,18 +172,18 @@ def answer_save(
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if actor is None:
         # A trusted system write (demo seed, imports): the caller names the side.
-        roles = workflow.UNIT_ROLES if side == "unit" else workflow.TPI_ROLES
+        roles = lke.workflow.UNIT_ROLES if side == "unit" else lke.workflow.TPI_ROLES
     else:
         roles = assessment_roles(actor, assessment)
     side = side or side_of(roles)
     if side == "unit":
-        if not workflow.unit_may_edit(assessment.state, roles):
+        if not lke.workflow.unit_may_edit(assessment.state, roles):
             raise PermissionDenied(
                 _("Jawaban unit hanya dapat diubah pada status Draf atau Perlu perbaikan "
                   "(status sekarang: %(state)s).") % {"state": assessment.state_label}
             )
     elif side == "tpi":
-        if not workflow.tpi_may_score(assessment.state, roles):
+        if not lke.workflow.tpi_may_score(assessment.state, roles):
             raise PermissionDenied(
                 _("Nilai TPI hanya dapat diisi pada status Dalam penilaian TPI "
                   "(status sekarang: %(state)s).") % {"state": assessment.state_label}
@@ -194,7 +193,7 @@ def answer_save(
     if item.instrument_id != assessment.instrument_id:
         raise ValidationError(_("Butir tidak termasuk instrumen penilaian ini."))
     note = clean_text(note, field="note")  # ValidationError: NUL, or longer than TEXT_MAX_CHARS
-    value = canonical(assessment.instrument.engine(), item.code, raw_answer)  # AnswerInputError
+    value = lke.canonical(assessment.instrument.engine(), item.code, raw_answer)  # lke.AnswerInputError
     answer, _created = Answer.objects.select_for_update().get_or_create(assessment=assessment, item=item)
     if expected_version is not None and answer.version != expected_version:
         raise StaleAnswerError(answer)
@@ -231,7 +230,7 @@ def comment_add(*, actor, assessment: Assessment, item: InstrumentItem, body: st
     side = side_of(roles)
     if side is None:
         raise PermissionDenied(_("Hanya tim unit dan TPI penilaian ini yang dapat berkomentar."))
-    if assessment.state == workflow.RESULT_RECORDED:
+    if assessment.state == lke.workflow.RESULT_RECORDED:
         raise PermissionDenied(_("Penilaian sudah selesai; komentar ditutup."))
     body = clean_text(body, field="body")
     if not body:
@@ -289,7 +288,7 @@ def revision_request(
 
 @transaction.atomic
 def assessment_transition(*, actor, assessment: Assessment, action: str, **data) -> Assessment:
-    """Move the assessment along the workflow (``workflow.TRANSITIONS``)."""
+    """Move the assessment along the workflow (``lke.workflow.TRANSITIONS``)."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if action == "request_revision":
         raise ValidationError(_("Gunakan formulir permintaan perbaikan untuk meminta perbaikan."))
@@ -298,7 +297,7 @@ def assessment_transition(*, actor, assessment: Assessment, action: str, **data)
 
 def _transition(*, actor, assessment: Assessment, action: str, extra: dict | None = None, **data) -> Assessment:
     roles = assessment_roles(actor, assessment)
-    target = workflow.check(action, assessment.state, roles)  # TransitionError
+    target = lke.workflow.check(action, assessment.state, roles)  # TransitionError
     before = assessment.state
     if action == "record_result":
         _apply_result(actor=actor, assessment=assessment, **data)
@@ -341,7 +340,6 @@ def _apply_result(*, actor, assessment: Assessment, result: str = "", decree_num
 
 def build_snapshot(assessment: Assessment) -> dict:
     """Answers, both scores and (through hooks) evidence hashes, frozen at finalisation."""
-    from ..lke_io import dumps, result_to_json
     from ..selectors import assessment_scores
 
     answers = {
@@ -355,7 +353,7 @@ def build_snapshot(assessment: Assessment) -> dict:
         "taken_at": timezone.now().isoformat(),
         "instrument": assessment.instrument.code,
         "answers": answers,
-        "scores": {side: json.loads(dumps(result_to_json(result, None))) for side, result in scores.items()},
+        "scores": {side: json.loads(lke.dumps(lke.result_to_json(result, None))) for side, result in scores.items()},
     }
     for contributor in hooks.snapshot_contributors:
         snapshot.update(contributor(assessment))
@@ -456,7 +454,6 @@ def notifications_mark_read(*, actor, ids: Iterable[int] | None = None) -> int:
 
 
 __all__ = [
-    "AnswerInputError",
     "StaleAnswerError",
     "answer_save",
     "assessment_carry_forward",

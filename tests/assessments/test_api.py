@@ -51,7 +51,7 @@ def test_list_is_scoped_and_figures_equal_the_engine(answered, login):
     assert entry["predicate"] is None
     assert entry["recommendation"]["label"] == "Belum direkomendasikan" and entry["recommendation"]["reasons"]
     # the list reads the figures cache: its recommendation and reasons are the engine's, word for word
-    from assessments.prerequisites import recommend
+    from assessments.lke import recommend
     from assessments.selectors import prerequisites_for
 
     engine = answered.assessment.instrument.engine()

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from assessments.lke import format_id
 from assessments.models import Assessment
-from assessments.scoring import format_id
 from assessments.selectors import assessment_scores
 
 pytestmark = pytest.mark.django_db

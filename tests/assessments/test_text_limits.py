@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from assessments import services, workflow
+from assessments import services
+from assessments.lke import workflow
 from assessments.models import Answer, AuditEvent, Comment, InstrumentItem, RevisionRequest
 from zi_portal.common.text import TEXT_MAX_CHARS
 

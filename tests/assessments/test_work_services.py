@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from assessments import services, workflow
-from assessments.answers import AnswerInputError
+from assessments import services
+from assessments.lke import AnswerInputError, workflow
 from assessments.models import Answer, AuditEvent, InstrumentItem, Notification
 from assessments.selectors import assessment_scores
 from units.models import PredicateAward

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assessments import workflow as wf
+from assessments.lke import workflow as wf
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from assessments.gaps import gap_analysis  # noqa: E402
-from assessments.lke_io import BUNDLED_DIR, load_instrument_file  # noqa: E402
-from assessments.scoring import Instrument, score  # noqa: E402
+from assessments.lke import BUNDLED_DIR, Instrument, gap_analysis, load_instrument_file, score  # noqa: E402
 
 
 def random_lke(instrument: Instrument, rng: random.Random, level: float = 0.75) -> dict:

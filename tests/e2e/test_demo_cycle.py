@@ -16,8 +16,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
+from assessments.lke import format_id
 from assessments.models import Answer, Assessment, AuditEvent, RevisionItem
-from assessments.scoring import format_id
 from assessments.selectors import assessment_scores
 from evidence.models import EvidenceVersion
 from tests.e2e.helpers import Browser, choose, dom, transition

@@ -16,9 +16,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from assessments import scoring
+from assessments.lke import format_id, scoring
 from assessments.models import Answer, Assessment
-from assessments.scoring import format_id
 from evidence.models import EvidenceVersion
 from tests.e2e.helpers import Browser, choose, dom, save, transition
 from tests.evidence.helpers import pdf_bytes

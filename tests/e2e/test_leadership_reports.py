@@ -11,8 +11,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from assessments.lke import format_id
 from assessments.models import Assessment, Report
-from assessments.scoring import format_id
 from assessments.selectors import assessment_scores
 from tests.e2e.helpers import Browser
 

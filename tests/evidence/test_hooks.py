@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from assessments import hooks, workflow
+from assessments import hooks
+from assessments.lke import workflow
 from assessments.models import Assessment, AuditEvent, Period
 from evidence import services
 from evidence.models import EvidenceAttachment

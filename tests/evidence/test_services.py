@@ -8,7 +8,7 @@ import re
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from assessments import workflow
+from assessments.lke import workflow
 from assessments.models import AuditEvent
 from evidence import services
 from evidence.models import EvidenceAttachment, EvidenceVersion

@@ -4,7 +4,7 @@ NUL in the services and the models, not only in the forms."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from assessments import workflow
+from assessments.lke import workflow
 from evidence import services
 from evidence.models import EvidenceAttachment, EvidenceDocument
 from evidence.validation import EvidenceRejected

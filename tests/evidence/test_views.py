@@ -7,7 +7,7 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from assessments import workflow
+from assessments.lke import workflow
 from evidence import services
 from evidence.models import EvidenceAttachment, EvidenceVersion
 

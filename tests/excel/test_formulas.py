@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from assessments import scoring
-from assessments.lke_io import bundled_instrument
+from assessments import lke
+from assessments.lke import bundled_instrument
 from assessments.reports import xlsx as layout
 from assessments.reports.xlsx import LkeExport, build_lke_workbook
 
@@ -27,7 +27,7 @@ def export(engine, unit_answers, tpi_answers=None):
     codes = set(unit_answers) | set(tpi_answers)
     answers = {c: {"unit_answer": unit_answers.get(c), "tpi_answer": tpi_answers.get(c), "unit_note": "",
                    "tpi_note": ""} for c in codes}
-    scores = {"unit": scoring.score(engine, unit_answers), "tpi": scoring.score(engine, tpi_answers)}
+    scores = {"unit": lke.score(engine, unit_answers), "tpi": lke.score(engine, tpi_answers)}
     data = LkeExport(instrument=engine, instrument_checksum="x" * 64, assessment_id=7, unit_code="UNIT-A",
                      unit_name="Dinas Alfa", period=2026, target="WBK", state_label="Draf", answers=answers,
                      scores=scores)
@@ -76,8 +76,8 @@ def test_formulas_evaluate_to_the_engine_figures_and_cached_values_match(engine)
     assert checked == 2 * (len(engine.items) + len(engine.indicators) + len(engine.areas) + 2 + 2 + 2 + 3 + 1)
     assert ev.functions_used == {"IF", "SUM", "VLOOKUP", "COUNTBLANK"}
     # the engine's totals as a reader sees them
-    assert scoring.round2(ev.value(layout.SHEET_LKE, cell(formulas[layout.SHEET_LKE], "TOTAL", "unit_score")
-                                   .coordinate)) == scoring.round2(scores["unit"].total)
+    assert lke.round2(ev.value(layout.SHEET_LKE, cell(formulas[layout.SHEET_LKE], "TOTAL", "unit_score")
+                                   .coordinate)) == lke.round2(scores["unit"].total)
     # the summary sheet references the LKE sheet and evaluates to the engine's figures too
     summary = formulas[layout.SHEET_SUMMARY]
     labels = {summary.cell(row=r, column=1).value.strip(): r for r in range(1, summary.max_row + 1)
@@ -141,8 +141,8 @@ def test_changing_an_answer_in_excel_recomputes_the_totals(engine):
     cell(ws, "B.II.a", "unit_answer").value = 4
     changed = dict(answers, **{"P.2.i.b": "A", "B.II.a": "4.00"})
     changed["R.4.i.a"] = dict(answers["R.4.i.a"], jumlah_sasaran_tercapai_100=1)
-    expected = scoring.score(engine, changed)
-    assert expected.total != scoring.score(engine, answers).total
+    expected = lke.score(engine, changed)
+    assert expected.total != lke.score(engine, answers).total
     ev = Evaluator(load(save(wb)))
     for key in ("pengungkit", "hasil", "total"):
         row = {"pengungkit": "A", "hasil": "B", "total": "TOTAL"}[key]

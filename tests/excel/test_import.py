@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assessments import scoring
 from assessments.excel_data import lke_export_data
+from assessments.lke import scoring
 from assessments.models import Answer, Assessment, AuditEvent
 from assessments.reports import xlsx as layout
 from assessments.reports.xlsx import build_lke_workbook

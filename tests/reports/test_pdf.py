@@ -10,11 +10,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
+from assessments.lke import format_id
 from assessments.models import Assessment
 from assessments.report_data import assessment_report_data, instansi_place
 from assessments.reports import pdf
 from assessments.reports.charts import area_chart_svg
-from assessments.scoring import format_id
 from assessments.selectors import assessment_scores, scored_side
 from assessments.services.reports import assessment_pdf
 

@@ -9,9 +9,9 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from assessments import services
+from assessments.lke import format_id
 from assessments.models import Report
 from assessments.report_data import recap_report_data
-from assessments.scoring import format_id
 from assessments.selectors import assessment_scores
 from assessments.services.reports import recap_request
 from tests.factories import WorkUnitFactory

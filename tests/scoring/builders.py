@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assessments.scoring import Instrument
+from assessments.lke import Instrument
 
 # Counts that give 100% for each percentage item (the regulation's example: 10 agents, 10 changes;
 # complaints 1/1/1).

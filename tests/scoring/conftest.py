@@ -5,7 +5,7 @@ import copy
 import pytest
 import yaml
 
-from assessments.lke_io import BUNDLED_DIR, load_instrument_file
+from assessments.lke import BUNDLED_DIR, load_instrument_file
 
 BUNDLED_FILE = BUNDLED_DIR / "permenpanrb-90-2021.yaml"
 

@@ -2,8 +2,7 @@
 
 from decimal import Decimal
 
-from assessments.gaps import gap_analysis
-from assessments.scoring import instrument_from_dict, score
+from assessments.lke import gap_analysis, instrument_from_dict, score
 
 from .builders import lower_indicator, max_answers, min_answers
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from assessments.lke_io import (
+from assessments.lke import (
     BUNDLED_DIR,
     JSON_KEYS,
     LkeInputError,
@@ -15,8 +15,8 @@ from assessments.lke_io import (
     parse_input,
     result_to_json,
     run,
+    score,
 )
-from assessments.scoring import score
 
 from .builders import max_answers
 

@@ -4,8 +4,7 @@ import datetime as dt
 
 import pytest
 
-from assessments.prerequisites import FactError, check_prerequisites, recommend
-from assessments.scoring import score
+from assessments.lke import FactError, check_prerequisites, recommend, score
 
 from .builders import max_answers
 

@@ -6,9 +6,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessments.gaps import gap_analysis
-from assessments.lke_io import bundled_instrument, dumps, result_to_json
-from assessments.scoring import round2, score
+from assessments.lke import bundled_instrument, dumps, gap_analysis, result_to_json, round2, score
 
 D = Decimal
 INSTRUMENT = bundled_instrument("permenpanrb-90-2021")

@@ -1,7 +1,7 @@
 """Rendering the pure modules' sentences in the active language.
 
 The pure code (scoring engine, gap analysis, prerequisites, workflow table, answer parser) returns
-sentences as ``assessments.texts.Text``: a ``str`` holding the Indonesian text that also carries
+sentences as ``assessments.lke.texts.Text``: a ``str`` holding the Indonesian text that also carries
 ``template`` and ``params``. :func:`render_text` looks the template up with gettext and fills in
 the parameters, rendering nested sentences the same way and dates in the language's format. Any
 other value is returned unchanged (instrument labels are data, not catalogue entries).

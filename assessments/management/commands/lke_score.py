@@ -8,7 +8,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from assessments import lke_io
+from assessments import lke
 from assessments.selectors import engine_instrument_by_code
 
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             except (OSError, UnicodeDecodeError) as exc:
                 self.stderr.write(f"cannot read {input}: {getattr(exc, 'strerror', None) or exc}")
                 sys.exit(2)
-        code, out, err = lke_io.run(text, format, get_instrument=_resolver)
+        code, out, err = lke.run(text, format, get_instrument=_resolver)
         if out:
             self.stdout.write(out, ending="")
         if err:
@@ -44,4 +44,4 @@ def _resolver(code: str):
         found = engine_instrument_by_code(code)
     except Exception:  # no table yet: the command still works from the bundled files
         found = None
-    return found or lke_io.bundled_instrument(code)
+    return found or lke.bundled_instrument(code)

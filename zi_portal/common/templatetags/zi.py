@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils.translation import gettext as _
 
-from assessments.scoring import format_id
+from assessments import lke
 from zi_portal.common.i18n import render_text
 from zi_portal.common.params import is_plain_decimal
 
@@ -23,7 +23,7 @@ def idnum(value, decimals: int = 2) -> str:
     if value is None or value == "":
         return "—"
     try:
-        return format_id(Decimal(str(value)), int(decimals))
+        return lke.format_id(Decimal(str(value)), int(decimals))
     except (InvalidOperation, ValueError):
         return str(value)
 

@@ -30,15 +30,11 @@ from typing import Any
 
 import yaml
 
-from assessments.gaps import GapReport, Step, gap_analysis
-from assessments.scoring import (
-    AnswerError,
-    Instrument,
-    ScoreResult,
-    format_id,
-    instrument_from_dict,
-    score,
-)
+from .decimals import format_id
+from .gaps import GapReport, Step, gap_analysis
+from .parse import instrument_from_dict
+from .scoring import ScoreResult, score
+from .types import AnswerError, Instrument
 
 __all__ = [
     "BUNDLED_DIR",
@@ -55,7 +51,8 @@ __all__ = [
     "run",
 ]
 
-BUNDLED_DIR = Path(__file__).resolve().parent / "instruments"
+# The instrument YAML files shipped with the app (assessments/instruments/).
+BUNDLED_DIR = Path(__file__).resolve().parent.parent / "instruments"
 FORMATS = ("json", "text")
 JSON_KEYS = (
     "instrument", "total", "pengungkit", "pemenuhan", "reform", "hasil", "bersih_akuntabel",
@@ -94,7 +91,7 @@ class ParsedInput:
 def load_instrument_file(path: str | Path) -> Instrument:
     """Read an instrument YAML file (``yaml.safe_load``) and validate it.
 
-    Raises :class:`assessments.scoring.InstrumentError` for an invalid definition."""
+    Raises :class:`assessments.lke.types.InstrumentError` for an invalid definition."""
     with open(path, encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
     return instrument_from_dict(data)
@@ -335,9 +332,9 @@ def result_to_text(result: ScoreResult, gaps: Mapping[str, GapReport] | None,
             lines.append(f"  Rencana: {g.plan_reason}")
         else:
             lines.append(f"  Rencana ({len(g.plan)} langkah):")
-            for s in g.plan:
-                lines.append(f"    + {format_id(s.points)} poin: {s.description} "
-                             f"[{_answer_text(s.current)} -> {_answer_text(s.next)}] ({', '.join(s.helps)})")
+            for step in g.plan:
+                lines.append(f"    + {format_id(step.points)} poin: {step.description} "
+                             f"[{_answer_text(step.current)} -> {_answer_text(step.next)}] ({', '.join(step.helps)})")
             if g.projected is not None:
                 lines.append(f"  Proyeksi nilai total: {format_id(g.projected.total)}")
     return "\n".join(lines) + "\n"

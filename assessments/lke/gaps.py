@@ -15,10 +15,10 @@ returns a :class:`GapReport` with
 
 Points are computed arithmetically, not by re-scoring per candidate: a candidate's gain is its
 indicator's score recomputed with the one value replaced (same operations, same order as
-:func:`assessments.scoring.score_normalized`) minus the current indicator score; the total is a plain
+:func:`assessments.lke.scoring.score_normalized`) minus the current indicator score; the total is a plain
 sum of indicator and Hasil scores, so this equals a full re-score's difference (to the last of the
 28 significant digits of the engine's Decimal context). While planning, the state is re-aggregated
-with :func:`assessments.scoring.aggregate`, the very code scoring uses, so rule checks during the
+with :func:`assessments.lke.scoring.aggregate`, the very code scoring uses, so rule checks during the
 plan agree with a re-score; the finished plan is re-scored once to produce ``projected``.
 """
 
@@ -31,24 +31,11 @@ from decimal import ROUND_CEILING, Decimal, localcontext
 from functools import partial
 from typing import Any
 
-from assessments.scoring import (
-    _CTX,
-    D0,
-    D1,
-    AnyItem,
-    Instrument,
-    NormalizedAnswer,
-    RuleCheck,
-    ScoreResult,
-    ThresholdSet,
-    aggregate,
-    format_id,
-    percentage_value,
-    round2,
-    score_normalized,
-    validate_answers,
-)
-from assessments.texts import Text, gettext_noop, joined
+from .answers import NormalizedAnswer, percentage_value, validate_answers
+from .decimals import CTX, D0, D1, format_id, round2
+from .scoring import RuleCheck, ScoreResult, aggregate, score_normalized
+from .texts import Text, gettext_noop, joined
+from .types import AnyItem, HasilItem, Instrument, Item, ThresholdSet
 
 __all__ = ["GapReport", "Step", "SurveyGap", "gap_analysis", "percentage_target"]
 
@@ -59,7 +46,7 @@ class Step:
 
     ``current``/``next`` are canonical answers (option string, dict of counts, or ``None`` for
     unanswered); ``points`` is the exact gain on the total; ``helps`` the failed rules it raises
-    (rule names as in :class:`assessments.scoring.RuleCheck`, e.g. ``total``, ``area_5``)."""
+    (rule names as in :class:`assessments.lke.scoring.RuleCheck`, e.g. ``total``, ``area_5``)."""
 
     item: str
     indicator: str | None
@@ -106,7 +93,7 @@ class GapReport:
 # --------------------------------------------------------------------------------------------
 
 
-def percentage_target(item: AnyItem, counts: Mapping[str, int] | None) -> tuple[dict[str, int], str]:
+def percentage_target(item: Item, counts: Mapping[str, int] | None) -> tuple[dict[str, int], str]:
     """Counts that make a percentage item 100%, changing as little as possible, and an Indonesian
     description of what has to be true. Unknown counts (unanswered) start from zeros."""
     target, describe = _percentage_target(item, counts)
@@ -126,7 +113,7 @@ _ANSWER_NEW = gettext_noop("Jawab %(code)s (belum dijawab) dengan %(option)s")
 _ANSWER_UP = gettext_noop("Naikkan jawaban %(code)s dari %(now)s ke %(option)s")
 
 
-def _percentage_target(item: AnyItem, counts: Mapping[str, int] | None
+def _percentage_target(item: Item, counts: Mapping[str, int] | None
                        ) -> tuple[dict[str, int], Callable[[], Text]]:
     """:func:`percentage_target` with the description deferred."""
     f = item.formula
@@ -150,10 +137,11 @@ def _percentage_target(item: AnyItem, counts: Mapping[str, int] | None
         c[f.numerator[0]] += max(0, den - num)
         return c, partial(Text, _RATIO_RAISE, code=item.code, num=num_names, now=num, target=max(num, den),
                           den=den_names, den_count=den)
-    prev, cur = c[f.previous], c[f.current]  # type: ignore[index]
-    c[f.current] = 0  # type: ignore[index]
+    assert f.previous is not None and f.current is not None  # a reduction formula names both
+    prev, cur = c[f.previous], c[f.current]
+    c[f.current] = 0
     if prev == 0 and zdv < D1:
-        c[f.previous] = 1  # type: ignore[index]
+        c[f.previous] = 1
     if counts is None:
         return c, partial(Text, _REDUCTION_UNKNOWN, code=item.code, current=f.current)
     return c, partial(Text, _REDUCTION_LOWER, code=item.code, current=f.current, now=cur, previous=f.previous,
@@ -174,10 +162,11 @@ def _next(item: AnyItem, na: NormalizedAnswer | None) -> tuple[Any, Decimal, Cal
                 return opt, scale.values[opt], partial(Text, _ANSWER_UP, code=item.code, now=na.answer, option=opt)
         return None
     if scale.kind == "percentage":
+        assert not item.is_hasil  # Hasil items are index or option items
         if na is not None and na.value >= D1:
             return None
         counts, desc = _percentage_target(item, na.answer if na is not None else None)
-        return counts, percentage_value(item, counts), desc  # type: ignore[arg-type]
+        return counts, percentage_value(item, counts), desc
     return None  # survey index: never an improvement
 
 
@@ -237,21 +226,22 @@ def _gain(model: _Model, item: AnyItem, values: Mapping[str, Decimal], new_value
     return ind.weight * s / len(ind.items) - ind_scores[ind.code]
 
 
-def _index_needed(item: AnyItem, other: Decimal, minimum: Decimal) -> Decimal | None:
+def _index_needed(item: HasilItem, other: Decimal, minimum: Decimal) -> Decimal | None:
     """Lowest index on the scale's grid whose rounded figure (``other`` + the item's score) meets
     ``minimum``; None when even the scale maximum does not."""
     scale = item.scale
-    q = scale.quantum
+    q, lo, hi = scale.quantum, scale.min, scale.max
+    assert q is not None and lo is not None and hi is not None  # an index scale has all three
 
     def ok(v: Decimal) -> bool:
-        return round2(other + v / scale.max * item.weight) >= minimum
+        return round2(other + v / hi * item.weight) >= minimum
 
-    x = max(((minimum - other) * scale.max / item.weight).quantize(q, rounding=ROUND_CEILING), scale.min)
-    while x - q >= scale.min and ok(x - q):
+    x = max(((minimum - other) * hi / item.weight).quantize(q, rounding=ROUND_CEILING), lo)
+    while x - q >= lo and ok(x - q):
         x -= q
-    while x <= scale.max and not ok(x):
+    while x <= hi and not ok(x):
         x += q
-    return x if x <= scale.max else None
+    return x if x <= hi else None
 
 
 _SURVEY_NOTE = gettext_noop("Ditentukan oleh hasil survei eksternal; tidak dapat diperbaiki melalui jawaban LKE.")
@@ -310,7 +300,7 @@ def _report(instrument: Instrument, model: _Model, tset: ThresholdSet, result: S
     failing = _failing(tset, result.figures)
 
     # (a) candidates from the current state
-    steps_now: dict[str, tuple[Any, Decimal, str] | None] = {
+    steps_now: dict[str, tuple[Any, Decimal, Callable[[], Text]] | None] = {
         it.code: _next(it, normalized.get(it.code)) for it in model.improvable
     }
     candidates = []
@@ -436,7 +426,7 @@ def gap_analysis(instrument: Instrument, answers: Mapping[str, object],
                  result: ScoreResult | None = None) -> dict[str, GapReport]:
     """Gap reports for every predicate whose thresholds the LKE does not meet (lowest first).
 
-    ``result`` may be the :func:`assessments.scoring.score` result of the same ``answers`` (then
+    ``result`` may be the :func:`assessments.lke.scoring.score` result of the same ``answers`` (then
     its normalized answers are reused and nothing is scored twice).
 
     The plan is greedy: while some non-survey rule fails, take the step (one step up one item)
@@ -448,9 +438,9 @@ def gap_analysis(instrument: Instrument, answers: Mapping[str, object],
     ``plan_reason`` names the rules no answer can reach. Survey-driven rules (IPAK, IPKP) are never
     "fixed" by answers: they are listed in ``survey_rules``.
 
-    Raises :class:`assessments.scoring.AnswerError` for invalid answers (when ``result`` is None).
+    Raises :class:`assessments.lke.types.AnswerError` for invalid answers (when ``result`` is None).
     """
-    with localcontext(_CTX):
+    with localcontext(CTX):
         if result is None:
             normalized = validate_answers(instrument, answers)
             result = score_normalized(instrument, normalized)

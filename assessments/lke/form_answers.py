@@ -1,7 +1,7 @@
 """Turning form input into engine answers, and engine refusals into Indonesian messages.
 
 Pure Python (no Django): the engine's ``AnswerError.kind`` decides the sentence, a
-:class:`~assessments.texts.Text` the page renders in its language.
+:class:`~assessments.lke.texts.Text` the page renders in its language.
 """
 
 from __future__ import annotations
@@ -9,8 +9,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from . import scoring
+from .answers import validate_answers
 from .texts import Text, gettext_noop
+from .types import AnswerError, HasilItem, Instrument, Item
+
+__all__ = ["MESSAGES", "AnswerInputError", "canonical", "parse_form_answer"]
 
 MESSAGES = {
     "out_of_scale": gettext_noop("Pilihan itu tidak ada pada skala butir ini."),
@@ -29,7 +32,7 @@ class AnswerInputError(ValueError):
         super().__init__(message)
 
 
-def parse_form_answer(item: scoring.Item | scoring.HasilItem, data: dict[str, Any], prefix: str = "") -> Any:
+def parse_form_answer(item: Item | HasilItem, data: dict[str, Any], prefix: str = "") -> Any:
     """The raw answer for ``item`` from POSTed fields (``None`` = unanswered).
 
     Options come as ``<prefix>answer``; counts as ``<prefix>count-<input>``; an index as
@@ -55,13 +58,13 @@ def parse_form_answer(item: scoring.Item | scoring.HasilItem, data: dict[str, An
     return value or None
 
 
-def canonical(instrument: scoring.Instrument, code: str, raw: Any) -> Any:
+def canonical(instrument: Instrument, code: str, raw: Any) -> Any:
     """Validate ``raw`` with the engine; the JSON-storable canonical answer, or AnswerInputError."""
     if raw is None:
         return None
     try:
-        normalized = scoring.validate_answers(instrument, {code: raw})[code]
-    except scoring.AnswerError as exc:
+        normalized = validate_answers(instrument, {code: raw})[code]
+    except AnswerError as exc:
         raise AnswerInputError(MESSAGES.get(exc.kind, MESSAGES["wrong_type"])) from None
     answer = normalized.answer
     if isinstance(answer, Decimal):

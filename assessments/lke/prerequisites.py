@@ -2,7 +2,7 @@
 recommendation that combines them with the LKE thresholds.
 
 Pure Python, no Django. The rules are data of the instrument (``prerequisites:`` in its YAML,
-parsed into :class:`assessments.scoring.PrerequisiteRule`); this module interprets them against a
+parsed into :class:`assessments.lke.types.PrerequisiteRule`); this module interprets them against a
 plain ``facts`` dict. A missing fact gives status ``unknown``, and an unknown prerequisite blocks a
 recommendation just like a failed one.
 
@@ -43,8 +43,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from assessments.scoring import Instrument, PrerequisiteRule, ScoreResult, format_id
-from assessments.texts import Text, gettext_noop, joined
+from .decimals import format_id
+from .scoring import ScoreResult
+from .texts import Text, gettext_noop, joined
+from .types import Instrument, PrerequisiteRule
 
 __all__ = [
     "Criterion",
@@ -55,6 +57,8 @@ __all__ = [
     "Recommendation",
     "check_prerequisites",
     "recommend",
+    "recommendation_label",
+    "recommended_predicate",
 ]
 
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
@@ -277,12 +281,12 @@ def _check(rule: PrerequisiteRule, facts: Mapping[str, Any], grades: tuple[str, 
         return (MET if d >= minimum else NOT_MET), _show_number(d, rule.unit), requirement, ""
 
     if check in ("is_true", "is_false"):
-        wanted = check == "is_true"
-        requirement = YES if wanted else NO
+        expected = check == "is_true"
+        requirement = YES if expected else NO
         if value is None:
             return UNKNOWN, None, requirement, ""
         b = _bool(rule.fact, value)
-        return (MET if b == wanted else NOT_MET), (YES if b else NO), requirement, ""
+        return (MET if b == expected else NOT_MET), (YES if b else NO), requirement, ""
 
     if check == "years_since_min":
         years = int(rule.value)
@@ -389,7 +393,7 @@ def _note(note: str) -> str:
 def _prerequisite_criteria(pred: str, label: str, results: Sequence[PrerequisiteResult] | None,
                            source: str) -> list[Criterion]:
     if results is None:
-        text = Text(gettext_noop("%(predicate)s: prasyarat belum diperiksa; rekomendasi tidak dapat diberikan "
+        text: str = Text(gettext_noop("%(predicate)s: prasyarat belum diperiksa; rekomendasi tidak dapat diberikan "
                                  "(%(source)s)."), predicate=label, source=source)
         checked = gettext_noop("diperiksa")
         return [Criterion(pred, "prerequisite", "prasyarat", gettext_noop("Prasyarat"), UNKNOWN, None, checked,

@@ -16,6 +16,7 @@ stays as it is; numbers arrive already formatted (``format_id``) because the eng
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 __all__ = ["Text", "gettext_noop", "joined"]
@@ -39,7 +40,7 @@ class Text(str):
         self.params = params
         return self
 
-    def __reduce__(self):  # copy and pickle rebuild the sentence from its template and parameters
+    def __reduce__(self) -> tuple[Any, ...]:  # copy and pickle rebuild the sentence from its template and parameters
         return (_rebuild, (type(self), self.template, self.params))
 
 
@@ -53,7 +54,7 @@ def _rebuild(cls: type[Text], template: str, params: dict[str, Any]) -> Text:
     return cls(template, **params)
 
 
-def joined(parts: list[str], separator: str, *, before: str = "", after: str = "") -> Text:
+def joined(parts: Sequence[str], separator: str, *, before: str = "", after: str = "") -> Text:
     """``before + separator.join(parts) + after`` as one Text whose parts (and separator, when it is
     a Text such as " atau ") stay translatable: ``joined([a, b], ", ")`` -> "a, b"."""
     names = [f"p{i}" for i in range(len(parts))]

@@ -6,10 +6,14 @@ recommendation from a restored summary as from the engine's own result."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from .scoring import RuleCheck, ScoreResult, ThresholdResult
+
+__all__ = ["FIGURE_KEYS", "ScoreSummary", "summary_from_json", "summary_of", "summary_to_json"]
 
 FIGURE_KEYS = ("total", "pengungkit", "pemenuhan", "reform", "hasil")
 
@@ -28,26 +32,27 @@ class ScoreSummary:
     predicate: str | None
 
 
-def summary_of(result: ScoreResult, area_numbers) -> ScoreSummary:
+def summary_of(result: ScoreResult, area_numbers: Iterable[str]) -> ScoreSummary:
     return ScoreSummary(
-        *(getattr(result, key) for key in FIGURE_KEYS),
+        total=result.total, pengungkit=result.pengungkit, pemenuhan=result.pemenuhan, reform=result.reform,
+        hasil=result.hasil,
         pct={n: result.pct[n] for n in area_numbers},
         thresholds=dict(result.thresholds),
         predicate=result.predicate,
     )
 
 
-def _check_to_json(c: RuleCheck) -> dict:
+def _check_to_json(c: RuleCheck) -> dict[str, Any]:
     return {"rule": c.rule, "label": c.label, "figure": str(c.figure), "minimum": str(c.minimum), "unit": c.unit,
             "source": c.source, "survey_driven": c.survey_driven, "passed": c.passed}
 
 
-def _check_from_json(d: dict) -> RuleCheck:
+def _check_from_json(d: Mapping[str, Any]) -> RuleCheck:
     return RuleCheck(d["rule"], d["label"], Decimal(d["figure"]), Decimal(d["minimum"]), d["unit"], d["source"],
                      d["survey_driven"], d["passed"])
 
 
-def summary_to_json(s: ScoreSummary) -> dict:
+def summary_to_json(s: ScoreSummary) -> dict[str, Any]:
     return {
         **{key: str(getattr(s, key)) for key in FIGURE_KEYS},
         "pct": {n: str(v) for n, v in s.pct.items()},
@@ -59,13 +64,14 @@ def summary_to_json(s: ScoreSummary) -> dict:
     }
 
 
-def summary_from_json(d: dict) -> ScoreSummary:
-    thresholds = {}
+def summary_from_json(d: Mapping[str, Any]) -> ScoreSummary:
+    thresholds: dict[str, ThresholdResult] = {}
     for pred, t in d["thresholds"].items():
         checks = tuple(_check_from_json(c) for c in t["checks"])
         thresholds[pred] = ThresholdResult(pred, t["label"], t["met"], checks, tuple(c for c in checks if not c.passed))
     return ScoreSummary(
-        *(Decimal(d[key]) for key in FIGURE_KEYS),
+        total=Decimal(d["total"]), pengungkit=Decimal(d["pengungkit"]), pemenuhan=Decimal(d["pemenuhan"]),
+        reform=Decimal(d["reform"]), hasil=Decimal(d["hasil"]),
         pct={n: Decimal(v) for n, v in d["pct"].items()},
         thresholds=thresholds,
         predicate=d["predicate"],

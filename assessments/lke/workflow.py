@@ -2,14 +2,48 @@
 
 ``may(role, action, state)`` answers "may a person with this role do this in this state?";
 ``target(action, state)`` gives the state an action leads to. Services check both, then write.
-Labels and refusals are :class:`~assessments.texts.Text` (Indonesian, translatable at the page).
+Labels and refusals are :class:`~assessments.lke.texts.Text` (Indonesian, translatable at the page).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .texts import Text, gettext_noop, joined
+
+__all__ = [
+    "ADMIN",
+    "BY_ACTION",
+    "DRAFT",
+    "FINAL",
+    "IN_REVIEW",
+    "LEADERSHIP",
+    "PROPOSED",
+    "RESUBMITTED",
+    "RESULT_RECORDED",
+    "REVISION_REQUESTED",
+    "ROLE_LABELS",
+    "STATES",
+    "STATE_LABELS",
+    "SUBMITTED",
+    "TPI_LEAD",
+    "TPI_MEMBER",
+    "TPI_ROLES",
+    "TPI_SCORE_STATES",
+    "TRANSITIONS",
+    "Transition",
+    "TransitionError",
+    "UNIT_EDIT_STATES",
+    "UNIT_LEADER",
+    "UNIT_ROLES",
+    "UNIT_TEAM",
+    "available",
+    "check",
+    "may",
+    "tpi_may_score",
+    "unit_may_edit",
+]
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
@@ -119,9 +153,9 @@ def available(state: str, roles: set[str] | frozenset[str]) -> list[Transition]:
     return [t for t in TRANSITIONS if state in t.sources and t.roles & set(roles)]
 
 
-def unit_may_edit(state: str, roles) -> bool:
+def unit_may_edit(state: str, roles: Iterable[str]) -> bool:
     return state in UNIT_EDIT_STATES and bool(UNIT_ROLES & set(roles))
 
 
-def tpi_may_score(state: str, roles) -> bool:
+def tpi_may_score(state: str, roles: Iterable[str]) -> bool:
     return state in TPI_SCORE_STATES and bool(TPI_ROLES & set(roles))

@@ -12,6 +12,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
+__all__ = ["CHILD_KEYS", "changed_parts", "checksum", "flatten", "part_fingerprints", "sync_definition"]
+
 # Children lists in the definition, in the order they are walked, with the level they hold.
 CHILD_KEYS = (("aspects", "aspect"), ("subcomponents", "subcomponent"), ("areas", "area"), ("indicators", "indicator"))
 
@@ -25,12 +27,12 @@ def _dec(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def flatten(definition: dict[str, Any]) -> tuple[list[dict], list[dict]]:
+def flatten(definition: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(nodes, items) in document order; each node/item knows its parent code and level."""
-    nodes: list[dict] = []
-    items: list[dict] = []
+    nodes: list[dict[str, Any]] = []
+    items: list[dict[str, Any]] = []
 
-    def walk(node: dict, level: str, parent: str | None) -> None:
+    def walk(node: dict[str, Any], level: str, parent: str | None) -> None:
         nodes.append({"code": node["code"], "level": level, "parent": parent, "raw": node})
         for key, child_level in CHILD_KEYS:
             for child in node.get(key) or []:
@@ -66,14 +68,16 @@ def sync_definition(
     definition: dict[str, Any],
     *,
     source: str,
-    Instrument,
-    AnswerScale,
-    ScaleOption,
-    InstrumentNode,
-    InstrumentItem,
-    ThresholdSet,
-    PrerequisiteRule,
-):
+    # The model classes (a migration passes its historical ones): Any, because nothing in this
+    # package may import Django or the models.
+    Instrument: Any,
+    AnswerScale: Any,
+    ScaleOption: Any,
+    InstrumentNode: Any,
+    InstrumentItem: Any,
+    ThresholdSet: Any,
+    PrerequisiteRule: Any,
+) -> tuple[Any, str]:
     """Create or update the draft instrument of ``definition`` and its rows; returns (obj, action).
 
     action is "created", "updated" or "unchanged". Rows are matched by code so their primary keys

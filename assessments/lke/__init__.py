@@ -1,0 +1,216 @@
+"""The LKE engine (PermenPANRB 90/2021 and later instrument versions as data), pure Python.
+
+Nothing in this package imports Django, the models or another app (``tests/scoring/test_lke_package.py``
+checks every file). Callers outside the package write ``from assessments import lke`` and use the names
+below (``lke.score``, ``lke.instrument_from_dict``, ``lke.format_id``); the workflow table and the
+instrument-to-rows writer are namespaces of their own (``lke.workflow.may``, ``lke.instrument_sync``).
+
+Modules, from the bottom up: ``decimals`` (constants, rounding, number format), ``texts`` (translatable
+sentences), ``types`` (errors and the instrument tree), ``parse`` (definition -> Instrument),
+``answers`` (validation), ``scoring`` (figures and thresholds), then ``gaps``, ``prerequisites``,
+``figures`` (results to/from JSON), ``form_answers`` (worksheet form input), ``json_io`` (the
+``lke_score`` contract), ``instrument_cache``, ``instrument_sync`` and ``workflow``.
+"""
+
+from __future__ import annotations
+
+from . import instrument_sync, workflow
+from .answers import (
+    NormalizedAnswer,
+    percentage_value,
+    validate_answers,
+)
+from .decimals import (
+    CENT,
+    CTX,
+    D0,
+    D1,
+    D100,
+    format_id,
+    pct_of,
+    round2,
+)
+from .figures import (
+    FIGURE_KEYS,
+    ScoreSummary,
+    summary_from_json,
+    summary_of,
+    summary_to_json,
+)
+from .form_answers import (
+    MESSAGES,
+    AnswerInputError,
+    canonical,
+    parse_form_answer,
+)
+from .gaps import (
+    GapReport,
+    Step,
+    SurveyGap,
+    gap_analysis,
+    percentage_target,
+)
+from .instrument_cache import (
+    cached_engine_instrument,
+    engine_instrument,
+)
+from .json_io import (
+    BUNDLED_DIR,
+    JSON_KEYS,
+    LkeEntry,
+    LkeInputError,
+    ParsedInput,
+    bundled_instrument,
+    dumps,
+    load_instrument_file,
+    parse_input,
+    result_to_json,
+    result_to_text,
+    run,
+)
+from .parse import (
+    AREA_MODES,
+    ASPECT_KEYS,
+    FORMULA_KINDS,
+    HASIL_KEYS,
+    HASIL_SCORING,
+    PREREQUISITE_CHECKS,
+    SCALE_KINDS,
+    SUBCOMPONENT_KEYS,
+    instrument_from_dict,
+)
+from .prerequisites import (
+    Criterion,
+    FactError,
+    PredicateStanding,
+    PrerequisiteResult,
+    Reason,
+    Recommendation,
+    check_prerequisites,
+    recommend,
+    recommendation_label,
+    recommended_predicate,
+)
+from .scoring import (
+    Failure,
+    RuleCheck,
+    ScoreResult,
+    ThresholdResult,
+    aggregate,
+    evaluate_thresholds,
+    score,
+    score_normalized,
+)
+from .texts import (
+    Text,
+    gettext_noop,
+    joined,
+)
+from .types import (
+    AnswerError,
+    AnyItem,
+    Area,
+    Aspect,
+    Component,
+    Formula,
+    HasilItem,
+    Indicator,
+    Instrument,
+    InstrumentError,
+    Item,
+    PrerequisiteRule,
+    RuleSpec,
+    Scale,
+    Subcomponent,
+    ThresholdSet,
+)
+
+__all__ = [
+    "AREA_MODES",
+    "ASPECT_KEYS",
+    "AnswerError",
+    "AnswerInputError",
+    "AnyItem",
+    "Area",
+    "Aspect",
+    "BUNDLED_DIR",
+    "CENT",
+    "CTX",
+    "Component",
+    "Criterion",
+    "D0",
+    "D1",
+    "D100",
+    "FIGURE_KEYS",
+    "FORMULA_KINDS",
+    "FactError",
+    "Failure",
+    "Formula",
+    "GapReport",
+    "HASIL_KEYS",
+    "HASIL_SCORING",
+    "HasilItem",
+    "Indicator",
+    "Instrument",
+    "InstrumentError",
+    "Item",
+    "JSON_KEYS",
+    "LkeEntry",
+    "LkeInputError",
+    "MESSAGES",
+    "NormalizedAnswer",
+    "PREREQUISITE_CHECKS",
+    "ParsedInput",
+    "PredicateStanding",
+    "PrerequisiteResult",
+    "PrerequisiteRule",
+    "Reason",
+    "Recommendation",
+    "RuleCheck",
+    "RuleSpec",
+    "SCALE_KINDS",
+    "SUBCOMPONENT_KEYS",
+    "Scale",
+    "ScoreResult",
+    "ScoreSummary",
+    "Step",
+    "Subcomponent",
+    "SurveyGap",
+    "Text",
+    "ThresholdResult",
+    "ThresholdSet",
+    "aggregate",
+    "bundled_instrument",
+    "cached_engine_instrument",
+    "canonical",
+    "check_prerequisites",
+    "dumps",
+    "engine_instrument",
+    "evaluate_thresholds",
+    "format_id",
+    "gap_analysis",
+    "gettext_noop",
+    "instrument_from_dict",
+    "instrument_sync",
+    "joined",
+    "load_instrument_file",
+    "parse_form_answer",
+    "parse_input",
+    "pct_of",
+    "percentage_target",
+    "percentage_value",
+    "recommend",
+    "recommendation_label",
+    "recommended_predicate",
+    "result_to_json",
+    "result_to_text",
+    "round2",
+    "run",
+    "score",
+    "score_normalized",
+    "summary_from_json",
+    "summary_of",
+    "summary_to_json",
+    "validate_answers",
+    "workflow",
+]
