@@ -34,7 +34,7 @@ from zi_portal.common.text import clean_text
 from .. import scoring, selectors, workflow
 from ..access import assessment_roles, side_of
 from ..answers import MESSAGES, AnswerInputError, canonical
-from ..audit import audit_record
+from ..audit import AuditAction, audit_record
 from ..models import Assessment
 from ..reports import xlsx as layout
 from ..reports.xlsx_read import Limits, LkeWorkbook, SheetRow
@@ -354,7 +354,7 @@ def lke_import_apply(*, actor, assessment: Assessment, workbook: LkeWorkbook, si
             actor=actor, assessment=assessment, item=items[code], raw_answer=new_answer, note=new_note,
             expected_version=current.version if current is not None else None, side=side,
         )
-    audit_record(actor=actor, assessment=assessment, action="answers.import_xlsx", field=f"{side}_answer",
+    audit_record(actor=actor, assessment=assessment, action=AuditAction.ANSWERS_IMPORT_XLSX, field=f"{side}_answer",
                  after={"side": side, "changes": len(plan.changes), "items": len(plan.targets), "sha256": sha256})
     return plan
 

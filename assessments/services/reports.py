@@ -23,7 +23,7 @@ from units.models import InstansiRole
 from zi_portal.common.tasks import enqueue_on_commit
 
 from ..access import assessment_roles, assessments_visible_to
-from ..audit import audit_record
+from ..audit import AuditAction, audit_record
 from ..models import Assessment, Report
 from ..models.reports import PENDING_STATUSES
 
@@ -107,7 +107,7 @@ def _queue(*, actor, report: Report, unit_code: str = "") -> Report:
     report.document_number = document_number(kind=report.kind, year=report.year, unit_code=unit_code,
                                               serial=report.pk)
     report.save(update_fields=["document_number"])
-    audit_record(actor=actor, assessment=report.assessment, action=f"report.request.{report.kind}",
+    audit_record(actor=actor, assessment=report.assessment, action=AuditAction.report("request", report.kind),
                  after={"report": report.pk, "document_number": report.document_number, "year": report.year,
                         "instansi": report.instansi_id})
     enqueue_on_commit(RENDER_TASK, report_id=report.pk)
@@ -193,7 +193,7 @@ def _report_requeue(*, report: Report, now: dt.datetime) -> bool:
     if not Report.objects.filter(pk=report.pk, status=Report.Status.RUNNING, started_at=report.started_at).update(
             status=Report.Status.QUEUED, error=notice, enqueued_at=now):
         return False
-    audit_record(actor=None, assessment=report.assessment, action=f"report.requeue.{report.kind}",
+    audit_record(actor=None, assessment=report.assessment, action=AuditAction.report("requeue", report.kind),
                  after={"report": report.pk, "attempts": report.attempts, "started_at": report.started_at.isoformat()})
     enqueue_on_commit(RENDER_TASK, report_id=report.pk)
     return True
@@ -277,7 +277,7 @@ def report_render(*, report: Report) -> Report:
             status=Report.Status.READY, file=name, sha256=sha256, size=size, pages=rendered.pages,
             finished_at=timezone.now(), error="",
         )
-        audit_record(actor=None, assessment=report.assessment, action=f"report.ready.{report.kind}",
+        audit_record(actor=None, assessment=report.assessment, action=AuditAction.report("ready", report.kind),
                      after={"report": report.pk, "sha256": sha256, "size": size, "pages": rendered.pages})
         _notify_requester(report, "report.ready",
                           _("Laporan %(number)s siap diunduh.") % {"number": report.document_number})
@@ -302,7 +302,7 @@ def report_fail(*, report: Report, error: str) -> Report:
     message = " ".join(str(error).split())[:1000] or _("Gagal membuat laporan.")
     Report.objects.filter(pk=report.pk).update(status=Report.Status.FAILED, error=message,
                                                finished_at=timezone.now())
-    audit_record(actor=None, assessment=report.assessment, action=f"report.failed.{report.kind}",
+    audit_record(actor=None, assessment=report.assessment, action=AuditAction.report("failed", report.kind),
                  after={"report": report.pk, "error": message})
     report.refresh_from_db()
     _notify_requester(report, "report.failed",

@@ -28,7 +28,7 @@ from zi_portal.common.text import clean_text
 from .. import hooks, workflow
 from ..access import assessment_roles, side_of
 from ..answers import AnswerInputError, canonical
-from ..audit import audit_record
+from ..audit import AuditAction, audit_record
 from ..models import (
     Answer,
     Assessment,
@@ -78,7 +78,8 @@ def period_open(*, actor, instansi, year: int, opens_on: dt.date | None = None,
     )
     period.full_clean()
     period.save()
-    audit_record(actor=actor, assessment=None, action="period.open", after={"instansi": instansi.pk, "year": year})
+    audit_record(actor=actor, assessment=None, action=AuditAction.PERIOD_OPEN,
+                 after={"instansi": instansi.pk, "year": year})
     return period
 
 
@@ -108,7 +109,7 @@ def assessments_create_bulk(
         )
         if was_created:
             audit_record(
-                actor=actor, assessment=assessment, action="assessment.create",
+                actor=actor, assessment=assessment, action=AuditAction.ASSESSMENT_CREATE,
                 after={"unit": unit.code, "year": period.year, "target": target, "instrument": instrument.code},
             )
             if carry_forward:
@@ -146,7 +147,7 @@ def assessment_carry_forward(*, actor, source: Assessment, target: Assessment) -
         contributor(actor=actor, source=source, target=target)
     target.carried_from = source
     target.save(update_fields=["carried_from"])
-    audit_record(actor=actor, assessment=target, action="assessment.carry_forward",
+    audit_record(actor=actor, assessment=target, action=AuditAction.ASSESSMENT_CARRY_FORWARD,
                  after={"from": source.pk, "answers": copied})
     return copied
 
@@ -216,7 +217,7 @@ def answer_save(
     answer.full_clean()
     answer.save()
     for field, before, after in changes:
-        audit_record(actor=actor, assessment=assessment, action=f"answer.{side}", item_code=item.code,
+        audit_record(actor=actor, assessment=assessment, action=AuditAction.answer(side), item_code=item.code,
                      field=field, before=before, after=after)
     return answer
 
@@ -239,7 +240,7 @@ def comment_add(*, actor, assessment: Assessment, item: InstrumentItem, body: st
     comment = Comment(assessment=assessment, item=item, author=actor, side=side, body=body)
     comment.full_clean()
     comment.save()
-    audit_record(actor=actor, assessment=assessment, action="comment.add", item_code=item.code,
+    audit_record(actor=actor, assessment=assessment, action=AuditAction.COMMENT_ADD, item_code=item.code,
                  after={"side": side, "body": body})
     recipients = _tpi_users(assessment) if side == "unit" else _unit_users(assessment)
     from ..worksheet import item_url
@@ -310,7 +311,7 @@ def _transition(*, actor, assessment: Assessment, action: str, extra: dict | Non
         assessment.snapshot = build_snapshot(assessment)
     assessment.full_clean()
     assessment.save()
-    audit_record(actor=actor, assessment=assessment, action=f"state.{action}", field="state",
+    audit_record(actor=actor, assessment=assessment, action=AuditAction.state(action), field="state",
                  before=before, after={"state": target, **(extra or {}), **_jsonable(data)})
     _notify_transition(assessment, action)
     return assessment
