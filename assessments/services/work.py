@@ -20,13 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from units import roles as unit_roles
 from units.models import TpiAssignment, UnitMembership, WorkUnit
 from zi_portal.common.tasks import enqueue_on_commit
 from zi_portal.common.text import clean_text
 
 from .. import hooks, workflow
-from ..access import assessment_roles, side_of
+from ..access import assessment_roles, may_organise, side_of
 from ..answers import AnswerInputError, canonical
 from ..audit import AuditAction, audit_record
 from ..models import (
@@ -53,18 +52,11 @@ class StaleAnswerError(Exception):
 # --- periods and creation ----------------------------------------------------------------------
 
 
-def _may_organise(actor, instansi_id: int, year: int) -> bool:
-    """Administrators, and the TPI lead of any unit of the instansi in that year."""
-    return unit_roles.is_administrator(actor, instansi_id) or TpiAssignment.objects.filter(
-        user=actor, unit__instansi_id=instansi_id, year=year, role=TpiAssignment.Role.LEAD
-    ).exists()
-
-
 @transaction.atomic
 def period_open(*, actor, instansi, year: int, opens_on: dt.date | None = None,
                 closes_on: dt.date | None = None, proposal_deadline: dt.date | None = None) -> Period:
     """Create the evaluation period of ``year`` (or return the existing one)."""
-    if actor is not None and not _may_organise(actor, instansi.pk, year):
+    if actor is not None and not may_organise(actor, instansi.pk, year):
         raise PermissionDenied(_("Hanya administrator atau ketua TPI yang boleh membuka periode penilaian."))
     period = Period.objects.filter(instansi=instansi, year=year).first()
     if period is not None:
@@ -96,7 +88,7 @@ def assessments_create_bulk(
     """One assessment per designated unit (idempotent: existing ones are returned, not duplicated).
 
     With ``carry_forward`` each new assessment starts from the unit's latest earlier one."""
-    if actor is not None and not _may_organise(actor, period.instansi_id, period.year):
+    if actor is not None and not may_organise(actor, period.instansi_id, period.year):
         raise PermissionDenied(_("Hanya administrator atau ketua TPI yang boleh membuat penilaian."))
     if not instrument.is_published:
         raise ValidationError(_("Penilaian hanya dapat memakai instrumen yang sudah terbit."))
