@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zi_portal.common.files import write_atomically
 from zi_portal.common.text import clean_text
 
 from .. import scoring, selectors, workflow
@@ -395,10 +396,13 @@ def stash_upload(*, user_id: int, assessment_id: int, data: bytes) -> tuple[str,
     stash_purge_expired()
     _stash_make_room(user_id)
     token = secrets.token_urlsafe(32)
-    sha = hashlib.sha256(data).hexdigest()
-    (folder / f"{token}.xlsx").write_bytes(data)
-    (folder / f"{token}.json").write_text(json.dumps(
-        {"user": user_id, "assessment": assessment_id, "sha256": sha, "created": time.time()}))
+    try:
+        sha = write_atomically(folder / f"{token}.xlsx", data).sha256
+        write_atomically(folder / f"{token}.json", json.dumps(
+            {"user": user_id, "assessment": assessment_id, "sha256": sha, "created": time.time()}).encode())
+    except BaseException:
+        stash_delete(token)  # neither half of a stash that cannot be confirmed stays on disk
+        raise
     return token, sha
 
 

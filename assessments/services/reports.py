@@ -5,10 +5,7 @@ and send again what a broker outage or a dead worker left behind (``reports_swee
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -20,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from units.models import InstansiRole
+from zi_portal.common.files import write_atomically
 from zi_portal.common.tasks import enqueue_on_commit
 
 from ..access import assessment_roles, assessments_visible_to
@@ -220,23 +218,6 @@ def recap_pdf(*, user, instansi, year: int, number: str, generated_at: dt.dateti
     return pdf.render_pdf(pdf.recap_html(data, document_number=number, generated_at=generated_at))
 
 
-def write_atomically(path: Path, content: bytes) -> tuple[str, int]:
-    """Write ``content`` to a temporary file beside ``path`` and rename it over ``path``, so a reader
-    never sees half a file. Returns (SHA-256 hex, size)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return hashlib.sha256(content).hexdigest(), len(content)
-
-
 def _relative_name(report: Report) -> str:
     return f"{REPORT_FOLDER}/{report.year}/{report.filename[:-4]}-{report.pk}.pdf"
 
@@ -271,7 +252,8 @@ def report_render(*, report: Report) -> Report:
         logger.exception("report %s failed", report.pk)
         return report_fail(report=report, error=f"{type(exc).__name__}: {exc}")
     name = _relative_name(report)
-    sha256, size = write_atomically(Path(settings.MEDIA_ROOT) / name, rendered.content)
+    written = write_atomically(Path(settings.MEDIA_ROOT) / name, rendered.content)
+    sha256, size = written.sha256, written.size
     with transaction.atomic():
         Report.objects.filter(pk=report.pk).update(
             status=Report.Status.READY, file=name, sha256=sha256, size=size, pages=rendered.pages,
