@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from units import roles as unit_roles
 from units.models import InstansiRole, TpiAssignment, UnitMembership
 
 from . import lke
@@ -29,6 +30,25 @@ def assessments_visible_to(user) -> QuerySet[Assessment]:
         | Q(unit_id__in=UnitMembership.objects.filter(user=user).values("unit_id"))
         | Exists(tpi)
     )
+
+
+def may_organise(user, instansi_id: int | None = None, year: int | None = None) -> bool:
+    """Whether ``user`` may organise assessments (open a period, create assessments in bulk):
+    administrators of the instansi, and the TPI lead of any of its units in ``year``.
+
+    Without ``instansi_id`` (``year``) the question is "of any instansi" ("in any year"): whether the
+    page that starts the work is offered at all; the services ask for the instansi and year chosen.
+    The one answer to this question, used by the services, the views and the templates."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if unit_roles.is_administrator(user, instansi_id):
+        return True
+    leads = TpiAssignment.objects.filter(user=user, role=TpiAssignment.Role.LEAD)
+    if instansi_id is not None:
+        leads = leads.filter(unit__instansi_id=instansi_id)
+    if year is not None:
+        leads = leads.filter(year=year)
+    return leads.exists()
 
 
 def assessment_get_for_user(user, pk: int, *, for_update: bool = False) -> Assessment:

@@ -109,7 +109,7 @@ def _workload(year: int | None, columns: list[dict]) -> list[dict]:
     number of units)."""
     from units.models import TpiAssignment, WorkUnit
 
-    from .models import AuditEvent, RevisionRequest
+    from .models import AuditAction, AuditEvent, RevisionRequest
 
     if not year or not columns:
         return []
@@ -130,7 +130,8 @@ def _workload(year: int | None, columns: list[dict]) -> list[dict]:
         entry["units"].append(a.unit)
         entry["lead"] += a.role == TpiAssignment.Role.LEAD
     reviewed = (
-        AuditEvent.objects.filter(action="answer.tpi", actor_id__in=list(people), assessment__period__year=year)
+        AuditEvent.objects.filter(action=AuditAction.ANSWER_TPI, actor_id__in=list(people),
+                                  assessment__period__year=year)
         .values("actor_id", "assessment_id")
         .annotate(n=Count("item_code", distinct=True))
     )

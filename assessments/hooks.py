@@ -4,8 +4,9 @@
 - a snapshot contributor: ``fn(assessment) -> dict`` merged into the Final snapshot;
 - a carry-forward contributor: ``fn(*, actor, source, target) -> int`` copying its rows;
 - a demo contributor: ``fn(*, assessment, author) -> int`` adding demo files to a draft;
-- an evidence lister: ``fn(assessment) -> dict[item_code, list[dict]]`` for reports and exports;
-- labels of its audit actions (``{"evidence.upload": "Unggah berkas", ...}``) for the audit page.
+- an evidence lister: ``fn(assessment) -> dict[item_code, list[dict]]`` for reports and exports.
+
+Its audit actions are members of ``models.AuditAction`` like every other (one list, one set of labels).
 """
 
 from collections.abc import Callable
@@ -17,8 +18,6 @@ demo_evidence_contributors: list[Callable] = []
 evidence_listers: list[Callable] = []
 # fn(assessment_ids) -> {assessment pk: number of items with evidence}, one query for all
 evidence_counters: list[Callable] = []
-# audit action -> the words the audit page shows for it (actions of the apps above assessments)
-audit_action_labels: dict[str, str] = {}
 
 
 def register_snapshot(fn: Callable) -> Callable:
@@ -49,10 +48,6 @@ def register_evidence_counter(fn: Callable) -> Callable:
     if fn not in evidence_counters:
         evidence_counters.append(fn)
     return fn
-
-
-def register_audit_action_labels(labels: dict[str, str]) -> None:
-    audit_action_labels.update(labels)
 
 
 def evidence_listing(assessment) -> dict[str, list[dict]]:

@@ -14,14 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from units import roles as unit_roles
-from units.models import TpiAssignment
 from zi_portal.common.i18n import render_text
 from zi_portal.common.params import InvalidNumber, int_or_default, parse_year
 from zi_portal.common.spreadsheet import csv_writer
 
 from . import lke, selectors, services
-from .access import assessment_get_for_user, assessment_roles
+from .access import assessment_get_for_user, assessment_roles, may_organise
 from .forms import BulkCreateForm, ResultForm
 from .models import Assessment, InstrumentItem, Notification
 from .pages.audit import audit_rows
@@ -75,7 +73,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
             "year": year,
             "state": state,
             "states": _state_choices(),
-            "can_create": _may_organise_any(request.user),
+            "can_create": may_organise(request.user),
         },
     )
 
@@ -84,17 +82,11 @@ def _state_choices() -> list[tuple[str, str]]:
     return [(s, render_text(lke.workflow.STATE_LABELS[s])) for s in lke.workflow.STATES]
 
 
-def _may_organise_any(user) -> bool:
-    return unit_roles.is_administrator(user) or TpiAssignment.objects.filter(
-        user=user, role=TpiAssignment.Role.LEAD
-    ).exists()
-
-
 @login_required
 def assessment_create(request: HttpRequest) -> HttpResponse:
     from units.selectors import units_visible_to
 
-    if not _may_organise_any(request.user):
+    if not may_organise(request.user):
         raise PermissionDenied(_("Hanya administrator atau ketua TPI yang boleh membuat penilaian."))
     units = units_visible_to(request.user).filter(is_active=True)
     form = BulkCreateForm(request.POST or None, units=units)

@@ -20,10 +20,6 @@ class EvidenceConfig(AppConfig):
         hooks.register_evidence_lister(evidence_listing)
         hooks.register_evidence_counter(items_with_evidence_counts)
 
-        from .templatetags.evidence_tags import ACTION_LABELS
-
-        hooks.register_audit_action_labels(ACTION_LABELS)
-
         from .demo import seed_demo_evidence
 
         hooks.register_demo_evidence(seed_demo_evidence)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from assessments import lke
 from assessments.access import assessment_roles
-from assessments.audit import audit_record
+from assessments.audit import AuditAction, audit_record
 from assessments.models import Assessment, InstrumentItem
 from units.models import WorkUnit
 from zi_portal.common.text import clean_text
@@ -274,7 +274,7 @@ def evidence_upload(
         audit_record(
             actor=actor,
             assessment=assessment,
-            action="evidence.upload",
+            action=AuditAction.EVIDENCE_UPLOAD,
             item_code=item.code,
             before=None,
             after={"attachment": attachment.pk, **_version_facts(version)},
@@ -383,7 +383,7 @@ def evidence_replace(
         audit_record(
             actor=actor,
             assessment=assessment,
-            action="evidence.replace",
+            action=AuditAction.EVIDENCE_REPLACE,
             item_code=item.code,
             field="version",
             before={"attachment": attachment.pk, **_version_facts(current)},
@@ -412,7 +412,7 @@ def _flag_reconfirm(actor, document: EvidenceDocument, version: EvidenceVersion)
         audit_record(
             actor=actor,
             assessment=other.assessment,
-            action="evidence.reconfirm",
+            action=AuditAction.EVIDENCE_RECONFIRM,
             item_code=other.item.code,
             field="needs_reconfirm",
             before={"attachment": other.pk, "review_status": other.review_status, "needs_reconfirm": False},
@@ -444,7 +444,7 @@ def evidence_attach_existing(
     audit_record(
         actor=actor,
         assessment=assessment,
-        action="evidence.attach",
+        action=AuditAction.EVIDENCE_ATTACH,
         item_code=item.code,
         before=None,
         after={"attachment": attachment.pk, **_version_facts(newest)},
@@ -473,7 +473,7 @@ def evidence_add_link(
     audit_record(
         actor=actor,
         assessment=assessment,
-        action="evidence.link",
+        action=AuditAction.EVIDENCE_LINK,
         item_code=item.code,
         before=None,
         after={"attachment": attachment.pk, "url": url, "title": attachment.link_title},
@@ -496,7 +496,7 @@ def evidence_remove(
     audit_record(
         actor=actor,
         assessment=assessment,
-        action="evidence.remove",
+        action=AuditAction.EVIDENCE_REMOVE,
         item_code=item.code,
         field="removed",
         before={"attachment": attachment.pk, **target, "removed": False},
@@ -541,7 +541,7 @@ def evidence_review(
     audit_record(
         actor=actor,
         assessment=assessment,
-        action="evidence.review",
+        action=AuditAction.EVIDENCE_REVIEW,
         item_code=attachment.item.code,
         field="review_status",
         before=before,
@@ -593,7 +593,7 @@ def evidence_carry_forward(*, actor, source: Assessment, target: Assessment) -> 
         audit_record(
             actor=actor,
             assessment=target,
-            action="evidence.carry_forward",
+            action=AuditAction.EVIDENCE_CARRY_FORWARD,
             item_code=item.code,
             before={"assessment": source.pk, "attachment": old.pk},
             after={"attachment": attachment.pk, **target_facts, "needs_reconfirm": True},

@@ -1,22 +1,21 @@
 """Where evidence bytes live: ``MEDIA_ROOT/evidence/<unit_id>/<uuid>.<ext>``, never under a URL.
 
-A file is first streamed, in chunks, into a temporary file in its final directory while it is
-hashed (``stage``); the caller then either ``commit``s it (an atomic rename, same filesystem) or
-``discard``s it. A half-written file therefore never carries a final name, and nothing is read
-whole into memory.
+A file is first streamed, in chunks, into a temporary ``.part`` file in its final directory while
+it is hashed (``stage``, through ``zi_portal.common.files``); the caller then either ``commit``s
+it (an atomic rename, same filesystem) or ``discard``s it. A half-written file therefore never
+carries a final name, and nothing is read whole into memory.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from django.conf import settings
+
+from zi_portal.common import files
 
 CHUNK_SIZE = 1024 * 1024
 EVIDENCE_DIR = "evidence"
@@ -37,23 +36,35 @@ def path_of(storage_name: str) -> Path:
 
 @dataclass
 class StagedFile:
-    temp_path: Path
+    """An upload complete on disk under a temporary name, and the storage name it will take."""
+
+    staged: files.StagedWrite
     storage_name: str
-    sha256: str
-    size: int
     committed: bool = False
+
+    @property
+    def temp_path(self) -> Path:
+        return self.staged.temp_path
+
+    @property
+    def sha256(self) -> str:
+        return self.staged.sha256
+
+    @property
+    def size(self) -> int:
+        return self.staged.size
 
     @property
     def final_path(self) -> Path:
         return Path(settings.MEDIA_ROOT) / self.storage_name
 
     def commit(self) -> None:
-        os.replace(self.temp_path, self.final_path)
+        self.staged.commit(self.final_path)
         self.committed = True
 
     def discard(self) -> None:
         """Remove whatever this staging left on disk (the temporary or the committed file)."""
-        self.temp_path.unlink(missing_ok=True)
+        self.staged.discard()
         if self.committed:
             self.final_path.unlink(missing_ok=True)
             self.committed = False
@@ -63,24 +74,8 @@ def stage(fileobj, *, unit_id: int, extension: str) -> StagedFile:
     """Copy ``fileobj`` (an UploadedFile or any binary file) to a temporary file beside its final
     place, hashing it on the way. Returns the staged file; the caller commits or discards it."""
     directory = evidence_root() / str(int(unit_id))
-    directory.mkdir(parents=True, exist_ok=True)
     storage_name = f"{EVIDENCE_DIR}/{int(unit_id)}/{uuid.uuid4().hex}.{extension}"
-    fd, temp_name = tempfile.mkstemp(dir=directory, prefix=".upload-", suffix=".part")
-    temp_path = Path(temp_name)
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for chunk in _chunks(fileobj):
-                digest.update(chunk)
-                out.write(chunk)
-                size += len(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-    except BaseException:
-        temp_path.unlink(missing_ok=True)
-        raise
-    return StagedFile(temp_path=temp_path, storage_name=storage_name, sha256=digest.hexdigest(), size=size)
+    return StagedFile(files.stage(directory, _chunks(fileobj), prefix=".upload-"), storage_name)
 
 
 def _chunks(fileobj):

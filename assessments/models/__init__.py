@@ -15,6 +15,7 @@ from .reports import Report  # noqa: F401
 from .work import (  # noqa: F401
     Answer,
     Assessment,
+    AuditAction,
     AuditEvent,
     Comment,
     Notification,

@@ -7,6 +7,8 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zi_portal.common.i18n import render_text
@@ -182,6 +184,70 @@ class RevisionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.code}: {self.note[:40]}"
+
+
+def _state_label(action: str):
+    """"Status: <the transition's label>": the workflow table stays the one source of those words."""
+    def text() -> str:
+        return gettext("Status: %(action)s") % {"action": render_text(lke.workflow.BY_ACTION[action].label)}
+    return lazy(text, str)()
+
+
+class AuditAction(models.TextChoices):
+    """Every action an audit row records, with the words the audit page shows for it.
+
+    The values are what the rows store and the CSV export writes, so they never change; the
+    actions of the apps above assessments (evidence) are named here too, so that there is one list.
+    ``audit_record`` refuses anything else."""
+
+    PERIOD_OPEN = "period.open", _("Periode dibuka")
+    ASSESSMENT_CREATE = "assessment.create", _("Penilaian dibuat")
+    ASSESSMENT_CARRY_FORWARD = "assessment.carry_forward", _("Jawaban dilanjutkan dari penilaian sebelumnya")
+    ANSWER_UNIT = "answer.unit", _("Jawaban unit")
+    ANSWER_TPI = "answer.tpi", _("Nilai TPI")
+    ANSWERS_IMPORT_XLSX = "answers.import_xlsx", _("Impor jawaban dari Excel")
+    COMMENT_ADD = "comment.add", _("Komentar")
+    # one per transition of the workflow table (``state.<transition action>``)
+    STATE_SUBMIT = "state.submit", _state_label("submit")
+    STATE_START_REVIEW = "state.start_review", _state_label("start_review")
+    STATE_REQUEST_REVISION = "state.request_revision", _state_label("request_revision")
+    STATE_RESUBMIT = "state.resubmit", _state_label("resubmit")
+    STATE_FINALISE = "state.finalise", _state_label("finalise")
+    STATE_PROPOSE = "state.propose", _state_label("propose")
+    STATE_RECORD_RESULT = "state.record_result", _state_label("record_result")
+    # one per report kind (``report.<step>.<kind>``)
+    REPORT_REQUEST_ASSESSMENT = "report.request.assessment", _("Laporan PDF diminta")
+    REPORT_READY_ASSESSMENT = "report.ready.assessment", _("Laporan PDF siap")
+    REPORT_FAILED_ASSESSMENT = "report.failed.assessment", _("Laporan PDF gagal")
+    REPORT_REQUEUE_ASSESSMENT = "report.requeue.assessment", _("Laporan PDF dijadwalkan ulang")
+    REPORT_REQUEST_RECAP = "report.request.recap", _("Rekap PDF diminta")
+    REPORT_READY_RECAP = "report.ready.recap", _("Rekap PDF siap")
+    REPORT_FAILED_RECAP = "report.failed.recap", _("Rekap PDF gagal")
+    REPORT_REQUEUE_RECAP = "report.requeue.recap", _("Rekap PDF dijadwalkan ulang")
+    # evidence (written by the evidence app's services)
+    EVIDENCE_UPLOAD = "evidence.upload", _("Unggah berkas")
+    EVIDENCE_ATTACH = "evidence.attach", _("Lampirkan berkas yang ada")
+    EVIDENCE_LINK = "evidence.link", _("Tambah tautan")
+    EVIDENCE_REPLACE = "evidence.replace", _("Ganti berkas (versi baru)")
+    EVIDENCE_REMOVE = "evidence.remove", _("Lepas lampiran")
+    EVIDENCE_REVIEW = "evidence.review", _("Tinjauan TPI")
+    EVIDENCE_RECONFIRM = "evidence.reconfirm", _("Perlu konfirmasi ulang")
+    EVIDENCE_CARRY_FORWARD = "evidence.carry_forward", _("Dilanjutkan dari penilaian sebelumnya")
+
+    @classmethod
+    def answer(cls, side: str) -> AuditAction:
+        """The action of an answer written by ``side`` ("unit" or "tpi")."""
+        return cls(f"answer.{side}")
+
+    @classmethod
+    def state(cls, transition: str) -> AuditAction:
+        """The action of the workflow transition ``transition`` ("submit", "finalise", ...)."""
+        return cls(f"state.{transition}")
+
+    @classmethod
+    def report(cls, step: str, kind: str) -> AuditAction:
+        """The action of a report's ``step`` ("request", "ready", "failed", "requeue") for its ``kind``."""
+        return cls(f"report.{step}.{kind}")
 
 
 class AuditEvent(models.Model):

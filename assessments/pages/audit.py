@@ -9,26 +9,10 @@ from django.utils.translation import gettext_lazy
 
 from zi_portal.common.i18n import render_text
 
-from .. import hooks, lke
+from .. import lke
+from ..models import AuditAction
 
 __all__ = ["action_label", "audit_rows", "value_text"]
-
-_ACTIONS = {
-    "answer.unit": gettext_lazy("Jawaban unit"),
-    "answer.tpi": gettext_lazy("Nilai TPI"),
-    "comment.add": gettext_lazy("Komentar"),
-    "request_revision": gettext_lazy("Permintaan perbaikan"),
-    "assessment.create": gettext_lazy("Penilaian dibuat"),
-    "assessment.carry_forward": gettext_lazy("Jawaban dilanjutkan dari penilaian sebelumnya"),
-    "answers.import_xlsx": gettext_lazy("Impor jawaban dari Excel"),
-    "period.open": gettext_lazy("Periode dibuka"),
-    "report.request.assessment": gettext_lazy("Laporan PDF diminta"),
-    "report.ready.assessment": gettext_lazy("Laporan PDF siap"),
-    "report.failed.assessment": gettext_lazy("Laporan PDF gagal"),
-    "report.request.recap": gettext_lazy("Rekap PDF diminta"),
-    "report.ready.recap": gettext_lazy("Rekap PDF siap"),
-    "report.failed.recap": gettext_lazy("Rekap PDF gagal"),
-}
 
 # the field an event changed, where the action's label does not already say it ("" = nothing to add)
 _FIELDS = {
@@ -63,14 +47,8 @@ _KEYS = {
 
 def action_label(action: str) -> str:
     """``state.finalise`` -> "Status: Finalkan"; ``answer.tpi`` -> "Nilai TPI"; unknown -> as is."""
-    if action in _ACTIONS:
-        return str(_ACTIONS[action])
-    if action in hooks.audit_action_labels:
-        return str(hooks.audit_action_labels[action])
-    if action.startswith("state."):
-        transition = lke.workflow.BY_ACTION.get(action[len("state."):])
-        if transition is not None:
-            return _("Status: %(action)s") % {"action": render_text(transition.label)}
+    if action in AuditAction.values:
+        return str(AuditAction(action).label)
     return action
 
 

@@ -34,7 +34,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from zi_portal.common.spreadsheet import cell_text, workbook_bytes
 
-from .. import lke as scoring
+from .. import lke
 
 LAYOUT = "zi-portal-lke"
 LAYOUT_VERSION = "1"
@@ -97,7 +97,7 @@ class LkeExport:
     the engine's ScoreResult of those answers; ``evidence``: item code -> entries of
     ``hooks.evidence_listing`` (title, name, date, sha256, url)."""
 
-    instrument: scoring.Instrument
+    instrument: lke.Instrument
     instrument_checksum: str
     assessment_id: int
     unit_code: str
@@ -106,34 +106,27 @@ class LkeExport:
     target: str
     state_label: str
     answers: Mapping[str, Mapping[str, Any]]
-    scores: Mapping[str, scoring.ScoreResult]
+    scores: Mapping[str, lke.ScoreResult]
     evidence: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
     exported_at: dt.datetime | None = None
     base_url: str = ""
 
 
-@dataclass
-class _Sheet:
-    """Formula cells of one sheet and the engine figure cached in each."""
-
-    cached: dict[str, Decimal] = field(default_factory=dict)
-
-
-def _options_text(scale: scoring.Scale, hasil_options: Mapping[str, str] | None = None) -> str:
+def _options_text(scale: lke.Scale, hasil_options: Mapping[str, str] | None = None) -> str:
     if scale.kind == "option":
         parts = []
         for opt, value in scale.values.items():
-            text = f"{opt} = {scoring.format_id(value)}"
+            text = f"{opt} = {lke.format_id(value)}"
             if hasil_options and opt in hasil_options:
                 text += f" ({hasil_options[opt]})"
             parts.append(text)
         return "; ".join(parts)
     if scale.kind == "index":
-        return f"Indeks {scoring.format_id(scale.min)}–{scoring.format_id(scale.max)} (dua desimal)"
+        return f"Indeks {lke.format_id(scale.min)}–{lke.format_id(scale.max)} (dua desimal)"
     return "Isi jumlah pada baris di bawahnya"
 
 
-def _answer_cell(scale: scoring.Scale, answer: Any) -> Any:
+def _answer_cell(scale: lke.Scale, answer: Any) -> Any:
     """The value shown in an answer cell for a stored answer: the option, or the index as a number."""
     if answer is None or isinstance(answer, dict):
         return None
@@ -156,10 +149,10 @@ def _evidence_text(entries: Sequence[Mapping[str, Any]], base_url: str) -> tuple
     return "\n".join(lines), first
 
 
-def sheet_last_row(engine: scoring.Instrument) -> int:
+def sheet_last_row(engine: lke.Instrument) -> int:
     """The last row the LKE sheet of ``engine`` uses: headers, a row per component, aspect, area,
     indicator, subcomponent and item, a row per count of a percentage item, and the total."""
-    def block(item: scoring.AnyItem) -> int:
+    def block(item: lke.AnyItem) -> int:
         return 1 + (len(item.inputs) if item.scale.kind == "percentage" else 0)
 
     rows = 0
@@ -177,280 +170,20 @@ def sheet_last_row(engine: scoring.Instrument) -> int:
 
 
 def build_lke_workbook(data: LkeExport) -> bytes:
-    """The LKE workbook of one assessment as .xlsx bytes."""
-    engine = data.instrument
+    """The LKE workbook of one assessment as .xlsx bytes: the four sheets, then the engine's figures
+    injected as the cached results of the formulas written on purpose."""
     wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET_LKE
+    lke_ws = wb.active
+    lke_ws.title = SHEET_LKE
     scales_ws = wb.create_sheet(SHEET_SCALES)
     summary_ws = wb.create_sheet(SHEET_SUMMARY)
     meta_ws = wb.create_sheet(SHEET_META)
-    cached: dict[str, dict[str, Decimal]] = {SHEET_LKE: {}, SHEET_SUMMARY: {}}
-    lke_cached = cached[SHEET_LKE]
 
-    # --- Skala: one block per option scale, looked up by VLOOKUP -------------------------------
-    scales_ws.append(["Skala", "Pilihan", "Nilai"])
-    for c in scales_ws[1]:
-        c.font = _BOLD
-    scale_ranges: dict[str, str] = {}
-    for scale in engine.scales.values():
-        if scale.kind != "option":
-            continue
-        first = scales_ws.max_row + 1
-        for opt, value in scale.values.items():
-            scales_ws.append([scale.code, opt, float(value)])
-        last = scales_ws.max_row
-        scale_ranges[scale.code] = f"{SHEET_SCALES}!$B${first}:$C${last}"
-    scales_ws.column_dimensions["A"].width = 14
-    scales_ws.column_dimensions["B"].width = 10
-    scales_ws.column_dimensions["C"].width = 10
-
-    # --- LKE sheet: title, headers -------------------------------------------------------------
-    ws["A1"] = cell_text(f"LKE Zona Integritas — {data.unit_name} ({data.unit_code}) — {data.period}")
-    ws["A1"].font = _TITLE
-    ws["A2"] = (f"{engine.name} · target {data.target} · status {data.state_label} · "
-                f"penilaian #{data.assessment_id}")
-    for i, (_key, header, width) in enumerate(COLUMNS, 1):
-        cell = ws.cell(row=HEADER_ROW, column=i, value=header)
-        cell.font = _WHITE_BOLD
-        cell.fill = _FILLS["component"]
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = f"C{FIRST_ROW}"
-
-    validations: dict[str, DataValidation] = {}
-
-    def validation(key: str) -> DataValidation:
-        if key not in validations:
-            if key == "counts":
-                dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-                dv.error = "Isi bilangan bulat 0 atau lebih."
-            elif key.startswith("index:"):
-                scale = engine.scales[key.split(":", 1)[1]]
-                dv = DataValidation(type="decimal", operator="between", formula1=str(scale.min),
-                                    formula2=str(scale.max), allow_blank=True)
-                dv.error = f"Isi indeks {scale.min}–{scale.max} dengan paling banyak dua desimal."
-            else:
-                scale = engine.scales[key]
-                dv = DataValidation(type="list", formula1='"' + ",".join(scale.values) + '"', allow_blank=True)
-                dv.error = "Pilih salah satu: " + ", ".join(scale.values)
-            dv.errorTitle = "Jawaban tidak sah"
-            dv.showErrorMessage = True
-            validations[key] = dv
-            ws.add_data_validation(dv)
-        return validations[key]
-
-    item_weights = {it.code: ind.weight / len(ind.items) for ind in engine.indicators for it in ind.items}
-    row = FIRST_ROW
-
-    def put(key: str, value: Any, number_format: str | None = None) -> str:
-        ref = f"{COL[key]}{row}"
-        ws[ref] = cell_text(value)
-        if number_format:
-            ws[ref].number_format = number_format
-        return ref
-
-    def formula(key: str, text: str, cached_value: Decimal) -> str:
-        ref = put(key, "=" + text, _NUM)
-        lke_cached[ref] = cached_value
-        return ref
-
-    def style_row(kind: str) -> None:
-        fill = _FILLS.get(kind)
-        for i in range(1, len(COLUMNS) + 1):
-            cell = ws.cell(row=row, column=i)
-            if fill is not None:
-                cell.fill = fill
-            cell.font = _WHITE_BOLD if kind in ("component", "aspect") else _BOLD
-        ws.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
-
-    def node_row(kind: str, code: str, name: str, weight: Decimal, figures: Mapping[str, tuple[Decimal, Decimal]],
-                 score_formula: Mapping[str, str]) -> int:
-        """A structural row (component … indicator): weight, score per side (a SUM), % of weight."""
-        nonlocal row
-        put("code", code)
-        put("text", name)
-        put("weight", float(weight), _NUM)
-        for side, (_, _, score_key, pct_key, _) in SIDES.items():
-            score_ref = formula(score_key, score_formula[side], figures[side][0])
-            formula(pct_key, f"{score_ref}/{COL['weight']}{row}*100", figures[side][1])
-        style_row(kind)
-        this = row
-        row += 1
-        return this
-
-    def answer_text_row(item: scoring.AnyItem, weight_cell: str | Decimal, weight_cached: Decimal) -> int:
-        """An item row: code, text, weight, options, both answers, value/score/% per side, notes, evidence."""
-        nonlocal row
-        stored = data.answers.get(item.code) or {}
-        put("code", item.code)
-        put("text", item.text)
-        if isinstance(weight_cell, str):
-            formula("weight", weight_cell, weight_cached)
-        else:
-            put("weight", float(weight_cell), _NUM)
-        put("options", _options_text(item.scale, getattr(item, "options", None)))
-        for answer_key, _value, _score, _pct, note_key in SIDES.values():
-            put(note_key, stored.get(note_key) or None)
-            ws[f"{COL[note_key]}{row}"].alignment = _WRAP
-            if item.scale.kind != "percentage":
-                put(answer_key, _answer_cell(item.scale, stored.get(answer_key)))
-                ws[f"{COL[answer_key]}{row}"].fill = _FILLS["answer"]
-        text, link = _evidence_text(data.evidence.get(item.code, ()), data.base_url)
-        if text:
-            ref = put("evidence", text)
-            ws[ref].alignment = _WRAP
-            if link:
-                ws[ref].hyperlink = link
-        ws.cell(row=row, column=2).alignment = _WRAP
-        this = row
-        row += 1
-        return this
-
-    def item_formulas(item: scoring.AnyItem, item_row: int, input_rows: Mapping[str, int]) -> None:
-        """Value, score and % formulas of an item row, for both sides."""
-        w = f"{COL['weight']}{item_row}"
-        for side, (answer_key, value_key, score_key, pct_key, _) in SIDES.items():
-            a = COL[answer_key]
-            result = data.scores[side]
-            value = result.items[item.code]
-            kind = item.scale.kind
-            if kind == "option":
-                ans = f"{a}{item_row}"
-                text = f'IF({ans}="",0,VLOOKUP({ans},{scale_ranges[item.scale.code]},2,FALSE))'
-            elif kind == "index":
-                ans = f"{a}{item_row}"
-                text = f'IF({ans}="",0,{ans}/{item.scale.max})'
-            else:
-                text = _percentage_formula(item, a, input_rows)
-            v = f"{COL[value_key]}{item_row}"
-            lke_cached[v] = value
-            ws[v] = "=" + text
-            ws[v].number_format = _NUM
-            s = f"{COL[score_key]}{item_row}"
-            ws[s] = f"={v}*{w}"
-            ws[s].number_format = _NUM
-            if item.is_hasil:
-                lke_cached[s] = result.hasil_items[item.code]
-            else:
-                lke_cached[s] = value * item_weights[item.code]
-            p = f"{COL[pct_key]}{item_row}"
-            ws[p] = f"={v}*100"
-            ws[p].number_format = _NUM
-            lke_cached[p] = value * 100
-
-    def item_block(item: scoring.AnyItem, weight_text: str | Decimal, weight_cached: Decimal) -> None:
-        nonlocal row
-        item_row = answer_text_row(item, weight_text, weight_cached)
-        input_rows: dict[str, int] = {}
-        if item.scale.kind == "percentage":
-            for name in item.inputs:
-                put("code", f"{item.code}{INPUT_SEPARATOR}{name}")
-                put("text", f"    {name.replace('_', ' ')}")
-                put("options", "jumlah (bilangan bulat ≥ 0)")
-                stored = data.answers.get(item.code) or {}
-                for answer_key, *_rest in SIDES.values():
-                    counts = stored.get(answer_key)
-                    put(answer_key, counts.get(name) if isinstance(counts, dict) else None)
-                    ws[f"{COL[answer_key]}{row}"].fill = _FILLS["answer"]
-                    validation("counts").add(f"{COL[answer_key]}{row}")
-                input_rows[name] = row
-                row += 1
-        elif item.scale.kind == "index":
-            for key in ("unit_answer", "tpi_answer"):
-                validation(f"index:{item.scale.code}").add(f"{COL[key]}{item_row}")
-                ws[f"{COL[key]}{item_row}"].number_format = _NUM
-        else:
-            for key in ("unit_answer", "tpi_answer"):
-                validation(item.scale.code).add(f"{COL[key]}{item_row}")
-        item_formulas(item, item_row, input_rows)
-
-    def figures_of(getter) -> dict[str, tuple[Decimal, Decimal]]:
-        return {side: getter(data.scores[side]) for side in SIDES}
-
-    def sum_of(cells: Sequence[int], key: str) -> str:
-        return "SUM(" + ",".join(f"{COL[key]}{r}" for r in cells) + ")"
-
-    def score_sums(rows_: Sequence[int]) -> dict[str, str]:
-        return {side: sum_of(rows_, SIDES[side][2]) for side in SIDES}
-
-    def range_sums(first: int, last: int) -> dict[str, str]:
-        return {side: f"SUM({COL[SIDES[side][2]]}{first}:{COL[SIDES[side][2]]}{last})" for side in SIDES}
-
-    # The SUM formulas of a parent reference rows written after it, so parents are written as
-    # placeholders first and filled in once their children's rows are known.
-    pending: list[tuple[int, str, str, Decimal, dict, str]] = []
-    component_rows: dict[str, int] = {}
-    summary_refs: dict[str, int] = {}  # figure key / area code -> LKE row
-
-    def placeholder(kind: str, code: str, name: str, weight: Decimal, figures: dict, key: str | None) -> int:
-        nonlocal row
-        this = row
-        pending.append((this, kind, code, weight, figures, name))
-        if key:
-            summary_refs[key] = this
-        row += 1
-        return this
-
-    def fill(this: int, children_formula: dict[str, str]) -> None:
-        nonlocal row
-        entry = next(p for p in pending if p[0] == this)
-        saved = row
-        row = this
-        _, kind, code, weight, figures, name = entry
-        node_row(kind, code, name, weight, figures, children_formula)
-        row = saved
-
-    for comp in engine.components:
-        comp_row = placeholder("component", comp.code, comp.name, comp.weight,
-                               figures_of(lambda r, c=comp: (r.figures[c.key], r.pct[c.key])), comp.key)
-        component_rows[comp.code] = comp_row
-        child_rows = []
-        for asp in comp.aspects:
-            asp_row = placeholder("aspect", asp.code, asp.name, asp.weight,
-                                  figures_of(lambda r, a=asp: (r.figures[a.key], r.pct[a.key])), asp.key)
-            child_rows.append(asp_row)
-            area_rows = []
-            for area in asp.areas:
-                area_row = placeholder("area", area.code, area.name, area.weight,
-                                       figures_of(lambda r, a=area: (r.areas[a.code], r.pct[a.code])), area.code)
-                area_rows.append(area_row)
-                ind_rows = []
-                for ind in area.indicators:
-                    ind_row = placeholder("indicator", ind.code, ind.name, ind.weight,
-                                          figures_of(lambda r, i=ind: (r.indicators[i.code], r.pct[i.code])), None)
-                    ind_rows.append(ind_row)
-                    n = len(ind.items)
-                    for item in ind.items:
-                        item_block(item, f"{COL['weight']}{ind_row}/{n}", ind.weight / n)
-                    fill(ind_row, range_sums(ind_row + 1, row - 1))
-                fill(area_row, score_sums(ind_rows))
-            fill(asp_row, score_sums(area_rows))
-        for sub in comp.subcomponents:
-            sub_row = placeholder("subcomponent", sub.code, sub.name, sub.weight,
-                                  figures_of(lambda r, s=sub: (r.figures[s.key], r.pct[s.key])), sub.key)
-            child_rows.append(sub_row)
-            for hi in sub.items:
-                item_block(hi, hi.weight, hi.weight)
-                if hi.key:
-                    summary_refs[hi.key] = row - 1
-            fill(sub_row, range_sums(sub_row + 1, row - 1))
-        fill(comp_row, score_sums(child_rows))
-    total_row = row
-    put("code", "TOTAL")
-    put("text", "Nilai total (Pengungkit + Hasil)")
-    put("weight", float(engine.total_weight), _NUM)
-    for side, (_, _, score_key, pct_key, _) in SIDES.items():
-        ref = formula(score_key, sum_of(list(component_rows.values()), score_key), data.scores[side].total)
-        formula(pct_key, f"{ref}/{COL['weight']}{row}*100", data.scores[side].pct["total"])
-    style_row("total")
-    summary_refs["total"] = total_row
-    row += 1
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{COL['evidence']}{row - 1}"
-    ws.sheet_view.zoomScale = 90
-
-    _build_summary(summary_ws, engine, data, summary_refs, cached[SHEET_SUMMARY])
+    scale_ranges = _build_scales(scales_ws, data.instrument)
+    lke = _build_lke_sheet(lke_ws, data, scale_ranges)
+    cached = {SHEET_LKE: lke.cached, SHEET_SUMMARY: _build_summary(summary_ws, data, lke.summary_rows)}
     _build_meta(meta_ws, data)
+
     wb.calculation.fullCalcOnLoad = True
     wb.active = 0
     # every formula written on purpose has a cached figure; any other "=..." is user text
@@ -459,7 +192,326 @@ def build_lke_workbook(data: LkeExport) -> bytes:
     return _inject_cached_values(content, {sheet_files[k]: v for k, v in cached.items()})
 
 
-def _percentage_formula(item: scoring.Item, col: str, input_rows: Mapping[str, int]) -> str:
+# --- Skala ---------------------------------------------------------------------------------------
+
+def _build_scales(ws, engine: lke.Instrument) -> dict[str, str]:
+    """One block per option scale; returns scale code -> the absolute range a VLOOKUP reads."""
+    ws.append(["Skala", "Pilihan", "Nilai"])
+    for c in ws[1]:
+        c.font = _BOLD
+    scale_ranges: dict[str, str] = {}
+    for scale in engine.scales.values():
+        if scale.kind != "option":
+            continue
+        first = ws.max_row + 1
+        for opt, value in scale.values.items():
+            ws.append([scale.code, opt, float(value)])
+        last = ws.max_row
+        scale_ranges[scale.code] = f"{SHEET_SCALES}!$B${first}:$C${last}"
+    ws.column_dimensions["A"].width = 14
+    ws.column_dimensions["B"].width = 10
+    ws.column_dimensions["C"].width = 10
+    return scale_ranges
+
+
+# --- LKE -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _LkeSheet:
+    """What the LKE sheet hands on: the engine figure cached in each of its formula cells, and the
+    row of every figure the summary references (figure key or area code -> row)."""
+
+    cached: dict[str, Decimal]
+    summary_rows: dict[str, int]
+
+
+def _build_lke_sheet(ws, data: LkeExport, scale_ranges: Mapping[str, str]) -> _LkeSheet:
+    """Title, headers, a row per component, aspect, area, indicator, subcomponent and item (with
+    its count rows), and the total."""
+    writer = _LkeSheetWriter(ws, data, scale_ranges)
+    writer.headings()
+    for comp in data.instrument.components:
+        writer.component(comp)
+    writer.total()
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{COL['evidence']}{writer.row - 1}"
+    ws.sheet_view.zoomScale = 90
+    return _LkeSheet(cached=writer.cached, summary_rows=writer.summary_rows)
+
+
+def _sum_of(rows: Sequence[int], key: str) -> str:
+    return "SUM(" + ",".join(f"{COL[key]}{r}" for r in rows) + ")"
+
+
+def _score_sums(rows: Sequence[int]) -> dict[str, str]:
+    """Per side: the SUM of the score cells of ``rows``."""
+    return {side: _sum_of(rows, SIDES[side][2]) for side in SIDES}
+
+
+def _range_sums(first: int, last: int) -> dict[str, str]:
+    """Per side: the SUM of the score column from ``first`` to ``last``."""
+    return {side: f"SUM({COL[SIDES[side][2]]}{first}:{COL[SIDES[side][2]]}{last})" for side in SIDES}
+
+
+class _LkeSheetWriter:
+    """Writes the LKE sheet top to bottom; ``row`` is the next row to write.
+
+    The SUM formulas of a parent reference rows written after it, so a parent is first reserved as
+    a placeholder row and filled in once its children's rows are known."""
+
+    def __init__(self, ws, data: LkeExport, scale_ranges: Mapping[str, str]) -> None:
+        self.ws = ws
+        self.data = data
+        self.engine = data.instrument
+        self.scale_ranges = scale_ranges
+        self.row = FIRST_ROW
+        self.cached: dict[str, Decimal] = {}
+        self.summary_rows: dict[str, int] = {}
+        self.component_rows: list[int] = []
+        self._validations: dict[str, DataValidation] = {}
+        self._pending: dict[int, tuple[str, str, str, Decimal, dict[str, tuple[Decimal, Decimal]]]] = {}
+        self._item_weights = {it.code: ind.weight / len(ind.items)
+                              for ind in self.engine.indicators for it in ind.items}
+
+    # cells
+
+    def put(self, key: str, value: Any, number_format: str | None = None) -> str:
+        ref = f"{COL[key]}{self.row}"
+        self.ws[ref] = cell_text(value)
+        if number_format:
+            self.ws[ref].number_format = number_format
+        return ref
+
+    def formula(self, key: str, text: str, cached_value: Decimal) -> str:
+        ref = self.put(key, "=" + text, _NUM)
+        self.cached[ref] = cached_value
+        return ref
+
+    def validation(self, key: str) -> DataValidation:
+        """The sheet's data validation of ``key`` ("counts", "index:<scale>" or an option scale code),
+        added to the sheet on first use."""
+        if key not in self._validations:
+            if key == "counts":
+                dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+                dv.error = "Isi bilangan bulat 0 atau lebih."
+            elif key.startswith("index:"):
+                scale = self.engine.scales[key.split(":", 1)[1]]
+                dv = DataValidation(type="decimal", operator="between", formula1=str(scale.min),
+                                    formula2=str(scale.max), allow_blank=True)
+                dv.error = f"Isi indeks {scale.min}–{scale.max} dengan paling banyak dua desimal."
+            else:
+                scale = self.engine.scales[key]
+                dv = DataValidation(type="list", formula1='"' + ",".join(scale.values) + '"', allow_blank=True)
+                dv.error = "Pilih salah satu: " + ", ".join(scale.values)
+            dv.errorTitle = "Jawaban tidak sah"
+            dv.showErrorMessage = True
+            self._validations[key] = dv
+            self.ws.add_data_validation(dv)
+        return self._validations[key]
+
+    def style_row(self, kind: str) -> None:
+        fill = _FILLS.get(kind)
+        for i in range(1, len(COLUMNS) + 1):
+            cell = self.ws.cell(row=self.row, column=i)
+            if fill is not None:
+                cell.fill = fill
+            cell.font = _WHITE_BOLD if kind in ("component", "aspect") else _BOLD
+        self.ws.cell(row=self.row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+
+    # title and headers
+
+    def headings(self) -> None:
+        ws, data = self.ws, self.data
+        ws["A1"] = cell_text(f"LKE Zona Integritas — {data.unit_name} ({data.unit_code}) — {data.period}")
+        ws["A1"].font = _TITLE
+        ws["A2"] = (f"{self.engine.name} · target {data.target} · status {data.state_label} · "
+                    f"penilaian #{data.assessment_id}")
+        for i, (_key, header, width) in enumerate(COLUMNS, 1):
+            cell = ws.cell(row=HEADER_ROW, column=i, value=header)
+            cell.font = _WHITE_BOLD
+            cell.fill = _FILLS["component"]
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            ws.column_dimensions[get_column_letter(i)].width = width
+        ws.freeze_panes = f"C{FIRST_ROW}"
+
+    # structural rows
+
+    def _figures(self, getter) -> dict[str, tuple[Decimal, Decimal]]:
+        return {side: getter(self.data.scores[side]) for side in SIDES}
+
+    def placeholder(self, kind: str, code: str, name: str, weight: Decimal,
+                    figures: dict[str, tuple[Decimal, Decimal]], summary_key: str | None) -> int:
+        this = self.row
+        self._pending[this] = (kind, code, name, weight, figures)
+        if summary_key:
+            self.summary_rows[summary_key] = this
+        self.row += 1
+        return this
+
+    def fill(self, this: int, children_formula: Mapping[str, str]) -> None:
+        saved, self.row = self.row, this
+        self.node_row(*self._pending.pop(this), children_formula)
+        self.row = saved
+
+    def node_row(self, kind: str, code: str, name: str, weight: Decimal,
+                 figures: Mapping[str, tuple[Decimal, Decimal]], score_formula: Mapping[str, str]) -> None:
+        """A structural row (component … indicator): weight, score per side (a SUM), % of weight."""
+        self.put("code", code)
+        self.put("text", name)
+        self.put("weight", float(weight), _NUM)
+        for side, (_, _, score_key, pct_key, _) in SIDES.items():
+            score_ref = self.formula(score_key, score_formula[side], figures[side][0])
+            self.formula(pct_key, f"{score_ref}/{COL['weight']}{self.row}*100", figures[side][1])
+        self.style_row(kind)
+
+    def component(self, comp) -> None:
+        comp_row = self.placeholder("component", comp.code, comp.name, comp.weight,
+                                    self._figures(lambda r: (r.figures[comp.key], r.pct[comp.key])), comp.key)
+        self.component_rows.append(comp_row)
+        child_rows = [self.aspect(asp) for asp in comp.aspects]
+        child_rows += [self.subcomponent(sub) for sub in comp.subcomponents]
+        self.fill(comp_row, _score_sums(child_rows))
+
+    def aspect(self, asp) -> int:
+        asp_row = self.placeholder("aspect", asp.code, asp.name, asp.weight,
+                                   self._figures(lambda r: (r.figures[asp.key], r.pct[asp.key])), asp.key)
+        area_rows = [self.area(area) for area in asp.areas]
+        self.fill(asp_row, _score_sums(area_rows))
+        return asp_row
+
+    def area(self, area) -> int:
+        area_row = self.placeholder("area", area.code, area.name, area.weight,
+                                    self._figures(lambda r: (r.areas[area.code], r.pct[area.code])), area.code)
+        ind_rows = [self.indicator(ind) for ind in area.indicators]
+        self.fill(area_row, _score_sums(ind_rows))
+        return area_row
+
+    def indicator(self, ind) -> int:
+        ind_row = self.placeholder("indicator", ind.code, ind.name, ind.weight,
+                                   self._figures(lambda r: (r.indicators[ind.code], r.pct[ind.code])), None)
+        n = len(ind.items)
+        for item in ind.items:
+            self.item_block(item, f"{COL['weight']}{ind_row}/{n}", ind.weight / n)
+        self.fill(ind_row, _range_sums(ind_row + 1, self.row - 1))
+        return ind_row
+
+    def subcomponent(self, sub) -> int:
+        sub_row = self.placeholder("subcomponent", sub.code, sub.name, sub.weight,
+                                   self._figures(lambda r: (r.figures[sub.key], r.pct[sub.key])), sub.key)
+        for hi in sub.items:
+            self.item_block(hi, hi.weight, hi.weight)
+            if hi.key:
+                self.summary_rows[hi.key] = self.row - 1
+        self.fill(sub_row, _range_sums(sub_row + 1, self.row - 1))
+        return sub_row
+
+    def total(self) -> None:
+        self.summary_rows["total"] = self.row
+        self.put("code", "TOTAL")
+        self.put("text", "Nilai total (Pengungkit + Hasil)")
+        self.put("weight", float(self.engine.total_weight), _NUM)
+        for side, (_, _, score_key, pct_key, _) in SIDES.items():
+            result = self.data.scores[side]
+            ref = self.formula(score_key, _sum_of(self.component_rows, score_key), result.total)
+            self.formula(pct_key, f"{ref}/{COL['weight']}{self.row}*100", result.pct["total"])
+        self.style_row("total")
+        self.row += 1
+
+    # items
+
+    def item_block(self, item: lke.AnyItem, weight: str | Decimal, weight_cached: Decimal) -> None:
+        """An item row, the count rows of a percentage item, the answer cells' validation, the formulas."""
+        item_row = self.item_row(item, weight, weight_cached)
+        input_rows: dict[str, int] = {}
+        if item.scale.kind == "percentage":
+            for name in item.inputs:
+                input_rows[name] = self.count_row(item, name)
+        elif item.scale.kind == "index":
+            for key in ("unit_answer", "tpi_answer"):
+                self.validation(f"index:{item.scale.code}").add(f"{COL[key]}{item_row}")
+                self.ws[f"{COL[key]}{item_row}"].number_format = _NUM
+        else:
+            for key in ("unit_answer", "tpi_answer"):
+                self.validation(item.scale.code).add(f"{COL[key]}{item_row}")
+        self.item_formulas(item, item_row, input_rows)
+
+    def item_row(self, item: lke.AnyItem, weight: str | Decimal, weight_cached: Decimal) -> int:
+        """An item row: code, text, weight, options, both answers, notes, evidence (formulas come later)."""
+        ws = self.ws
+        stored = self.data.answers.get(item.code) or {}
+        self.put("code", item.code)
+        self.put("text", item.text)
+        if isinstance(weight, str):
+            self.formula("weight", weight, weight_cached)
+        else:
+            self.put("weight", float(weight), _NUM)
+        self.put("options", _options_text(item.scale, getattr(item, "options", None)))
+        for answer_key, _value, _score, _pct, note_key in SIDES.values():
+            self.put(note_key, stored.get(note_key) or None)
+            ws[f"{COL[note_key]}{self.row}"].alignment = _WRAP
+            if item.scale.kind != "percentage":
+                self.put(answer_key, _answer_cell(item.scale, stored.get(answer_key)))
+                ws[f"{COL[answer_key]}{self.row}"].fill = _FILLS["answer"]
+        text, link = _evidence_text(self.data.evidence.get(item.code, ()), self.data.base_url)
+        if text:
+            ref = self.put("evidence", text)
+            ws[ref].alignment = _WRAP
+            if link:
+                ws[ref].hyperlink = link
+        ws.cell(row=self.row, column=2).alignment = _WRAP
+        this = self.row
+        self.row += 1
+        return this
+
+    def count_row(self, item: lke.AnyItem, name: str) -> int:
+        """A count input row of a percentage item: ``<code>:<input>`` and both sides' counts."""
+        self.put("code", f"{item.code}{INPUT_SEPARATOR}{name}")
+        self.put("text", f"    {name.replace('_', ' ')}")
+        self.put("options", "jumlah (bilangan bulat ≥ 0)")
+        stored = self.data.answers.get(item.code) or {}
+        for answer_key, *_rest in SIDES.values():
+            counts = stored.get(answer_key)
+            self.put(answer_key, counts.get(name) if isinstance(counts, dict) else None)
+            self.ws[f"{COL[answer_key]}{self.row}"].fill = _FILLS["answer"]
+            self.validation("counts").add(f"{COL[answer_key]}{self.row}")
+        this = self.row
+        self.row += 1
+        return this
+
+    def item_formulas(self, item: lke.AnyItem, item_row: int, input_rows: Mapping[str, int]) -> None:
+        """Value, score and % formulas of an item row, for both sides."""
+        ws = self.ws
+        w = f"{COL['weight']}{item_row}"
+        for side, (answer_key, value_key, score_key, pct_key, _) in SIDES.items():
+            a = COL[answer_key]
+            result = self.data.scores[side]
+            value = result.items[item.code]
+            kind = item.scale.kind
+            if kind == "option":
+                ans = f"{a}{item_row}"
+                text = f'IF({ans}="",0,VLOOKUP({ans},{self.scale_ranges[item.scale.code]},2,FALSE))'
+            elif kind == "index":
+                ans = f"{a}{item_row}"
+                text = f'IF({ans}="",0,{ans}/{item.scale.max})'
+            else:
+                text = _percentage_formula(item, a, input_rows)
+            v = f"{COL[value_key]}{item_row}"
+            self.cached[v] = value
+            ws[v] = "=" + text
+            ws[v].number_format = _NUM
+            s = f"{COL[score_key]}{item_row}"
+            ws[s] = f"={v}*{w}"
+            ws[s].number_format = _NUM
+            if item.is_hasil:
+                self.cached[s] = result.hasil_items[item.code]
+            else:
+                self.cached[s] = value * self._item_weights[item.code]
+            p = f"{COL[pct_key]}{item_row}"
+            ws[p] = f"={v}*100"
+            ws[p].number_format = _NUM
+            self.cached[p] = value * 100
+
+
+def _percentage_formula(item: lke.Item, col: str, input_rows: Mapping[str, int]) -> str:
     """The engine's percentage rule as an Excel formula over the count cells of ``col``.
 
     Any blank count means unanswered (value 0); a zero denominator gives the item's
@@ -479,6 +531,8 @@ def _percentage_formula(item: scoring.Item, col: str, input_rows: Mapping[str, i
     return f"IF({blank},0,IF({prev}=0,IF({cur}=0,{zdv},0),IF({cur}>={prev},0,({prev}-{cur})/{prev})))"
 
 
+# --- Ringkasan -----------------------------------------------------------------------------------
+
 SUMMARY_LINES = (
     ("pemenuhan", "Pemenuhan", 1),
     ("reform", "Reform", 1),
@@ -492,8 +546,11 @@ SUMMARY_LINES = (
 )
 
 
-def _build_summary(ws, engine: scoring.Instrument, data: LkeExport, refs: Mapping[str, int],
-                   cached: dict[str, Decimal]) -> None:
+def _build_summary(ws, data: LkeExport, refs: Mapping[str, int]) -> dict[str, Decimal]:
+    """The Ringkasan sheet: components and aspects, then the areas of change, each a formula over
+    the LKE rows ``refs`` names; returns the engine figure cached in each formula cell."""
+    engine = data.instrument
+    cached: dict[str, Decimal] = {}
     ws["A1"] = cell_text(f"Ringkasan — {data.unit_name} ({data.unit_code}) — {data.period}")
     ws["A1"].font = _TITLE
     ws.append([])
@@ -534,9 +591,13 @@ def _build_summary(ws, engine: scoring.Instrument, data: LkeExport, refs: Mappin
     ws.column_dimensions["A"].width = 52
     for letter in "BCDEF":
         ws.column_dimensions[letter].width = 11
+    return cached
 
+
+# --- _meta and the cached values ------------------------------------------------------------------
 
 def _build_meta(ws, data: LkeExport) -> None:
+    """The hidden _meta sheet: layout, instrument, unit, period and assessment the import checks."""
     ws.sheet_state = "veryHidden"
     exported = data.exported_at or dt.datetime.now(dt.UTC)
     for key, value in (
@@ -625,11 +686,11 @@ def build_recap_workbook(*, year: int, rows: Sequence[RecapRow], area_numbers: S
     ws.column_dimensions[get_column_letter(len(headers))].width = 80
     for r in rows:
         values: list[Any] = [
-            r.unit_code, r.unit_name, r.state_label, r.target, float(scoring.round2(r.unit_total)),
-            float(scoring.round2(r.tpi_total)), "TPI" if r.side == "tpi" else "Unit",
-            float(scoring.round2(r.pengungkit)), float(scoring.round2(r.hasil)),
+            r.unit_code, r.unit_name, r.state_label, r.target, float(lke.round2(r.unit_total)),
+            float(lke.round2(r.tpi_total)), "TPI" if r.side == "tpi" else "Unit",
+            float(lke.round2(r.pengungkit)), float(lke.round2(r.hasil)),
         ]
-        values += [float(scoring.round2(r.area_pct[n])) for n in area_numbers]
+        values += [float(lke.round2(r.area_pct[n])) for n in area_numbers]
         values += [r.predicate or "—", r.recommendation, "\n".join(r.reasons)]
         ws.append([cell_text(v) for v in values])
         for c in ws[ws.max_row][4:9 + len(area_numbers)]:

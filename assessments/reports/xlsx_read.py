@@ -35,6 +35,15 @@ from xml.parsers import expat
 import openpyxl
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
+from zi_portal.common.zipinspect import (
+    MAX_CONTENT_TYPES_BYTES,
+    ZipLimits,
+    ZipRefused,
+    check_declared_sizes,
+    check_member_count,
+    open_zip,
+)
+
 from . import xlsx as layout
 
 OOXML_REQUIRED = ("[Content_Types].xml", "xl/workbook.xml")
@@ -52,9 +61,6 @@ DEFAULT_MAX_ROWS = 1000
 # XML elements of any one part: parsing cost (openpyxl's above all) grows with them, and a junk
 # shared-strings table holds no row to count. The exported LKE sheet has ~6,600.
 DEFAULT_MAX_PART_ELEMENTS = 100_000
-# Small members (styles, rels) compress extremely well and are harmless; the ratio is checked
-# only on members that inflate beyond this.
-RATIO_CHECK_MIN_BYTES = 1024 * 1024
 
 
 class XlsxRefused(ValueError):
@@ -116,27 +122,33 @@ def check_package(data: bytes, limits: Limits = Limits()) -> None:
         raise XlsxRefused("not_zip", f"Berkas ini bukan berkas Excel .xlsx (isinya {kind}). "
                                      "Unggah LKE yang diekspor dari portal ini.")
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        archive = open_zip(io.BytesIO(data))
+    except ZipRefused:
         raise XlsxRefused("not_zip", "Berkas ini bukan arsip .xlsx yang utuh (rusak atau terpotong).") from None
+    # the same zip-bomb bounds as evidence's Office files (zi_portal.common.zipinspect), in the
+    # import's own words
+    zip_limits = ZipLimits(max_members=limits.max_members, max_uncompressed=limits.max_uncompressed,
+                           max_ratio=limits.max_ratio)
     with archive:
         infos = archive.infolist()
-        if len(infos) > limits.max_members:
-            raise XlsxRefused("zip_bomb", f"Berkas berisi terlalu banyak bagian ({len(infos)}); ditolak.")
+        try:
+            check_member_count(infos, zip_limits)
+        except ZipRefused:
+            raise XlsxRefused("zip_bomb", f"Berkas berisi terlalu banyak bagian ({len(infos)}); ditolak.") from None
         names = {i.filename for i in infos}
         if not all(n in names for n in OOXML_REQUIRED):
             raise XlsxRefused("not_ooxml", "Berkas ini arsip zip, tetapi bukan buku kerja Excel (.xlsx).")
-        total = 0
-        for info in infos:
-            total += info.file_size
-            if total > limits.max_uncompressed:
-                raise XlsxRefused("zip_bomb", "Isi berkas terlalu besar setelah diekstrak "
-                                              f"(lebih dari {_mb(limits.max_uncompressed)}); ditolak.")
-            ratio_limit = limits.max_ratio * max(info.compress_size, 1)
-            if info.file_size > RATIO_CHECK_MIN_BYTES and info.file_size > ratio_limit:
-                raise XlsxRefused("zip_bomb", "Rasio kompresi berkas tidak wajar (kemungkinan zip bomb); ditolak.")
+        try:
+            check_declared_sizes(infos, zip_limits)
+        except ZipRefused as refused:
+            if refused.reason == "too_large":
+                message = ("Isi berkas terlalu besar setelah diekstrak "
+                           f"(lebih dari {_mb(limits.max_uncompressed)}); ditolak.")
+            else:  # "ratio"
+                message = "Rasio kompresi berkas tidak wajar (kemungkinan zip bomb); ditolak."
+            raise XlsxRefused("zip_bomb", message) from None
         content_types = archive.getinfo("[Content_Types].xml")
-        if content_types.file_size > 256 * 1024:
+        if content_types.file_size > MAX_CONTENT_TYPES_BYTES:
             raise XlsxRefused("not_ooxml", "Struktur berkas .xlsx tidak wajar.")
         try:
             types = archive.read(content_types)

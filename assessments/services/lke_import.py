@@ -29,11 +29,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zi_portal.common.files import write_atomically
 from zi_portal.common.text import clean_text
 
 from .. import lke, selectors
 from ..access import assessment_roles, side_of
-from ..audit import audit_record
+from ..audit import AuditAction, audit_record
 from ..models import Assessment
 from ..reports import xlsx as layout
 from ..reports.xlsx_read import Limits, LkeWorkbook, SheetRow
@@ -353,7 +354,7 @@ def lke_import_apply(*, actor, assessment: Assessment, workbook: LkeWorkbook, si
             actor=actor, assessment=assessment, item=items[code], raw_answer=new_answer, note=new_note,
             expected_version=current.version if current is not None else None, side=side,
         )
-    audit_record(actor=actor, assessment=assessment, action="answers.import_xlsx", field=f"{side}_answer",
+    audit_record(actor=actor, assessment=assessment, action=AuditAction.ANSWERS_IMPORT_XLSX, field=f"{side}_answer",
                  after={"side": side, "changes": len(plan.changes), "items": len(plan.targets), "sha256": sha256})
     return plan
 
@@ -394,10 +395,13 @@ def stash_upload(*, user_id: int, assessment_id: int, data: bytes) -> tuple[str,
     stash_purge_expired()
     _stash_make_room(user_id)
     token = secrets.token_urlsafe(32)
-    sha = hashlib.sha256(data).hexdigest()
-    (folder / f"{token}.xlsx").write_bytes(data)
-    (folder / f"{token}.json").write_text(json.dumps(
-        {"user": user_id, "assessment": assessment_id, "sha256": sha, "created": time.time()}))
+    try:
+        sha = write_atomically(folder / f"{token}.xlsx", data).sha256
+        write_atomically(folder / f"{token}.json", json.dumps(
+            {"user": user_id, "assessment": assessment_id, "sha256": sha, "created": time.time()}).encode())
+    except BaseException:
+        stash_delete(token)  # neither half of a stash that cannot be confirmed stays on disk
+        raise
     return token, sha
 
 

@@ -5,10 +5,7 @@ and send again what a broker outage or a dead worker left behind (``reports_swee
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -20,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from units.models import InstansiRole
+from zi_portal.common.files import write_atomically
 from zi_portal.common.tasks import enqueue_on_commit
 
 from ..access import assessment_roles, assessments_visible_to
-from ..audit import audit_record
+from ..audit import AuditAction, audit_record
 from ..models import Assessment, Report
 from ..models.reports import PENDING_STATUSES
 
@@ -107,7 +105,7 @@ def _queue(*, actor, report: Report, unit_code: str = "") -> Report:
     report.document_number = document_number(kind=report.kind, year=report.year, unit_code=unit_code,
                                               serial=report.pk)
     report.save(update_fields=["document_number"])
-    audit_record(actor=actor, assessment=report.assessment, action=f"report.request.{report.kind}",
+    audit_record(actor=actor, assessment=report.assessment, action=AuditAction.report("request", report.kind),
                  after={"report": report.pk, "document_number": report.document_number, "year": report.year,
                         "instansi": report.instansi_id})
     enqueue_on_commit(RENDER_TASK, report_id=report.pk)
@@ -193,7 +191,7 @@ def _report_requeue(*, report: Report, now: dt.datetime) -> bool:
     if not Report.objects.filter(pk=report.pk, status=Report.Status.RUNNING, started_at=report.started_at).update(
             status=Report.Status.QUEUED, error=notice, enqueued_at=now):
         return False
-    audit_record(actor=None, assessment=report.assessment, action=f"report.requeue.{report.kind}",
+    audit_record(actor=None, assessment=report.assessment, action=AuditAction.report("requeue", report.kind),
                  after={"report": report.pk, "attempts": report.attempts, "started_at": report.started_at.isoformat()})
     enqueue_on_commit(RENDER_TASK, report_id=report.pk)
     return True
@@ -218,23 +216,6 @@ def recap_pdf(*, user, instansi, year: int, number: str, generated_at: dt.dateti
 
     data = recap_report_data(user=user, instansi=instansi, year=year)
     return pdf.render_pdf(pdf.recap_html(data, document_number=number, generated_at=generated_at))
-
-
-def write_atomically(path: Path, content: bytes) -> tuple[str, int]:
-    """Write ``content`` to a temporary file beside ``path`` and rename it over ``path``, so a reader
-    never sees half a file. Returns (SHA-256 hex, size)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return hashlib.sha256(content).hexdigest(), len(content)
 
 
 def _relative_name(report: Report) -> str:
@@ -271,13 +252,14 @@ def report_render(*, report: Report) -> Report:
         logger.exception("report %s failed", report.pk)
         return report_fail(report=report, error=f"{type(exc).__name__}: {exc}")
     name = _relative_name(report)
-    sha256, size = write_atomically(Path(settings.MEDIA_ROOT) / name, rendered.content)
+    written = write_atomically(Path(settings.MEDIA_ROOT) / name, rendered.content)
+    sha256, size = written.sha256, written.size
     with transaction.atomic():
         Report.objects.filter(pk=report.pk).update(
             status=Report.Status.READY, file=name, sha256=sha256, size=size, pages=rendered.pages,
             finished_at=timezone.now(), error="",
         )
-        audit_record(actor=None, assessment=report.assessment, action=f"report.ready.{report.kind}",
+        audit_record(actor=None, assessment=report.assessment, action=AuditAction.report("ready", report.kind),
                      after={"report": report.pk, "sha256": sha256, "size": size, "pages": rendered.pages})
         _notify_requester(report, "report.ready",
                           _("Laporan %(number)s siap diunduh.") % {"number": report.document_number})
@@ -302,7 +284,7 @@ def report_fail(*, report: Report, error: str) -> Report:
     message = " ".join(str(error).split())[:1000] or _("Gagal membuat laporan.")
     Report.objects.filter(pk=report.pk).update(status=Report.Status.FAILED, error=message,
                                                finished_at=timezone.now())
-    audit_record(actor=None, assessment=report.assessment, action=f"report.failed.{report.kind}",
+    audit_record(actor=None, assessment=report.assessment, action=AuditAction.report("failed", report.kind),
                  after={"report": report.pk, "error": message})
     report.refresh_from_db()
     _notify_requester(report, "report.failed",

@@ -20,14 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from units import roles as unit_roles
 from units.models import TpiAssignment, UnitMembership, WorkUnit
 from zi_portal.common.tasks import enqueue_on_commit
 from zi_portal.common.text import clean_text
 
 from .. import hooks, lke
-from ..access import assessment_roles, side_of
-from ..audit import audit_record
+from ..access import assessment_roles, may_organise, side_of
+from ..audit import AuditAction, audit_record
 from ..models import (
     Answer,
     Assessment,
@@ -52,18 +51,11 @@ class StaleAnswerError(Exception):
 # --- periods and creation ----------------------------------------------------------------------
 
 
-def _may_organise(actor, instansi_id: int, year: int) -> bool:
-    """Administrators, and the TPI lead of any unit of the instansi in that year."""
-    return unit_roles.is_administrator(actor, instansi_id) or TpiAssignment.objects.filter(
-        user=actor, unit__instansi_id=instansi_id, year=year, role=TpiAssignment.Role.LEAD
-    ).exists()
-
-
 @transaction.atomic
 def period_open(*, actor, instansi, year: int, opens_on: dt.date | None = None,
                 closes_on: dt.date | None = None, proposal_deadline: dt.date | None = None) -> Period:
     """Create the evaluation period of ``year`` (or return the existing one)."""
-    if actor is not None and not _may_organise(actor, instansi.pk, year):
+    if actor is not None and not may_organise(actor, instansi.pk, year):
         raise PermissionDenied(_("Hanya administrator atau ketua TPI yang boleh membuka periode penilaian."))
     period = Period.objects.filter(instansi=instansi, year=year).first()
     if period is not None:
@@ -77,7 +69,8 @@ def period_open(*, actor, instansi, year: int, opens_on: dt.date | None = None,
     )
     period.full_clean()
     period.save()
-    audit_record(actor=actor, assessment=None, action="period.open", after={"instansi": instansi.pk, "year": year})
+    audit_record(actor=actor, assessment=None, action=AuditAction.PERIOD_OPEN,
+                 after={"instansi": instansi.pk, "year": year})
     return period
 
 
@@ -94,7 +87,7 @@ def assessments_create_bulk(
     """One assessment per designated unit (idempotent: existing ones are returned, not duplicated).
 
     With ``carry_forward`` each new assessment starts from the unit's latest earlier one."""
-    if actor is not None and not _may_organise(actor, period.instansi_id, period.year):
+    if actor is not None and not may_organise(actor, period.instansi_id, period.year):
         raise PermissionDenied(_("Hanya administrator atau ketua TPI yang boleh membuat penilaian."))
     if not instrument.is_published:
         raise ValidationError(_("Penilaian hanya dapat memakai instrumen yang sudah terbit."))
@@ -107,7 +100,7 @@ def assessments_create_bulk(
         )
         if was_created:
             audit_record(
-                actor=actor, assessment=assessment, action="assessment.create",
+                actor=actor, assessment=assessment, action=AuditAction.ASSESSMENT_CREATE,
                 after={"unit": unit.code, "year": period.year, "target": target, "instrument": instrument.code},
             )
             if carry_forward:
@@ -145,7 +138,7 @@ def assessment_carry_forward(*, actor, source: Assessment, target: Assessment) -
         contributor(actor=actor, source=source, target=target)
     target.carried_from = source
     target.save(update_fields=["carried_from"])
-    audit_record(actor=actor, assessment=target, action="assessment.carry_forward",
+    audit_record(actor=actor, assessment=target, action=AuditAction.ASSESSMENT_CARRY_FORWARD,
                  after={"from": source.pk, "answers": copied})
     return copied
 
@@ -215,7 +208,7 @@ def answer_save(
     answer.full_clean()
     answer.save()
     for field, before, after in changes:
-        audit_record(actor=actor, assessment=assessment, action=f"answer.{side}", item_code=item.code,
+        audit_record(actor=actor, assessment=assessment, action=AuditAction.answer(side), item_code=item.code,
                      field=field, before=before, after=after)
     return answer
 
@@ -238,7 +231,7 @@ def comment_add(*, actor, assessment: Assessment, item: InstrumentItem, body: st
     comment = Comment(assessment=assessment, item=item, author=actor, side=side, body=body)
     comment.full_clean()
     comment.save()
-    audit_record(actor=actor, assessment=assessment, action="comment.add", item_code=item.code,
+    audit_record(actor=actor, assessment=assessment, action=AuditAction.COMMENT_ADD, item_code=item.code,
                  after={"side": side, "body": body})
     recipients = _tpi_users(assessment) if side == "unit" else _unit_users(assessment)
     from ..worksheet import item_url
@@ -309,7 +302,7 @@ def _transition(*, actor, assessment: Assessment, action: str, extra: dict | Non
         assessment.snapshot = build_snapshot(assessment)
     assessment.full_clean()
     assessment.save()
-    audit_record(actor=actor, assessment=assessment, action=f"state.{action}", field="state",
+    audit_record(actor=actor, assessment=assessment, action=AuditAction.state(action), field="state",
                  before=before, after={"state": target, **(extra or {}), **_jsonable(data)})
     _notify_transition(assessment, action)
     return assessment

@@ -8,6 +8,8 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessments.pages.audit import action_label
+
 from ..validation import accept_attribute, allowed_types_label, max_upload_label
 
 register = template.Library()
@@ -35,17 +37,6 @@ def evidence_limits() -> str:
     }
 
 
-ACTION_LABELS = {
-    "evidence.upload": gettext_lazy("Unggah berkas"),
-    "evidence.attach": gettext_lazy("Lampirkan berkas yang ada"),
-    "evidence.link": gettext_lazy("Tambah tautan"),
-    "evidence.replace": gettext_lazy("Ganti berkas (versi baru)"),
-    "evidence.remove": gettext_lazy("Lepas lampiran"),
-    "evidence.review": gettext_lazy("Tinjauan TPI"),
-    "evidence.reconfirm": gettext_lazy("Perlu konfirmasi ulang"),
-    "evidence.carry_forward": gettext_lazy("Dilanjutkan dari penilaian sebelumnya"),
-}
-
 _VALUE_LABELS = {
     "pending": gettext_lazy("belum ditinjau"),
     "accepted": gettext_lazy("diterima"),
@@ -55,7 +46,7 @@ _VALUE_LABELS = {
 
 @register.filter
 def evidence_action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+    return action_label(action)
 
 
 @register.filter

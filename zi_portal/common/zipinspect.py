@@ -2,7 +2,7 @@
 
 Pure: no Django. Two questions, each answered from the directory and at most one small part:
 
-- ``check_sizes``: is it a zip bomb? The sum of the members' declared uncompressed sizes and the
+- ``check_sizes``: is it a zip bomb? The number of members, the sum of the members' declared uncompressed sizes and the
   compression ratio of every large member are compared with limits. Python's ``zipfile`` never
   inflates a member past the size its directory entry declares (and checks the CRC), so whatever
   reads the file later through ``zipfile`` cannot be made to read more than what was checked.
@@ -109,8 +109,19 @@ def open_zip(fileobj: IO[bytes]) -> zipfile.ZipFile:
 def check_sizes(infos: list[zipfile.ZipInfo], limits: ZipLimits) -> None:
     """Refuse too many members, a total declared size beyond ``max_uncompressed``, or a large
     member whose declared size is more than ``max_ratio`` times its compressed size."""
+    check_member_count(infos, limits)
+    check_declared_sizes(infos, limits)
+
+
+def check_member_count(infos: list[zipfile.ZipInfo], limits: ZipLimits) -> None:
+    """Refuse more than ``max_members`` members (``too_many_members``)."""
     if len(infos) > limits.max_members:
         raise ZipRefused("too_many_members", size=len(infos), limit=limits.max_members)
+
+
+def check_declared_sizes(infos: list[zipfile.ZipInfo], limits: ZipLimits) -> None:
+    """Refuse a total declared size beyond ``max_uncompressed`` (``too_large``), or a member larger
+    than ``ratio_min_bytes`` declaring more than ``max_ratio`` times its compressed size (``ratio``)."""
     total = 0
     for info in infos:
         total += info.file_size

@@ -11,6 +11,7 @@ from django.utils import timezone
 from assessments.models import Assessment, Period, Report
 from assessments.services import reports as report_services
 from units.models import Instansi, WorkUnit
+from zi_portal.common.files import write_atomically
 
 
 class Command(BaseCommand):
@@ -58,10 +59,10 @@ class Command(BaseCommand):
             rendered = report_services.assessment_pdf(assessment, number=number, generated_at=now)
         path = Path(output).resolve()
         try:
-            sha256, size = report_services.write_atomically(path, rendered.content)
+            written = write_atomically(path, rendered.content)
         except OSError as exc:
             raise CommandError(f"cannot write {output}: {exc.strerror or exc}", returncode=2)
-        self.stdout.write(f"{path}\t{size} bytes\t{rendered.pages} pages\tsha256 {sha256}")
+        self.stdout.write(f"{path}\t{written.size} bytes\t{rendered.pages} pages\tsha256 {written.sha256}")
 
     def _instansi(self, name, unit, year) -> Instansi:
         if name:
