@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from assessments import workflow
+from assessments.answers import canonical
 from assessments.models import (
     Answer,
     Assessment,
@@ -78,16 +79,19 @@ def answers_for(assessment: Assessment, answers: dict[str, Any], *, side: str = 
                 notes: dict[str, str] | None = None) -> list[Answer]:
     """Store ``answers`` ({item code: answer}) as one side's answers, keeping the other side's.
 
-    Rows are written directly (no workflow check, no audit): a fixture's state, not a user's act."""
+    Each answer is validated and stored in its canonical form, as the answer service stores it; the
+    rows are written directly (no workflow check, no audit, no version bump): a fixture's starting
+    point, not a user's act."""
     assert side in ("unit", "tpi"), side
     items = {i.code: i for i in InstrumentItem.objects.filter(instrument=assessment.instrument, code__in=answers)}
     missing = set(answers) - set(items)
     assert not missing, f"not items of {assessment.instrument.code}: {sorted(missing)}"
+    engine = assessment.instrument.engine()
     saved = []
     for code, value in answers.items():
         answer = (Answer.objects.filter(assessment=assessment, item=items[code]).first()
                   or Answer(assessment=assessment, item=items[code]))
-        setattr(answer, f"{side}_answer", value)
+        setattr(answer, f"{side}_answer", canonical(engine, code, value))
         if notes and code in notes:
             setattr(answer, f"{side}_note", notes[code])
         answer.full_clean()

@@ -73,8 +73,7 @@ class EvidenceAttachmentFactory(ValidatedFactory):
         model = EvidenceAttachment
 
     class Params:
-        link = factory.Trait(document=None, link_url=factory.Sequence(lambda n: f"https://jdih.example.go.id/sk/{n}"),
-                             link_title="SK")
+        link = factory.Trait(document=None, link_url=factory.Sequence(lambda n: f"https://jdih.example.go.id/sk/{n}"))
         accepted = factory.Trait(review_status=EvidenceAttachment.ReviewStatus.ACCEPTED,
                                  reviewed_at=factory.LazyFunction(timezone.now))
         rejected = factory.Trait(review_status=EvidenceAttachment.ReviewStatus.REJECTED,
