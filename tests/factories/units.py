@@ -38,7 +38,7 @@ class ValidatedFactory(factory.django.DjangoModelFactory):
         return obj
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(ValidatedFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -51,7 +51,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
-class InstansiFactory(factory.django.DjangoModelFactory):
+class InstansiFactory(ValidatedFactory):
     class Meta:
         model = Instansi
         django_get_or_create = ("name",)
@@ -61,7 +61,7 @@ class InstansiFactory(factory.django.DjangoModelFactory):
     address = "Jl. Uji No. 1"
 
 
-class InstansiFactFactory(factory.django.DjangoModelFactory):
+class InstansiFactFactory(ValidatedFactory):
     class Meta:
         model = InstansiFact
 
@@ -73,7 +73,7 @@ class InstansiFactFactory(factory.django.DjangoModelFactory):
     spip_level = 3
 
 
-class WorkUnitFactory(factory.django.DjangoModelFactory):
+class WorkUnitFactory(ValidatedFactory):
     class Meta:
         model = WorkUnit
 
@@ -84,7 +84,7 @@ class WorkUnitFactory(factory.django.DjangoModelFactory):
     pencanangan_date = dt.date(2024, 1, 15)
 
 
-class UnitFactFactory(factory.django.DjangoModelFactory):
+class UnitFactFactory(ValidatedFactory):
     class Meta:
         model = UnitFact
 
@@ -115,7 +115,7 @@ class TpiAssignmentFactory(ValidatedFactory):
     role = TpiAssignment.Role.MEMBER
 
 
-class InstansiRoleFactory(factory.django.DjangoModelFactory):
+class InstansiRoleFactory(ValidatedFactory):
     class Meta:
         model = InstansiRole
 
