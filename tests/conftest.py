@@ -9,12 +9,15 @@ from types import SimpleNamespace
 import pytest
 
 from tests.factories import (
+    AssessmentFactory,
     InstansiFactory,
     InstansiRoleFactory,
     MembershipFactory,
+    PeriodFactory,
     TpiAssignmentFactory,
     UserFactory,
     WorkUnitFactory,
+    bundled_instrument,
 )
 from units.models import InstansiRole, TpiAssignment, UnitMembership
 
@@ -114,22 +117,11 @@ def run_tasks(_celery_worker_session):
 @pytest.fixture
 def lke(world):
     """An assessment of UNIT-A for 2026 (target WBK) with a TPI lead assigned to UNIT-A too."""
-    import datetime as dt
-
-    from assessments.models import Assessment, Instrument, Period
-
-    instrument = Instrument.objects.get(code="permenpanrb-90-2021")
-    period = Period.objects.create(
-        instansi=world.instansi, year=2026, opens_on=dt.date(2026, 1, 1), closes_on=dt.date(2026, 12, 31),
-        proposal_deadline=dt.date(2026, 5, 31),
-    )
+    world.period = PeriodFactory(instansi=world.instansi, year=2026)
+    world.instrument = bundled_instrument()
     world.tpi_lead_a = TpiAssignmentFactory(
         unit=world.unit_a, role=TpiAssignment.Role.LEAD, user=UserFactory(username="tpi.ketua.a")
     ).user
-    world.period = period
-    world.instrument = instrument
-    world.assessment = Assessment.objects.create(unit=world.unit_a, period=period, target="WBK", instrument=instrument)
-    world.assessment_b = Assessment.objects.create(
-        unit=world.unit_b, period=period, target="WBK", instrument=instrument
-    )
+    world.assessment = AssessmentFactory(unit=world.unit_a, period=world.period, instrument=world.instrument)
+    world.assessment_b = AssessmentFactory(unit=world.unit_b, period=world.period, instrument=world.instrument)
     return world

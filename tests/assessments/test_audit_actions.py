@@ -4,8 +4,8 @@ import pytest
 from django.db import transaction
 from django.utils import translation
 
-from assessments import workflow
 from assessments.audit import audit_record
+from assessments.lke import workflow
 from assessments.models import AuditAction, AuditEvent, Report
 from assessments.pages.audit import action_label
 from evidence.templatetags.evidence_tags import evidence_action_label

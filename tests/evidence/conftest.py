@@ -3,13 +3,13 @@ instrument (files and other helpers are in ``helpers.py``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from assessments.models import Assessment, Instrument, InstrumentItem, Period
+from assessments.models import InstrumentItem
+from tests.factories import AssessmentFactory, PeriodFactory, bundled_instrument
 
 
 @pytest.fixture(autouse=True)
@@ -25,21 +25,12 @@ def media(settings, tmp_path) -> Path:
 @pytest.fixture
 def lke(world) -> SimpleNamespace:
     """``world`` plus a 2026 period, a draft WBK assessment of unit A and a few of its items."""
-    instrument = Instrument.objects.get(code="permenpanrb-90-2021")
-    period = Period.objects.create(
-        instansi=world.instansi,
-        year=2026,
-        opens_on=dt.date(2026, 1, 1),
-        closes_on=dt.date(2026, 12, 31),
-        proposal_deadline=dt.date(2026, 5, 31),
+    world.instrument = bundled_instrument()
+    world.period = PeriodFactory(instansi=world.instansi, year=2026)
+    world.assessment = AssessmentFactory(
+        unit=world.unit_a, period=world.period, instrument=world.instrument, created_by=world.leader_a
     )
-    assessment = Assessment.objects.create(
-        unit=world.unit_a, period=period, target="WBK", instrument=instrument, created_by=world.leader_a
-    )
-    world.instrument = instrument
-    world.period = period
-    world.assessment = assessment
-    world.items = list(InstrumentItem.objects.filter(instrument=instrument).order_by("position")[:6])
+    world.items = list(InstrumentItem.objects.filter(instrument=world.instrument).order_by("position")[:6])
     world.item = world.items[0]
     return world
 

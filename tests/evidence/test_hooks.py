@@ -1,16 +1,16 @@
 """What evidence hands to assessments through its hooks: the Final snapshot and carry-forward."""
 
-import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from assessments import hooks
 from assessments.lke import workflow
-from assessments.models import Assessment, AuditEvent, Period
+from assessments.models import AuditEvent
 from evidence import services
 from evidence.models import EvidenceAttachment
 from evidence.selectors import attachments_by_item, evidence_snapshot
+from tests.factories import AssessmentFactory, PeriodFactory
 
 from .helpers import files_on_disk, pdf_bytes, set_state, upload
 
@@ -69,11 +69,8 @@ def test_carry_forward_attaches_the_same_documents_to_reconfirm(lke, media):
         actor=lke.team_a, assessment=source, item=lke.items[3], uploaded_file=upload("x.pdf", pdf_bytes("x"))
     )
     services.evidence_remove(actor=lke.team_a, assessment=source, item=lke.items[3], attachment=gone.attachment)
-    period = Period.objects.create(
-        instansi=lke.instansi, year=2027, opens_on=dt.date(2027, 1, 1), closes_on=dt.date(2027, 12, 31),
-        proposal_deadline=dt.date(2027, 5, 31),
-    )
-    target = Assessment.objects.create(unit=lke.unit_a, period=period, target="WBK", instrument=lke.instrument)
+    period = PeriodFactory(instansi=lke.instansi, year=2027)
+    target = AssessmentFactory(unit=lke.unit_a, period=period, instrument=lke.instrument)
     assert services.evidence_carry_forward(actor=lke.admin, source=source, target=target) == 2
     assert services.evidence_carry_forward(actor=lke.admin, source=source, target=target) == 0  # idempotent
     carried = attachments_by_item(target)
@@ -84,6 +81,6 @@ def test_carry_forward_attaches_the_same_documents_to_reconfirm(lke, media):
     assert len(files_on_disk(media)) == 2  # nothing copied on disk
     actions = list(AuditEvent.objects.filter(assessment=target).order_by("pk").values_list("action", "item_code"))
     assert actions == [("evidence.carry_forward", lke.item.code), ("evidence.carry_forward", lke.items[2].code)]
-    other = Assessment.objects.create(unit=lke.unit_b, period=period, target="WBK", instrument=lke.instrument)
+    other = AssessmentFactory(unit=lke.unit_b, period=period, instrument=lke.instrument)
     with pytest.raises(ValidationError):
         services.evidence_carry_forward(actor=lke.admin, source=source, target=other)

@@ -1,37 +1,30 @@
 """Reads stay at a constant number of queries, whatever the number of items, files and versions."""
 
-import itertools
-
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from evidence.models import EvidenceAttachment, EvidenceDocument, EvidenceVersion
+from evidence.models import EvidenceAttachment
 from evidence.selectors import attachments_by_item, unit_documents
+from tests.factories import EvidenceAttachmentFactory, EvidenceDocumentFactory, EvidenceVersionFactory
 
 pytestmark = pytest.mark.django_db
-
-_counter = itertools.count(1)
-
 
 def make_attachments(lke, count: int) -> None:
     """``count`` attachments spread over the items: documents with 1–3 versions, and links."""
     for index in range(count):
         item = lke.items[index % len(lke.items)]
         if index % 4 == 3:
-            EvidenceAttachment.objects.create(
-                assessment=lke.assessment, item=item, link_url=f"https://example.go.id/{index}", added_by=lke.team_a
+            EvidenceAttachmentFactory(
+                link=True, assessment=lke.assessment, item=item, link_url=f"https://example.go.id/{index}",
+                added_by=lke.team_a,
             )
             continue
-        document = EvidenceDocument.objects.create(unit=lke.unit_a, title=f"dok {index}", created_by=lke.team_a)
+        document = EvidenceDocumentFactory(unit=lke.unit_a, title=f"dok {index}", created_by=lke.team_a)
         for number in range(1, index % 3 + 2):
-            n = next(_counter)
-            EvidenceVersion.objects.create(
-                document=document, number=number, storage_name=f"evidence/{lke.unit_a.pk}/{n:032x}.pdf",
-                original_name=f"dok-{index}-v{number}.pdf", size=1000 + n, content_type="application/pdf",
-                sha256=f"{n:064x}", uploaded_by=lke.team_a,
-            )
-        EvidenceAttachment.objects.create(assessment=lke.assessment, item=item, document=document, added_by=lke.team_a)
+            EvidenceVersionFactory(document=document, original_name=f"dok-{index}-v{number}.pdf",
+                                   uploaded_by=lke.team_a)
+        EvidenceAttachmentFactory(assessment=lke.assessment, item=item, document=document, added_by=lke.team_a)
 
 
 def render_blocks(lke, grouped) -> str:
@@ -80,6 +73,9 @@ def test_unit_documents_take_the_same_queries(lke, django_assert_max_num_queries
         documents = unit_documents(lke.unit_a, exclude_attached_to=(lke.assessment, lke.items[1]))
         labels = [d.current_version.original_name for d in documents]
     assert len(labels) == len(documents)
+    # newest first, each document's newest version, none of those attached to items[1]
+    assert labels == [f"dok-{i}-v{i % 3 + 1}.pdf" for i in reversed(range(count))
+                      if i % 4 != 3 and i % len(lke.items) != 1]
 
 
 def test_removed_attachments_are_left_out(lke):

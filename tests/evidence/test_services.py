@@ -14,6 +14,7 @@ from evidence import services
 from evidence.models import EvidenceAttachment, EvidenceVersion
 from evidence.selectors import attachment_history, attachments_by_item, unit_documents
 from evidence.validation import EvidenceRejected
+from tests.factories import EvidenceDocumentFactory
 
 from .helpers import (
     HTML_AS_PDF,
@@ -247,9 +248,7 @@ def test_attach_existing_refuses_a_second_active_attachment_and_other_units_docu
         services.evidence_attach_existing(
             actor=lke.team_a, assessment=lke.assessment, item=lke.item, document=first.version.document
         )
-    from evidence.models import EvidenceDocument
-
-    foreign = EvidenceDocument.objects.create(unit=world.unit_b, title="milik B")
+    foreign = EvidenceDocumentFactory(unit=world.unit_b, title="milik B")
     with pytest.raises(ValidationError, match="milik unit lain"):
         services.evidence_attach_existing(actor=lke.team_a, assessment=lke.assessment, item=lke.item, document=foreign)
     assert [e.action for e in events(lke)] == ["evidence.upload"]

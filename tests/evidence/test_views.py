@@ -10,6 +10,7 @@ from django.urls import reverse
 from assessments.lke import workflow
 from evidence import services
 from evidence.models import EvidenceAttachment, EvidenceVersion
+from tests.factories import EvidenceDocumentFactory, EvidenceVersionFactory
 
 from .helpers import (
     HTML_AS_PDF,
@@ -339,13 +340,8 @@ def test_tpi_keeps_access_to_a_removed_attachments_versions(lke, login):
 
 
 def test_unattached_document_is_visible_to_the_unit_but_not_to_the_tpi(lke, login, world):
-    from evidence.models import EvidenceDocument
-
-    document = EvidenceDocument.objects.create(unit=world.unit_a, title="lepas")
-    version = EvidenceVersion.objects.create(
-        document=document, number=1, storage_name=f"evidence/{world.unit_a.pk}/x.pdf", original_name="x.pdf",
-        size=1, content_type="application/pdf", sha256="0" * 64,
-    )
+    document = EvidenceDocumentFactory(unit=world.unit_a, title="lepas")
+    version = EvidenceVersionFactory(document=document, original_name="x.pdf")
     from evidence.selectors import versions_visible_to
 
     assert versions_visible_to(world.team_a).filter(pk=version.pk).exists()

@@ -1,8 +1,8 @@
 import pytest
 
 from assessments import services
-from assessments.models import Assessment
 from assessments.selectors import item_rows
+from tests.factories import answers_for
 
 from .helpers import full_answers
 
@@ -21,10 +21,9 @@ def filled(lke, settings, tmp_path):
     TPI answers from an earlier review round."""
     settings.MEDIA_ROOT = tmp_path
     engine = lke.assessment.instrument.engine()
-    Assessment.objects.filter(pk=lke.assessment.pk).update(state="in_review")
-    save_answers(lke.assessment, full_answers(engine, shift=1), "tpi")
-    Assessment.objects.filter(pk=lke.assessment.pk).update(state="draft")
-    save_answers(lke.assessment, full_answers(engine), "unit")
+    for side, answers in (("tpi", full_answers(engine, shift=1)), ("unit", full_answers(engine))):
+        answers_for(lke.assessment, answers, side=side,
+                    notes={code: f"catatan {code}" for code in answers if code.endswith(".a")})
     lke.assessment.refresh_from_db()
     lke.engine = engine
     return lke

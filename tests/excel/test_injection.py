@@ -96,7 +96,9 @@ def test_recap_writes_a_formula_like_unit_name_as_text(filled, login):
 
 @pytest.mark.django_db
 def test_audit_csv_writes_formula_like_cells_as_readable_text(lke, login):
-    hostile = UserFactory(username="=1+2")  # not a valid username in forms; only the admin could make it
+    # not a valid username (the factory would refuse it); only a direct write could make it
+    hostile = UserFactory.build(username="=1+2")
+    hostile.save()
     MembershipFactory(unit=lke.unit_a, user=hostile)
     item = item_rows(lke.assessment)["P.1.i.a"]
     answer_save(actor=hostile, assessment=lke.assessment, item=item, raw_answer="Ya", note="-1+1",

@@ -9,11 +9,11 @@ from unittest import mock
 import pytest
 
 from assessments.excel_data import lke_export_data
-from assessments.models import Assessment, Period
 from assessments.reports import xlsx as layout
 from assessments.reports.xlsx import build_lke_workbook
 from assessments.reports.xlsx_read import Limits, XlsxRefused, read_lke
 from assessments.services import lke_import
+from tests.factories import AssessmentFactory, PeriodFactory
 
 from .helpers import load, save
 
@@ -93,9 +93,8 @@ def test_workbook_of_another_unit_period_or_layout_is_refused(lke):
     other_unit = build_lke_workbook(lke_export_data(lke.assessment_b))
     with pytest.raises(lke_import.LkeImportRefused, match="milik unit UNIT-B, bukan UNIT-A"):
         lke_import.lke_import_plan(assessment=lke.assessment, workbook=read_lke(other_unit), side="unit")
-    period = Period.objects.create(instansi=lke.instansi, year=2027, opens_on="2027-01-01", closes_on="2027-12-31",
-                                   proposal_deadline="2027-05-31")
-    next_year = Assessment.objects.create(unit=lke.unit_a, period=period, target="WBK", instrument=lke.instrument)
+    period = PeriodFactory(instansi=lke.instansi, year=2027)
+    next_year = AssessmentFactory(unit=lke.unit_a, period=period, instrument=lke.instrument)
     with pytest.raises(lke_import.LkeImportRefused, match="periode 2026, bukan 2027"):
         lke_import.lke_import_plan(assessment=next_year, workbook=read_lke(content), side="unit")
     wb = load(content)

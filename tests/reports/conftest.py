@@ -2,7 +2,8 @@
 
 import pytest
 
-from assessments.models import Answer, Comment, InstrumentItem
+from assessments.models import InstrumentItem
+from tests.factories import AnswerFactory, CommentFactory
 
 XSS = '<img src="file:///etc/passwd">'
 
@@ -12,12 +13,12 @@ def scored(lke):
     """The ``lke`` assessment of UNIT-A with a few answers, notes and a comment carrying markup."""
     items = {i.code: i for i in InstrumentItem.objects.filter(instrument=lke.instrument,
                                                                code__in=["P.1.i.a", "B.I.a", "B.I.b"])}
-    Answer.objects.create(assessment=lke.assessment, item=items["P.1.i.a"], unit_answer="Ya", tpi_answer="Ya",
-                          unit_note="SK Tim ZI 800/1/2026", tpi_note=f"Catatan TPI {XSS}")
-    Answer.objects.create(assessment=lke.assessment, item=items["B.I.a"], unit_answer="3.60", tpi_answer="3.20")
-    Answer.objects.create(assessment=lke.assessment, item=items["B.I.b"], unit_answer="B", tpi_answer="C")
-    Comment.objects.create(assessment=lke.assessment, item=items["P.1.i.a"], author=lke.tpi_a, side="tpi",
-                           body=f"Komentar {XSS}")
+    AnswerFactory(assessment=lke.assessment, item=items["P.1.i.a"], unit_answer="Ya", tpi_answer="Ya",
+                  unit_note="SK Tim ZI 800/1/2026", tpi_note=f"Catatan TPI {XSS}")
+    AnswerFactory(assessment=lke.assessment, item=items["B.I.a"], unit_answer="3.60", tpi_answer="3.20")
+    AnswerFactory(assessment=lke.assessment, item=items["B.I.b"], unit_answer="B", tpi_answer="C")
+    CommentFactory(assessment=lke.assessment, item=items["P.1.i.a"], author=lke.tpi_a, side="tpi",
+                   body=f"Komentar {XSS}")
     lke.tpi_lead_a.full_name = "Dewi Penilai, S.H."
     lke.tpi_lead_a.nip = "197805222003122004"
     lke.tpi_lead_a.jabatan = "Auditor Ahli Madya"

@@ -12,6 +12,7 @@ from django.urls import reverse
 from assessments import tasks
 from assessments.models import AuditEvent, Notification, Report
 from assessments.services import reports as report_services
+from tests.factories import ReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,16 +94,9 @@ def test_task_returns_quietly_for_a_missing_or_ready_report(scored):
 
 
 def _ready_report(lke, **extra) -> Report:
-    content = b"%PDF-1.7 test report"
-    name = f"reports/2026/test-{lke.assessment.pk}.pdf"
-    path = Path(settings.MEDIA_ROOT) / name
-    report_services.write_atomically(path, content)
-    fields = {"kind": Report.Kind.ASSESSMENT, "assessment": lke.assessment, "instansi": lke.instansi, "year": 2026,
-              "requested_by": lke.team_a, "status": Report.Status.READY, "file": name,
-              "sha256": hashlib.sha256(content).hexdigest(), "size": len(content), "pages": 1,
-              "document_number": "LAP-ZI/2026/UNIT-A/00001"}
+    fields = {"assessment": lke.assessment, "requested_by": lke.team_a, "document_number": "LAP-ZI/2026/UNIT-A/00001"}
     fields.update(extra)
-    return Report.objects.create(**fields)
+    return ReportFactory(ready=True, content=b"%PDF-1.7 test report", **fields)
 
 
 def test_download_is_scoped_like_the_assessment(lke, login, client):

@@ -19,7 +19,7 @@ def test_impossible_unit_facts_are_refused(world, login):
     page = response.content.decode()
     assert "Persentase tidak boleh lebih dari 100." in page
     assert "Persentase tidak boleh kurang dari 0." in page
-    assert "Z bukan salah satu dari pilihan yang tersedia" in page or "Pilih pilihan yang sah" in page
+    assert "Masukkan pilihan yang valid. Z bukan salah satu dari pilihan yang tersedia." in page
     # what was typed is kept
     assert 'value="120"' in page
     assert not UnitFact.objects.filter(unit=world.unit_a).exists()
