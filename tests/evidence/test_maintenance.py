@@ -93,4 +93,7 @@ def test_beat_schedules_the_sweep(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["sweep-evidence-orphans"]
     from zi_portal.celery import app
 
+    # what a worker or beat does at start: without it the answer depended on whether an earlier
+    # test in the same process had imported the tasks modules (alone, this test failed)
+    app.loader.import_default_modules()
     assert entry["task"] in app.tasks
