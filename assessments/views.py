@@ -24,6 +24,7 @@ from .forms import BulkCreateForm, ResultForm
 from .models import Assessment, InstrumentItem, Notification
 from .pages.audit import audit_rows
 from .pages.standing import gap_sections
+from .standing import standings_of
 from .worksheet import build_item_context, build_score_bar, build_worksheet, item_url
 
 
@@ -49,20 +50,17 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     year = "" if year_value is None else str(year_value)
     state = request.GET.get("status", "")
     assessments = list(selectors.assessment_list(request.user, year_value, state or None))
-    answers_by_assessment = selectors.answers_for_assessments(assessments)
-    rows = []
-    for assessment in assessments:
-        answers = answers_by_assessment.get(assessment.pk, {})
-        scores = selectors.assessment_scores(assessment, answers)
-        rows.append(
-            {
-                "assessment": assessment,
-                "unit_total": scores["unit"].total,
-                "tpi_total": scores["tpi"].total,
-                "answered": sum(1 for a in answers.values() if a.unit_answer is not None),
-                "items": len(assessment.instrument.engine().items),
-            }
-        )
+    standings = standings_of(assessments)  # from the figures cache: no re-scoring per row
+    rows = [
+        {
+            "assessment": assessment,
+            "unit_total": standings[assessment.pk].unit_total,
+            "tpi_total": standings[assessment.pk].tpi_total,
+            "answered": standings[assessment.pk].answered,
+            "items": standings[assessment.pk].items,
+        }
+        for assessment in assessments
+    ]
     years = sorted({a.period.year for a in assessments}, reverse=True)
     return render(
         request,
