@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET
 from units.services import api_token_user
 from zi_portal.common.params import InvalidNumber, parse_year
 
-from . import lke, selectors
+from . import lke
 from .access import assessment_get_for_user, assessments_visible_to
+from .standing import Standing, standing_of, standings_of
 
 
 def _api_user(request: HttpRequest):
@@ -42,13 +43,11 @@ def _unauthorized() -> JsonResponse:
     return response
 
 
-def _summary(assessment, unit_total, tpi_total, shown, facts) -> dict:
-    """The list fields of one assessment; ``shown`` is the scored side's result (the engine's own,
-    or its summary from the figures cache: same figures, thresholds and predicate)."""
-    engine = assessment.instrument.engine()
-    side = selectors.scored_side(assessment)
-    prereqs = selectors.prerequisites_from_facts(engine, facts)
-    recommendation = lke.recommend(shown, prereqs)
+def _summary(assessment, standing: Standing) -> dict:
+    """The list fields of one assessment; ``standing.shown`` is the scored side's result (the
+    engine's own, or its summary from the figures cache: same figures, thresholds and predicate)."""
+    shown = standing.shown
+    recommendation = standing.recommendation
     return {
         "id": assessment.pk,
         "url": reverse("api_assessment_detail", args=[assessment.pk]),
@@ -58,9 +57,9 @@ def _summary(assessment, unit_total, tpi_total, shown, facts) -> dict:
         "state": assessment.state,
         "state_label": assessment.state_label,
         "instrument": assessment.instrument.code,
-        "unit_total": unit_total,
-        "tpi_total": tpi_total,
-        "scored_side": side,
+        "unit_total": standing.unit_total,
+        "tpi_total": standing.tpi_total,
+        "scored_side": standing.side,
         "pengungkit": shown.pengungkit,
         "hasil": shown.hasil,
         "predicate": shown.predicate,
@@ -87,13 +86,8 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(period__year=period)
     assessments = list(qs.defer("instrument__definition", "snapshot"))
     # from the figures cache (the engine's figures, recomputed for whatever changed)
-    figures = selectors.assessment_figures_many(assessments, sides={selectors.scored_side(a) for a in assessments})
-    facts = selectors.prerequisite_facts_many([(a.unit, a.period.year) for a in assessments])
-    results = []
-    for a in assessments:
-        fig = figures[a.pk]
-        results.append(_summary(a, fig["unit_total"], fig["tpi_total"], fig[selectors.scored_side(a)],
-                                facts[(a.unit.pk, a.period.year)]))
+    standings = standings_of(assessments)
+    results = [_summary(a, standings[a.pk]) for a in assessments]
     return _json({"count": len(results), "results": results})
 
 
@@ -107,13 +101,10 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         assessment = assessment_get_for_user(user, pk)  # 404 for missing and forbidden alike
     except Http404:
         return JsonResponse({"detail": _("Penilaian tidak ditemukan.")}, status=404)
-    answers = selectors.assessment_answers(assessment)
-    facts = selectors.prerequisite_facts_many([(assessment.unit, assessment.period.year)])
-    scores = selectors.assessment_scores(assessment, answers)
-    data = _summary(assessment, scores["unit"].total, scores["tpi"].total,
-                    scores[selectors.scored_side(assessment)], facts[(assessment.unit.pk, assessment.period.year)])
+    standing = standing_of(assessment, with_gaps=False)
+    data = _summary(assessment, standing)
     for side in ("unit", "tpi"):
-        result = scores[side]
+        result = standing.scores[side]
         data[side] = {
             "total": result.total,
             "pengungkit": result.pengungkit,

@@ -299,7 +299,8 @@ def assessment_figures_many(assessments, sides=("unit", "tpi")) -> dict[int, dic
 
     Read from the figures cache; whatever is missing or was computed with another instrument
     version is scored now from the answers (one query for all of them) and stored. Two queries
-    when the cache is warm, four when it is not, whatever the number of assessments."""
+    when the cache is warm, four when it is not (three on a first fill), whatever the number of
+    assessments."""
     from decimal import Decimal
 
     from django.db import IntegrityError, transaction
@@ -310,8 +311,10 @@ def assessment_figures_many(assessments, sides=("unit", "tpi")) -> dict[int, dic
     by_pk = {a.pk: a for a in assessments}
     out: dict[int, dict] = {}
     skipped = [f"{side}_data" for side in ("unit", "tpi") if side not in sides]
+    cached = set()  # assessments with a row, fresh or stale
     for row in AssessmentFigures.objects.filter(assessment__in=list(by_pk)).defer(*skipped):
         a = by_pk[row.assessment_id]
+        cached.add(a.pk)
         if row.instrument_checksum != a.instrument.checksum or row.stamp != a.figures_stamp:
             continue
         out[a.pk] = {
@@ -361,7 +364,9 @@ def assessment_figures_many(assessments, sides=("unit", "tpi")) -> dict[int, dic
         # a cache fill: a concurrent fill of the same rows must never fail the page (an answer
         # saved meanwhile raised the assessment's stamp, so a row written now is simply stale)
         with transaction.atomic():
-            AssessmentFigures.objects.filter(assessment__in=[a.pk for a in stale]).delete()
+            outdated = [a.pk for a in stale if a.pk in cached]
+            if outdated:  # a first fill has nothing to replace
+                AssessmentFigures.objects.filter(assessment__in=outdated).delete()
             AssessmentFigures.objects.bulk_create(rows)
     except IntegrityError:
         pass

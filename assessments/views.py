@@ -24,6 +24,7 @@ from .forms import BulkCreateForm, ResultForm
 from .models import Assessment, InstrumentItem, Notification
 from .pages.audit import audit_rows
 from .pages.standing import gap_sections
+from .standing import standing_of, standings_of
 from .worksheet import build_item_context, build_score_bar, build_worksheet, item_url
 
 
@@ -49,20 +50,17 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     year = "" if year_value is None else str(year_value)
     state = request.GET.get("status", "")
     assessments = list(selectors.assessment_list(request.user, year_value, state or None))
-    answers_by_assessment = selectors.answers_for_assessments(assessments)
-    rows = []
-    for assessment in assessments:
-        answers = answers_by_assessment.get(assessment.pk, {})
-        scores = selectors.assessment_scores(assessment, answers)
-        rows.append(
-            {
-                "assessment": assessment,
-                "unit_total": scores["unit"].total,
-                "tpi_total": scores["tpi"].total,
-                "answered": sum(1 for a in answers.values() if a.unit_answer is not None),
-                "items": len(assessment.instrument.engine().items),
-            }
-        )
+    standings = standings_of(assessments)  # from the figures cache: no re-scoring per row
+    rows = [
+        {
+            "assessment": assessment,
+            "unit_total": standings[assessment.pk].unit_total,
+            "tpi_total": standings[assessment.pk].tpi_total,
+            "answered": standings[assessment.pk].answered,
+            "items": standings[assessment.pk].items,
+        }
+        for assessment in assessments
+    ]
     years = sorted({a.period.year for a in assessments}, reverse=True)
     return render(
         request,
@@ -123,15 +121,11 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get_for_user(request.user, pk)
     roles = assessment_roles(request.user, assessment)
     answers = selectors.assessment_answers(assessment)
-    scores = selectors.assessment_scores(assessment, answers)
+    standing = standing_of(assessment, answers)
+    scores = standing.scores
     engine = assessment.instrument.engine()
     evidence = _evidence_by_item(assessment)
     items_with_evidence = {code for code, atts in _evidence_codes(assessment, evidence).items() if atts}
-    side = selectors.scored_side(assessment)
-    shown = scores[side]
-    prereqs = selectors.prerequisites_for(assessment.unit, assessment.period.year, engine)
-    recommendation = lke.recommend(shown, prereqs)
-    gap_reports = lke.gap_analysis(engine, selectors.engine_answers(answers, side), shown)
     revision = selectors.open_revision(assessment)
     return render(
         request,
@@ -144,8 +138,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": selectors.summary_rows(engine, scores),
             "area_rows": selectors.area_rows(engine, scores),
             "indicator_rows": selectors.indicator_rows(engine, scores),
-            "shown_side": side,
-            "shown": shown,
+            "shown_side": standing.side,
+            "shown": standing.shown,
             "progress": selectors.assessment_progress(assessment, answers, items_with_evidence),
             "transitions": [t for t in lke.workflow.available(assessment.state, roles) if t.action != "record_result"],
             "can_request_revision": lke.workflow.may("request_revision", assessment.state, roles),
@@ -153,9 +147,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit_answers": lke.workflow.unit_may_edit(assessment.state, roles)
             or lke.workflow.tpi_may_score(assessment.state, roles),
             "result_form": ResultForm(),
-            "prereqs": prereqs,
-            "recommendation": recommendation,
-            "gaps": gap_sections(engine, gap_reports),
+            "prereqs": standing.prerequisites,
+            "recommendation": standing.recommendation,
+            "gaps": gap_sections(engine, standing.gaps),
             "revision": revision,
             "revision_items": [
                 {"code": ri.item.code, "note": ri.note, "url": item_url(assessment.pk, ri.item.code)}
