@@ -83,7 +83,10 @@ def _attachment_or_404(assessment: Assessment, item: InstrumentItem, pk: int) ->
 
 
 def _local_url(candidate: str | None) -> str | None:
-    if candidate and candidate.startswith("/") and url_has_allowed_host_and_scheme(candidate, allowed_hosts=set()):
+    """``candidate`` if it is a path of this site; ``None`` for another host, a scheme, or any control
+    character (the host check looks at leading ones only; a NUL further on became ``%00`` in Location)."""
+    if (candidate and candidate.startswith("/") and candidate.isprintable()
+            and url_has_allowed_host_and_scheme(candidate, allowed_hosts=set())):
         return candidate
     return None
 

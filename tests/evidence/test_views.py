@@ -96,7 +96,8 @@ def test_plain_post_redirects_to_a_safe_next_with_the_message(lke, login, media)
     assert response.status_code == 302 and response["Location"] == "/units/UNIT-A/"
     page = client.get(url("history", lke))
     assert "berisi HTML/SVG/XML (terdeteksi text/html)" in page_text(page)
-    for unsafe in ("https://evil.example.com/", "//evil.example.com/x", "javascript:alert(1)"):
+    for unsafe in ("https://evil.example.com/", "//evil.example.com/x", "javascript:alert(1)",
+                   "/units/\x00/", "/units/UNIT-A/\r\nX: y", "/units/\x1b[2J"):
         response = post_files(client, lke, [("a.pdf", pdf_bytes(unsafe))], htmx=False, next=unsafe)
         assert response["Location"] == url("history", lke), unsafe
 
