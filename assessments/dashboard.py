@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from . import lke, selectors
 from .access import assessments_visible_to
 from .models import Assessment
-from .pages.standing import rule_labels
+from .pages.recommendation import rule_labels
 
 PAGE_SIZE = 20
 

@@ -19,7 +19,7 @@ from units.models import Instansi, InstansiRole, TpiAssignment
 from . import hooks, lke, selectors
 from .access import assessments_visible_to
 from .models import Assessment, Report
-from .pages.standing import gap_sections
+from .pages.recommendation import gap_sections
 
 # --- scoping of reports --------------------------------------------------------------------------
 

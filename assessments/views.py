@@ -23,7 +23,7 @@ from .access import assessment_get_for_user, assessment_roles, may_organise
 from .forms import BulkCreateForm, ResultForm
 from .models import Assessment, InstrumentItem, Notification
 from .pages.audit import audit_rows
-from .pages.standing import gap_sections
+from .pages.recommendation import gap_sections
 from .standing import standing_of, standings_of
 from .worksheet import build_item_context, build_score_bar, build_worksheet, item_url
 
