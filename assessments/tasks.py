@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from .models import Notification
 from .services.lke_import import stash_purge_expired
+from .services.notifications import notification_emails_sweep
 from .services.reports import report_claim, report_fail, report_release, report_render, reports_sweep
-from .services.work import notification_emails_sweep
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -8,6 +8,7 @@ from .instruments import (  # noqa: F401
     instrument_publish,
     read_definition,
 )
+from .notifications import notifications_mark_read, notify  # noqa: F401
 from .work import (  # noqa: F401
     StaleAnswerError,
     answer_save,
@@ -15,7 +16,6 @@ from .work import (  # noqa: F401
     assessment_transition,
     assessments_create_bulk,
     comment_add,
-    notifications_mark_read,
     period_open,
     revision_request,
 )

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,7 @@ from ..access import assessment_roles, assessments_visible_to
 from ..audit import AuditAction, audit_record
 from ..models import Assessment, Report
 from ..models.reports import PENDING_STATUSES
+from .notifications import notify
 
 logger = logging.getLogger(__name__)
 
@@ -269,10 +271,6 @@ def report_render(*, report: Report) -> Report:
 
 def _notify_requester(report: Report, kind: str, message: str) -> None:
     """Tell whoever asked for the report (they may have left the progress page)."""
-    from django.urls import reverse
-
-    from .work import notify
-
     if report.requested_by is not None:
         notify(users=[report.requested_by], assessment=report.assessment, kind=kind,
                message=message, url=reverse("report_status", args=[report.pk]))

@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Comment, InstrumentItem, Notification, Report
+from assessments.services.notifications import notification_emails_sweep
 from assessments.services.reports import reports_sweep
-from assessments.services.work import notification_emails_sweep
 from units import services as unit_services
 from units.models import TpiAssignment
 

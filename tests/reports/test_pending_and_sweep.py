@@ -17,7 +17,7 @@ from django.utils import timezone
 from assessments import tasks
 from assessments.models import AuditEvent, Notification, Report
 from assessments.services import reports as report_services
-from assessments.services.work import notification_emails_sweep
+from assessments.services.notifications import notification_emails_sweep
 from tests.factories import NotificationFactory, ReportFactory
 from zi_portal.common.tasks import resolve_task
 
@@ -208,7 +208,7 @@ def test_unsent_notification_emails_are_swept_within_their_age(lke, mailoutbox):
     NotificationFactory(user=lke.tpi_a, kind="comment", message="Terkirim", emailed_at=now)
     later = now + dt.timedelta(seconds=settings.REPORT_QUEUE_GRACE_SECONDS + 1)
     assert notification_emails_sweep(now=now) == 0  # within the grace period its own task may still come
-    with mock.patch("assessments.services.work.enqueue_on_commit") as enqueue:
+    with mock.patch("assessments.services.notifications.enqueue_on_commit") as enqueue:
         assert notification_emails_sweep(now=later) == 1
     enqueue.assert_called_once_with("assessments.tasks.send_notification_emails", notification_ids=[owed.pk])
 

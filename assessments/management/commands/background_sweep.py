@@ -7,8 +7,8 @@ e-mails never sent. Idempotent; run it by hand after a long broker outage."""
 
 from django.core.management.base import BaseCommand
 
+from assessments.services.notifications import notification_emails_sweep
 from assessments.services.reports import reports_sweep
-from assessments.services.work import notification_emails_sweep
 from units.services import assignment_emails_sweep
 
 

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from assessments.demo import demo_summary, seed_assessments
-from assessments.services.work import notifications_without_email
+from assessments.services.notifications import notifications_without_email
 from units.demo import DEMO_LOGINS, seed_units
 
 
