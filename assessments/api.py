@@ -104,29 +104,6 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     standing = standing_of(assessment, with_gaps=False)
     data = _summary(assessment, standing)
     for side in ("unit", "tpi"):
-        result = standing.scores[side]
-        data[side] = {
-            "total": result.total,
-            "pengungkit": result.pengungkit,
-            "pemenuhan": result.pemenuhan,
-            "reform": result.reform,
-            "hasil": result.hasil,
-            "bersih_akuntabel": result.bersih_akuntabel,
-            "pelayanan_prima": result.pelayanan_prima,
-            "areas": result.areas,
-            "area_totals": result.area_totals,
-            "indicators": result.indicators,
-            "thresholds": {
-                pred: {
-                    "met": t.met,
-                    "failures": [
-                        {"rule": f.rule, "label": f.label, "figure": f.figure, "minimum": f.minimum,
-                         "unit": f.unit, "source": f.source, "survey_driven": f.survey_driven}
-                        for f in t.failures
-                    ],
-                }
-                for pred, t in result.thresholds.items()
-            },
-            "predicate": result.predicate,
-        }
+        # the one JSON shape of a score: what ``manage.py lke_score --format json`` prints, without gaps
+        data[side] = lke.score_to_json(standing.scores[side])
     return _json(data)

@@ -197,7 +197,7 @@ def seed_history(users: dict, instrument, items: dict) -> int:
 
 
 def demo_summary() -> list[tuple[str, str, Decimal, Decimal]]:
-    from .selectors import assessment_scores
+    from .standing import assessment_scores
 
     rows = []
     for assessment in Assessment.objects.filter(period__year=YEAR).select_related("unit", "instrument", "period"):

@@ -10,16 +10,20 @@ import datetime as dt
 
 from django.utils import timezone
 
+from units.models import WorkUnit
+
 from . import hooks, lke, selectors
 from .access import assessments_visible_to
+from .models import Assessment
 from .reports.xlsx import LkeExport, RecapRow
+from .standing import assessment_scores, standings_of
 
 
 def lke_export_data(assessment, *, base_url: str = "", exported_at: dt.datetime | None = None) -> LkeExport:
     """The LKE workbook's data: answers of both sides, the engine's scores, the evidence links."""
     engine = assessment.instrument.engine()
     answers = selectors.assessment_answers(assessment)
-    scores = selectors.assessment_scores(assessment, answers)
+    scores = assessment_scores(assessment, answers)
     plain = {
         code: {"unit_answer": a.unit_answer, "tpi_answer": a.tpi_answer, "unit_note": a.unit_note,
                "tpi_note": a.tpi_note}
@@ -48,21 +52,18 @@ def recap_data(user, year: int) -> dict:
     Returns {"rows": [RecapRow], "area_numbers", "area_names", "instansi"}."""
     assessments = list(assessments_visible_to(user).filter(period__year=year).order_by("unit__code", "pk")
                        .defer("instrument__definition", "snapshot"))
-    figures = selectors.assessment_figures_many(assessments, sides={selectors.scored_side(a) for a in assessments})
-    facts = selectors.prerequisite_facts_many([(a.unit, a.period.year) for a in assessments])
+    standings = standings_of(assessments)
     rows, area_numbers, area_names, instansi = [], [], {}, set()
     for a in assessments:
         engine = a.instrument.engine()
         area_numbers, area_names = list(engine.area_numbers), dict(engine.area_names)
         instansi.add(a.unit.instansi.name)
-        fig = figures[a.pk]
-        side = selectors.scored_side(a)
-        shown = fig[side]
-        recommendation = lke.recommend(shown, selectors.prerequisites_from_facts(engine, facts[(a.unit.pk, year)]))
+        standing = standings[a.pk]
+        shown, recommendation = standing.shown, standing.recommendation
         label = shown.thresholds[shown.predicate].label if shown.predicate else ""
         rows.append(RecapRow(
             unit_code=a.unit.code, unit_name=a.unit.name, state_label=lke.workflow.STATE_LABELS.get(a.state, a.state),
-            target=a.target, unit_total=fig["unit_total"], tpi_total=fig["tpi_total"], side=side,
+            target=a.target, unit_total=standing.unit_total, tpi_total=standing.tpi_total, side=standing.side,
             pengungkit=shown.pengungkit, hasil=shown.hasil,
             area_pct={n: shown.pct[n] for n in engine.area_numbers},
             predicate=label, recommendation=recommendation.label,
@@ -82,7 +83,6 @@ class AssessmentNotFound(LookupError):
 
 def assessment_for_unit_period(unit_code: str, year: int, target: str | None = None):
     """The assessment of unit ``unit_code`` in ``year`` (and ``target`` when several exist)."""
-    from .models import Assessment
 
     qs = Assessment.objects.select_related("unit", "unit__instansi", "period", "instrument").filter(
         unit__code=unit_code, period__year=year)
@@ -90,8 +90,6 @@ def assessment_for_unit_period(unit_code: str, year: int, target: str | None = N
         qs = qs.filter(target=target)
     found = list(qs[:2])
     if not found:
-        from units.models import WorkUnit
-
         if not WorkUnit.objects.filter(code=unit_code).exists():
             raise AssessmentNotFound(f"unknown unit {unit_code!r}")
         raise AssessmentNotFound(f"unit {unit_code} has no assessment for period {year}"

@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 
 from units.models import Instansi, InstansiRole, TpiAssignment
 
-from . import hooks, lke, selectors
+from . import hooks, selectors
 from .access import assessments_visible_to
 from .models import Assessment, Report
 from .pages.recommendation import gap_sections
+from .pages.scores import area_rows, indicator_rows, summary_rows
+from .standing import standing_of, standings_of
 
 # --- scoping of reports --------------------------------------------------------------------------
 
@@ -110,12 +112,9 @@ def assessment_report_data(assessment: Assessment) -> dict:
     engine = assessment.instrument.engine()
     unit, instansi, year = assessment.unit, assessment.unit.instansi, assessment.period.year
     answers = selectors.assessment_answers(assessment)
-    scores = selectors.assessment_scores(assessment, answers)
-    side = selectors.scored_side(assessment)
-    shown = scores[side]
-    prereqs = selectors.prerequisites_for(unit, year, engine)
-    recommendation = lke.recommend(shown, prereqs)
-    gaps = lke.gap_analysis(engine, selectors.engine_answers(answers, side), shown)
+    standing = standing_of(assessment, answers)
+    scores, side, shown = standing.scores, standing.side, standing.shown
+    prereqs = standing.prerequisites
     comments = selectors.comments_by_item(assessment)
     evidence = hooks.evidence_listing(assessment)
     lead = (
@@ -168,10 +167,10 @@ def assessment_report_data(assessment: Assessment) -> dict:
         "state": assessment.state_label,
         "instrument": assessment.instrument.name,
         "side": side,
-        "summary": selectors.summary_rows(engine, scores),
-        "areas": selectors.area_rows(engine, scores),
+        "summary": summary_rows(engine, scores),
+        "areas": area_rows(engine, scores),
         "area_minimums": _area_minimums(engine),
-        "indicators": selectors.indicator_rows(engine, scores),
+        "indicators": indicator_rows(engine, scores),
         "predicate": engine.thresholds[shown.predicate].label if shown.predicate else None,
         "thresholds": [
             {"label": res.label, "met": res.met,
@@ -181,8 +180,8 @@ def assessment_report_data(assessment: Assessment) -> dict:
         ],
         "prerequisites": {engine.thresholds[p].label if p in engine.thresholds else p: list(results)
                           for p, results in prereqs.items()},
-        "recommendation": recommendation,
-        "gaps": gap_sections(engine, gaps),
+        "recommendation": standing.recommendation,
+        "gaps": gap_sections(engine, standing.gaps),
         "groups": groups,
         "tpi_notes": tpi_notes,
         "signer": _person(lead.user) if lead else None,
@@ -199,18 +198,14 @@ def recap_report_data(*, user, instansi: Instansi, year: int) -> dict:
         "unit", "unit__instansi", "period", "instrument")
     assessments = list(qs.filter(unit__instansi=instansi, period__year=year).order_by("unit__name", "pk")
                        .defer("instrument__definition", "snapshot"))
-    figures = selectors.assessment_figures_many(assessments, sides={selectors.scored_side(a) for a in assessments})
-    facts = selectors.prerequisite_facts_many([(a.unit, a.period.year) for a in assessments])
+    standings = standings_of(assessments)
     rows, area_numbers, area_minimums = [], [], {}
     for a in assessments:
         engine = a.instrument.engine()
         area_numbers = list(engine.area_numbers)
         area_minimums = _area_minimums(engine)
-        fig = figures[a.pk]
-        side = selectors.scored_side(a)
-        shown = fig[side]
-        prereqs = selectors.prerequisites_from_facts(engine, facts[(a.unit.pk, a.period.year)])
-        recommendation = lke.recommend(shown, prereqs)
+        standing = standings[a.pk]
+        shown, recommendation = standing.shown, standing.recommendation
         # reasons are listed highest predicate first: the last ones are those of the next step up
         next_step = recommendation.reasons[-1].predicate if recommendation.reasons else None
         rows.append({
@@ -218,9 +213,9 @@ def recap_report_data(*, user, instansi: Instansi, year: int) -> dict:
             "name": a.unit.name,
             "target": a.get_target_display(),
             "state": a.state_label,
-            "side": side,
-            "unit_total": fig["unit_total"],
-            "tpi_total": fig["tpi_total"],
+            "side": standing.side,
+            "unit_total": standing.unit_total,
+            "tpi_total": standing.tpi_total,
             "pengungkit": shown.pengungkit,
             "hasil": shown.hasil,
             "areas": [shown.pct[n] for n in engine.area_numbers],

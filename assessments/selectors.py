@@ -1,11 +1,15 @@
-"""Every read of the assessments app that views and commands need."""
+"""Every read of the assessments app: queries only (what the rows mean is computed in
+``standing.py``, the read path, and shown by the builders in ``pages/``)."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
+import datetime as dt
 
-from . import lke
-from .models import Instrument
+from units.models import InstansiFact, PredicateAward, UnitFact
+
+from . import hooks, lke
+from .access import assessments_visible_to
+from .models import Answer, AuditEvent, Comment, Instrument, InstrumentItem, RevisionRequest
 
 
 def engine_instrument_by_code(code: str) -> lke.Instrument | None:
@@ -27,9 +31,6 @@ def prerequisite_facts(unit, year: int, evaluation_date=None) -> dict:
 
 def prerequisite_facts_many(pairs, evaluation_date=None) -> dict:
     """(unit.pk, year) -> facts for many (unit, year) pairs in three queries (list pages, API)."""
-    import datetime as dt
-
-    from units.models import InstansiFact, PredicateAward, UnitFact
 
     pairs = list(pairs)
     unit_ids = {unit.pk for unit, _ in pairs}
@@ -82,72 +83,20 @@ def prerequisite_facts_many(pairs, evaluation_date=None) -> dict:
     return result
 
 
-def prerequisites_for(unit, year: int, engine_instrument, evaluation_date=None) -> dict:
-    """predicate -> list of PrerequisiteResult for the unit in ``year``."""
-    return prerequisites_from_facts(engine_instrument, prerequisite_facts(unit, year, evaluation_date))
-
-
-def prerequisites_from_facts(engine_instrument, facts: dict) -> dict:
-    """predicate -> list of PrerequisiteResult from an already-built facts dict (no query)."""
-    return {pred: lke.check_prerequisites(engine_instrument, pred, facts) for pred in engine_instrument.prerequisites}
-
-
 # --- assessments ---------------------------------------------------------------------------------
 
 
 def assessment_answers(assessment) -> dict:
     """item code -> Answer, in one query."""
-    from .models import Answer
-
     return {a.item.code: a for a in Answer.objects.filter(assessment=assessment).select_related("item")}
-
-
-def engine_answers(answers: dict, side: str) -> dict:
-    field = "unit_answer" if side == "unit" else "tpi_answer"
-    return {code: getattr(a, field) for code, a in answers.items() if getattr(a, field) is not None}
-
-
-def assessment_scores(assessment, answers: dict | None = None) -> dict:
-    """{"unit": ScoreResult, "tpi": ScoreResult} from the stored answers (no extra query if given)."""
-    engine = assessment.instrument.engine()
-    answers = assessment_answers(assessment) if answers is None else answers
-    return {side: lke.score(engine, engine_answers(answers, side)) for side in ("unit", "tpi")}
-
-
-def assessment_progress(assessment, answers: dict, items_with_evidence: set[str] | None = None) -> dict:
-    """Answered % (unit side) and items-with-evidence % of the instrument's items."""
-    from decimal import Decimal
-
-    total = len(assessment.instrument.engine().items)
-    answered = sum(1 for a in answers.values() if a.unit_answer is not None)
-    with_evidence = len(items_with_evidence or ())
-    tpi_answered = sum(1 for a in answers.values() if a.tpi_answer is not None)
-
-    def pct(n):
-        return (Decimal(n) * 100 / total).quantize(Decimal("0.1")) if total else Decimal(0)
-
-    return {
-        "total": total,
-        "answered": answered,
-        "answered_pct": pct(answered),
-        "tpi_answered": tpi_answered,
-        "tpi_answered_pct": pct(tpi_answered),
-        "with_evidence": with_evidence,
-        "with_evidence_pct": pct(with_evidence),
-        "to_reconfirm": sum(1 for a in answers.values() if a.needs_reconfirm),
-    }
 
 
 def item_rows(assessment) -> dict:
     """item code -> InstrumentItem row (with its scale), in one query."""
-    from .models import InstrumentItem
-
     return {i.code: i for i in InstrumentItem.objects.filter(instrument=assessment.instrument).select_related("scale")}
 
 
 def comments_by_item(assessment) -> dict[str, list]:
-    from .models import Comment
-
     grouped: dict[str, list] = {}
     for c in Comment.objects.filter(assessment=assessment).select_related("author", "item"):
         grouped.setdefault(c.item.code, []).append(c)
@@ -155,8 +104,6 @@ def comments_by_item(assessment) -> dict[str, list]:
 
 
 def open_revision(assessment):
-    from .models import RevisionRequest
-
     return (
         RevisionRequest.objects.filter(assessment=assessment)
         .select_related("requested_by")
@@ -167,8 +114,6 @@ def open_revision(assessment):
 
 
 def audit_events(assessment, item_code: str | None = None):
-    from .models import AuditEvent
-
     qs = AuditEvent.objects.filter(assessment=assessment).select_related("actor")
     if item_code:
         qs = qs.filter(item_code=item_code)
@@ -177,8 +122,6 @@ def audit_events(assessment, item_code: str | None = None):
 
 def assessment_list(user, year: int | None = None, state: str | None = None):
     """Visible assessments with the figures the list shows, without N+1."""
-    from .access import assessments_visible_to
-
     qs = assessments_visible_to(user).order_by("-period__year", "unit__name")
     if year:
         qs = qs.filter(period__year=year)
@@ -189,194 +132,14 @@ def assessment_list(user, year: int | None = None, state: str | None = None):
 
 def answers_for_assessments(assessments) -> dict[int, dict]:
     """assessment pk -> {item code -> Answer} for many assessments in one query (list pages)."""
-    from .models import Answer
-
     grouped: dict[int, dict] = {a.pk: {} for a in assessments}
     for answer in Answer.objects.filter(assessment__in=[a.pk for a in assessments]).select_related("item"):
         grouped[answer.assessment_id][answer.item.code] = answer
     return grouped
 
 
-SUMMARY_FIGURES = (
-    ("total", gettext_lazy("Nilai total"), 0),
-    ("pengungkit", gettext_lazy("Pengungkit"), 1),
-    ("pemenuhan", gettext_lazy("Pemenuhan"), 2),
-    ("reform", gettext_lazy("Reform"), 2),
-    ("hasil", gettext_lazy("Hasil"), 1),
-    ("bersih_akuntabel", gettext_lazy("Birokrasi yang Bersih dan Akuntabel"), 2),
-    ("ipak", "IPAK", 3),
-    ("capaian_kinerja", gettext_lazy("Capaian Kinerja"), 3),
-    ("pelayanan_prima", gettext_lazy("Pelayanan Publik yang Prima (IPKP)"), 2),
-)
-
-
-def summary_rows(engine, scores: dict) -> list[dict]:
-    """The summary table: figure, weight, unit and TPI score and % of weight."""
-    rows = []
-    for key, label, depth in SUMMARY_FIGURES:
-        weight = engine.weights.get(key)
-        if weight is None:
-            continue
-        rows.append(
-            {
-                "key": key,
-                "label": label,
-                "depth": depth,
-                "weight": weight,
-                "unit": scores["unit"].figures[key],
-                "unit_pct": scores["unit"].pct[key],
-                "tpi": scores["tpi"].figures[key],
-                "tpi_pct": scores["tpi"].pct[key],
-            }
-        )
-    return rows
-
-
-def area_rows(engine, scores: dict) -> list[dict]:
-    """Per change area: Pemenuhan, Reform and combined, unit beside TPI, with % of weight."""
-    by_number: dict[str, dict] = {}
-    for area in engine.areas:
-        row = by_number.setdefault(
-            area.number,
-            {"number": area.number, "name": engine.area_names.get(area.number, area.name),
-             "weight": engine.weights[f"area_{area.number}"]},
-        )
-        row[area.code[0]] = {  # "P" or "R"
-            "code": area.code,
-            "weight": area.weight,
-            "unit": scores["unit"].areas[area.code],
-            "tpi": scores["tpi"].areas[area.code],
-        }
-    for number, row in by_number.items():
-        row["unit"] = scores["unit"].area_totals[number]
-        row["tpi"] = scores["tpi"].area_totals[number]
-        row["unit_pct"] = scores["unit"].pct[number]
-        row["tpi_pct"] = scores["tpi"].pct[number]
-    return [by_number[n] for n in engine.area_numbers]
-
-
-def indicator_rows(engine, scores: dict) -> list[dict]:
-    """Every indicator (and Hasil entry): weight, unit and TPI score and % of weight."""
-    rows = [
-        {
-            "code": ind.code,
-            "name": ind.name,
-            "weight": ind.weight,
-            "unit": scores["unit"].indicators[ind.code],
-            "unit_pct": scores["unit"].pct[ind.code],
-            "tpi": scores["tpi"].indicators[ind.code],
-            "tpi_pct": scores["tpi"].pct[ind.code],
-        }
-        for ind in engine.indicators
-    ]
-    rows += [
-        {
-            "code": hi.code,
-            "name": hi.text,
-            "weight": hi.weight,
-            "unit": scores["unit"].hasil_items[hi.code],
-            "unit_pct": scores["unit"].pct[hi.code],
-            "tpi": scores["tpi"].hasil_items[hi.code],
-            "tpi_pct": scores["tpi"].pct[hi.code],
-        }
-        for hi in engine.hasil_items
-    ]
-    return rows
-
-
-REVIEWED_STATES = ("in_review", "final", "proposed", "result_recorded")
-
-
-def scored_side(assessment) -> str:
-    """Whose scores stand for the assessment: the TPI's once it has started reviewing, else the unit's."""
-    return "tpi" if assessment.state in REVIEWED_STATES else "unit"
-
-
-def assessment_figures_many(assessments, sides=("unit", "tpi")) -> dict[int, dict]:
-    """assessment pk -> {"unit": ScoreSummary, "tpi": ScoreSummary, "unit_total", "tpi_total",
-    "answered", "tpi_answered", "items"} (a summary only for the ``sides`` asked for; the
-    totals at full precision always).
-
-    Read from the figures cache; whatever is missing or was computed with another instrument
-    version is scored now from the answers (one query for all of them) and stored. Two queries
-    when the cache is warm, four when it is not (three on a first fill), whatever the number of
-    assessments."""
-    from decimal import Decimal
-
-    from django.db import IntegrityError, transaction
-
-    from .models import AssessmentFigures
-
-    assessments = list(assessments)
-    by_pk = {a.pk: a for a in assessments}
-    out: dict[int, dict] = {}
-    skipped = [f"{side}_data" for side in ("unit", "tpi") if side not in sides]
-    cached = set()  # assessments with a row, fresh or stale
-    for row in AssessmentFigures.objects.filter(assessment__in=list(by_pk)).defer(*skipped):
-        a = by_pk[row.assessment_id]
-        cached.add(a.pk)
-        if row.instrument_checksum != a.instrument.checksum or row.stamp != a.figures_stamp:
-            continue
-        out[a.pk] = {
-            **{side: lke.summary_from_json(getattr(row, f"{side}_data")) for side in sides},
-            "unit_total": Decimal(row.unit_exact_total),
-            "tpi_total": Decimal(row.tpi_exact_total),
-            "answered": row.answered,
-            "tpi_answered": row.tpi_answered,
-            "items": row.items,
-        }
-    stale = [a for a in assessments if a.pk not in out]
-    if not stale:
-        return out
-    answers = answers_for_assessments(stale)
-    rows = []
-    for a in stale:
-        engine = a.instrument.engine()
-        mine = answers[a.pk]
-        scores = assessment_scores(a, mine)
-        summaries = {side: lke.summary_of(scores[side], engine.area_numbers) for side in ("unit", "tpi")}
-        entry = {
-            **summaries,
-            "unit_total": summaries["unit"].total,
-            "tpi_total": summaries["tpi"].total,
-            "answered": sum(1 for x in mine.values() if x.unit_answer is not None),
-            "tpi_answered": sum(1 for x in mine.values() if x.tpi_answer is not None),
-            "items": len(engine.items),
-        }
-        out[a.pk] = entry
-        rows.append(AssessmentFigures(
-            assessment=a,
-            instrument_checksum=a.instrument.checksum,
-            stamp=a.figures_stamp,
-            unit_total=lke.round2(summaries["unit"].total),
-            tpi_total=lke.round2(summaries["tpi"].total),
-            unit_predicate=summaries["unit"].predicate or "",
-            tpi_predicate=summaries["tpi"].predicate or "",
-            answered=entry["answered"],
-            tpi_answered=entry["tpi_answered"],
-            items=entry["items"],
-            unit_exact_total=str(summaries["unit"].total),
-            tpi_exact_total=str(summaries["tpi"].total),
-            unit_data=lke.summary_to_json(summaries["unit"]),
-            tpi_data=lke.summary_to_json(summaries["tpi"]),
-        ))
-    try:
-        # a cache fill: a concurrent fill of the same rows must never fail the page (an answer
-        # saved meanwhile raised the assessment's stamp, so a row written now is simply stale)
-        with transaction.atomic():
-            outdated = [a.pk for a in stale if a.pk in cached]
-            if outdated:  # a first fill has nothing to replace
-                AssessmentFigures.objects.filter(assessment__in=outdated).delete()
-            AssessmentFigures.objects.bulk_create(rows)
-    except IntegrityError:
-        pass
-    return out
-
-
 def items_with_evidence_many(assessments) -> dict[int, int]:
     """assessment pk -> number of items with at least one piece of evidence (via the hooks)."""
-    from . import hooks
-
     counts = {a.pk: 0 for a in assessments}
     for fn in hooks.evidence_counters:
         for pk, n in fn([a.pk for a in assessments]).items():

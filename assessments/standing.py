@@ -21,10 +21,128 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import lke, selectors
-from .models import Assessment
+from django.db import IntegrityError, transaction
 
-__all__ = ["Standing", "standing_of", "standings_of"]
+from . import lke, selectors
+from .models import Assessment, AssessmentFigures
+
+__all__ = [
+    "REVIEWED_STATES", "Standing", "assessment_figures_many", "assessment_scores", "engine_answers",
+    "prerequisites_for", "prerequisites_from_facts", "scored_side", "standing_of", "standings_of",
+]
+
+
+# --- the parts: whose side stands, scores from stored answers, prerequisites, the figures cache ---
+
+
+def prerequisites_for(unit, year: int, engine_instrument, evaluation_date=None) -> dict:
+    """predicate -> list of PrerequisiteResult for the unit in ``year``."""
+    return prerequisites_from_facts(engine_instrument, selectors.prerequisite_facts(unit, year, evaluation_date))
+
+
+def prerequisites_from_facts(engine_instrument, facts: dict) -> dict:
+    """predicate -> list of PrerequisiteResult from an already-built facts dict (no query)."""
+    return {pred: lke.check_prerequisites(engine_instrument, pred, facts) for pred in engine_instrument.prerequisites}
+
+
+def engine_answers(answers: dict, side: str) -> dict:
+    field = "unit_answer" if side == "unit" else "tpi_answer"
+    return {code: getattr(a, field) for code, a in answers.items() if getattr(a, field) is not None}
+
+
+def assessment_scores(assessment, answers: dict | None = None) -> dict:
+    """{"unit": ScoreResult, "tpi": ScoreResult} from the stored answers (no extra query if given)."""
+    engine = assessment.instrument.engine()
+    answers = selectors.assessment_answers(assessment) if answers is None else answers
+    return {side: lke.score(engine, engine_answers(answers, side)) for side in ("unit", "tpi")}
+
+
+REVIEWED_STATES = ("in_review", "final", "proposed", "result_recorded")
+
+
+def scored_side(assessment) -> str:
+    """Whose scores stand for the assessment: the TPI's once it has started reviewing, else the unit's."""
+    return "tpi" if assessment.state in REVIEWED_STATES else "unit"
+
+
+def assessment_figures_many(assessments, sides=("unit", "tpi")) -> dict[int, dict]:
+    """assessment pk -> {"unit": ScoreSummary, "tpi": ScoreSummary, "unit_total", "tpi_total",
+    "answered", "tpi_answered", "items"} (a summary only for the ``sides`` asked for; the
+    totals at full precision always).
+
+    Read from the figures cache; whatever is missing or was computed with another instrument
+    version is scored now from the answers (one query for all of them) and stored. Two queries
+    when the cache is warm, four when it is not (three on a first fill), whatever the number of
+    assessments."""
+
+    assessments = list(assessments)
+    by_pk = {a.pk: a for a in assessments}
+    out: dict[int, dict] = {}
+    skipped = [f"{side}_data" for side in ("unit", "tpi") if side not in sides]
+    cached = set()  # assessments with a row, fresh or stale
+    for row in AssessmentFigures.objects.filter(assessment__in=list(by_pk)).defer(*skipped):
+        a = by_pk[row.assessment_id]
+        cached.add(a.pk)
+        if row.instrument_checksum != a.instrument.checksum or row.stamp != a.figures_stamp:
+            continue
+        out[a.pk] = {
+            **{side: lke.summary_from_json(getattr(row, f"{side}_data")) for side in sides},
+            "unit_total": Decimal(row.unit_exact_total),
+            "tpi_total": Decimal(row.tpi_exact_total),
+            "answered": row.answered,
+            "tpi_answered": row.tpi_answered,
+            "items": row.items,
+        }
+    stale = [a for a in assessments if a.pk not in out]
+    if not stale:
+        return out
+    answers = selectors.answers_for_assessments(stale)
+    rows = []
+    for a in stale:
+        engine = a.instrument.engine()
+        mine = answers[a.pk]
+        scores = assessment_scores(a, mine)
+        summaries = {side: lke.summary_of(scores[side], engine.area_numbers) for side in ("unit", "tpi")}
+        entry = {
+            **summaries,
+            "unit_total": summaries["unit"].total,
+            "tpi_total": summaries["tpi"].total,
+            "answered": sum(1 for x in mine.values() if x.unit_answer is not None),
+            "tpi_answered": sum(1 for x in mine.values() if x.tpi_answer is not None),
+            "items": len(engine.items),
+        }
+        out[a.pk] = entry
+        rows.append(AssessmentFigures(
+            assessment=a,
+            instrument_checksum=a.instrument.checksum,
+            stamp=a.figures_stamp,
+            unit_total=lke.round2(summaries["unit"].total),
+            tpi_total=lke.round2(summaries["tpi"].total),
+            unit_predicate=summaries["unit"].predicate or "",
+            tpi_predicate=summaries["tpi"].predicate or "",
+            answered=entry["answered"],
+            tpi_answered=entry["tpi_answered"],
+            items=entry["items"],
+            unit_exact_total=str(summaries["unit"].total),
+            tpi_exact_total=str(summaries["tpi"].total),
+            unit_data=lke.summary_to_json(summaries["unit"]),
+            tpi_data=lke.summary_to_json(summaries["tpi"]),
+        ))
+    try:
+        # a cache fill: a concurrent fill of the same rows must never fail the page (an answer
+        # saved meanwhile raised the assessment's stamp, so a row written now is simply stale)
+        with transaction.atomic():
+            outdated = [a.pk for a in stale if a.pk in cached]
+            if outdated:  # a first fill has nothing to replace
+                AssessmentFigures.objects.filter(assessment__in=outdated).delete()
+            AssessmentFigures.objects.bulk_create(rows)
+    except IntegrityError:
+        pass
+    return out
+
+
+
+# --- the composite answer -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -53,14 +171,14 @@ def standings_of(assessments: Iterable[Assessment]) -> dict[int, Standing]:
     assessments = list(assessments)
     if not assessments:
         return {}
-    sides = {a.pk: selectors.scored_side(a) for a in assessments}
-    figures = selectors.assessment_figures_many(assessments, sides=set(sides.values()))
+    sides = {a.pk: scored_side(a) for a in assessments}
+    figures = assessment_figures_many(assessments, sides=set(sides.values()))
     facts = selectors.prerequisite_facts_many([(a.unit, a.period.year) for a in assessments])
     out = {}
     for a in assessments:
         fig = figures[a.pk]
         shown = fig[sides[a.pk]]
-        prereqs = selectors.prerequisites_from_facts(a.instrument.engine(), facts[(a.unit.pk, a.period.year)])
+        prereqs = prerequisites_from_facts(a.instrument.engine(), facts[(a.unit.pk, a.period.year)])
         out[a.pk] = Standing(
             assessment_id=a.pk,
             side=sides[a.pk],
@@ -82,11 +200,11 @@ def standing_of(assessment: Assessment, answers: dict | None = None, *, with_gap
     and, unless ``with_gaps`` is false, the gap analysis of the scored side."""
     engine = assessment.instrument.engine()
     answers = selectors.assessment_answers(assessment) if answers is None else answers
-    scores = selectors.assessment_scores(assessment, answers)
-    side = selectors.scored_side(assessment)
+    scores = assessment_scores(assessment, answers)
+    side = scored_side(assessment)
     shown = scores[side]
-    prereqs = selectors.prerequisites_for(assessment.unit, assessment.period.year, engine)
-    gaps = lke.gap_analysis(engine, selectors.engine_answers(answers, side), shown) if with_gaps else None
+    prereqs = prerequisites_for(assessment.unit, assessment.period.year, engine)
+    gaps = lke.gap_analysis(engine, engine_answers(answers, side), shown) if with_gaps else None
     return Standing(
         assessment_id=assessment.pk,
         side=side,

@@ -21,11 +21,14 @@ from zi_portal.common.spreadsheet import csv_writer
 from . import lke, selectors, services
 from .access import assessment_get_for_user, assessment_roles, may_organise
 from .forms import BulkCreateForm, ResultForm
+from .links import item_url
 from .models import Assessment, InstrumentItem, Notification
 from .pages.audit import audit_rows
+from .pages.dashboard import build_dashboard
 from .pages.recommendation import gap_sections
+from .pages.scores import area_rows, assessment_progress, indicator_rows, summary_rows
+from .pages.worksheet import build_item_context, build_score_bar, build_worksheet
 from .standing import standing_of, standings_of
-from .worksheet import build_item_context, build_score_bar, build_worksheet, item_url
 
 
 def _evidence_by_item(assessment) -> dict:
@@ -135,12 +138,12 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "roles": roles,
             "role_labels": [render_text(lke.workflow.ROLE_LABELS[r]) for r in sorted(roles)],
             "scores": scores,
-            "summary": selectors.summary_rows(engine, scores),
-            "area_rows": selectors.area_rows(engine, scores),
-            "indicator_rows": selectors.indicator_rows(engine, scores),
+            "summary": summary_rows(engine, scores),
+            "area_rows": area_rows(engine, scores),
+            "indicator_rows": indicator_rows(engine, scores),
             "shown_side": standing.side,
             "shown": standing.shown,
-            "progress": selectors.assessment_progress(assessment, answers, items_with_evidence),
+            "progress": assessment_progress(assessment, answers, items_with_evidence),
             "transitions": [t for t in lke.workflow.available(assessment.state, roles) if t.action != "record_result"],
             "can_request_revision": lke.workflow.may("request_revision", assessment.state, roles),
             "can_record_result": lke.workflow.may("record_result", assessment.state, roles),
@@ -347,7 +350,7 @@ def assessment_audit_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    from .dashboard import build_dashboard
+
 
     context = build_dashboard(
         request.user, _year_filter(request),

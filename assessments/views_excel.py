@@ -22,9 +22,9 @@ from . import excel_data
 from .access import assessment_get_for_user, assessment_roles, side_of
 from .reports.xlsx import build_lke_workbook, build_recap_workbook
 from .reports.xlsx_read import XlsxRefused, read_lke, read_upload
-from .selectors import scored_side
 from .services import lke_import
 from .services.work import StaleAnswerError
+from .standing import scored_side
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

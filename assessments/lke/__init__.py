@@ -57,6 +57,7 @@ from .instrument_cache import (
 from .json_io import (
     BUNDLED_DIR,
     JSON_KEYS,
+    SCORE_KEYS,
     LkeEntry,
     LkeInputError,
     ParsedInput,
@@ -67,6 +68,7 @@ from .json_io import (
     result_to_json,
     result_to_text,
     run,
+    score_to_json,
 )
 from .parse import (
     AREA_MODES,
@@ -155,6 +157,7 @@ __all__ = [
     "InstrumentError",
     "Item",
     "JSON_KEYS",
+    "SCORE_KEYS",
     "LkeEntry",
     "LkeInputError",
     "MESSAGES",
@@ -203,6 +206,7 @@ __all__ = [
     "recommendation_label",
     "recommended_predicate",
     "result_to_json",
+    "score_to_json",
     "result_to_text",
     "round2",
     "run",

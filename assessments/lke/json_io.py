@@ -39,6 +39,7 @@ from .types import AnswerError, Instrument
 __all__ = [
     "BUNDLED_DIR",
     "JSON_KEYS",
+    "SCORE_KEYS",
     "LkeEntry",
     "LkeInputError",
     "ParsedInput",
@@ -47,6 +48,7 @@ __all__ = [
     "load_instrument_file",
     "parse_input",
     "result_to_json",
+    "score_to_json",
     "result_to_text",
     "run",
 ]
@@ -59,6 +61,9 @@ JSON_KEYS = (
     "pelayanan_prima", "areas", "area_totals", "indicators", "items", "unanswered", "thresholds",
     "predicate", "gaps",
 )
+#: The keys of one score (:func:`score_to_json`): the CLI's object without ``gaps``. The API's
+#: ``unit`` and ``tpi`` objects are exactly this shape.
+SCORE_KEYS = JSON_KEYS[:-1]
 
 Resolver = Callable[[str], "Instrument | None"]
 
@@ -231,10 +236,12 @@ def _gap_json(g: GapReport) -> dict[str, Any]:
     }
 
 
-def result_to_json(result: ScoreResult, gaps: Mapping[str, GapReport] | None) -> dict[str, Any]:
-    """The JSON object of one scored LKE (keys exactly :data:`JSON_KEYS`; values are Decimals,
-    to be written with :func:`dumps`). ``items`` holds item values in [0, 1] (Hasil items too:
-    index / 4 and option value); ``indicators`` holds indicator scores in points."""
+def score_to_json(result: ScoreResult) -> dict[str, Any]:
+    """The JSON object of one score (keys exactly :data:`SCORE_KEYS`; values are Decimals, to be
+    written with :func:`dumps`): the one shape of a score wherever it leaves the engine (the
+    ``lke_score`` command, the API's ``unit``/``tpi`` breakdowns). ``items`` holds item values in
+    [0, 1] (Hasil items too: index / 4 and option value); ``indicators`` holds indicator scores in
+    points."""
     return {
         "instrument": result.instrument,
         "total": result.total,
@@ -261,8 +268,13 @@ def result_to_json(result: ScoreResult, gaps: Mapping[str, GapReport] | None) ->
             for pred, t in result.thresholds.items()
         },
         "predicate": result.predicate,
-        "gaps": {pred: _gap_json(g) for pred, g in (gaps or {}).items()},
     }
+
+
+def result_to_json(result: ScoreResult, gaps: Mapping[str, GapReport] | None) -> dict[str, Any]:
+    """The CLI's object of one scored LKE: :func:`score_to_json` and the gap analysis (keys
+    exactly :data:`JSON_KEYS`)."""
+    return {**score_to_json(result), "gaps": {pred: _gap_json(g) for pred, g in (gaps or {}).items()}}
 
 
 # --------------------------------------------------------------------------------------------

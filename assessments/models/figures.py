@@ -14,7 +14,7 @@ class AssessmentFigures(models.Model):
     A cache, never the source of truth: a row is valid only while its ``stamp`` equals the
     assessment's ``figures_stamp`` (which every change to an answer raises, in the same
     transaction) and its instrument checksum is the assessment's. Readers
-    (``selectors.assessment_figures_many``) recompute whatever is missing. The columns are the
+    (``standing.assessment_figures_many``) recompute whatever is missing. The columns are the
     rounded totals and predicates by thresholds, for sorting and counting."""
 
     assessment = models.OneToOneField(

@@ -29,7 +29,7 @@ def area_chart_svg(rows: Sequence[Mapping], minimums: Mapping[str, Decimal]) -> 
     """Horizontal bars of each change area (% of its weight, unit and TPI) against the per-area
     minimum of every predicate (``{"Menuju WBK": 60, "Menuju WBBM": 75}``), drawn as dashed lines.
 
-    ``rows`` are :func:`assessments.selectors.area_rows` dicts (``number``, ``name``, ``unit_pct``,
+    ``rows`` are :func:`assessments.pages.scores.area_rows` dicts (``number``, ``name``, ``unit_pct``,
     ``tpi_pct``)."""
     height = TOP + ROW_H * len(rows) + 30
     out = [

@@ -23,6 +23,7 @@ from zi_portal.common.text import clean_text
 from .. import hooks, lke
 from ..access import assessment_roles, may_organise, side_of
 from ..audit import AuditAction, audit_record
+from ..links import item_url
 from ..models import (
     Answer,
     Assessment,
@@ -230,8 +231,6 @@ def comment_add(*, actor, assessment: Assessment, item: InstrumentItem, body: st
     audit_record(actor=actor, assessment=assessment, action=AuditAction.COMMENT_ADD, item_code=item.code,
                  after={"side": side, "body": body})
     recipients = _tpi_users(assessment) if side == "unit" else _unit_users(assessment)
-    from ..worksheet import item_url
-
     notify(
         users=recipients, assessment=assessment, kind="comment",
         message=_("Komentar baru pada butir %(code)s (%(unit)s %(year)s).") % {
@@ -329,7 +328,7 @@ def _apply_result(*, actor, assessment: Assessment, result: str = "", decree_num
 
 def build_snapshot(assessment: Assessment) -> dict:
     """Answers, both scores and (through hooks) evidence hashes, frozen at finalisation."""
-    from ..selectors import assessment_scores
+    from ..standing import assessment_scores
 
     answers = {
         a.item.code: {"unit": a.unit_answer, "unit_note": a.unit_note, "tpi": a.tpi_answer, "tpi_note": a.tpi_note}

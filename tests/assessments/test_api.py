@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import InstrumentItem
-from assessments.selectors import assessment_scores
+from assessments.standing import assessment_scores
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/v1/assessments/"
@@ -52,7 +52,7 @@ def test_list_is_scoped_and_figures_equal_the_engine(answered, login):
     assert entry["recommendation"]["label"] == "Belum direkomendasikan" and entry["recommendation"]["reasons"]
     # the list reads the figures cache: its recommendation and reasons are the engine's, word for word
     from assessments.lke import recommend
-    from assessments.selectors import prerequisites_for
+    from assessments.standing import prerequisites_for
 
     engine = answered.assessment.instrument.engine()
     expected = recommend(scores["unit"], prerequisites_for(answered.unit_a, 2026, engine))
@@ -98,3 +98,18 @@ def test_list_query_count_does_not_grow(answered, login, django_assert_max_num_q
     with django_assert_max_num_queries(12):
         response = client.get(LIST, {"period": 2026})
     assert body(response)["count"] == 2 + extra_units
+
+
+def test_a_score_has_one_json_shape_in_the_api_and_the_cli(answered, login, tmp_path):
+    """The API's ``unit`` breakdown is, key for key and digit for digit, what ``lke_score`` prints
+    for the same answers (without the gap analysis the CLI adds)."""
+    data = body(login(answered.team_a).get(detail(answered.assessment.pk)))
+    source = tmp_path / "lke.json"
+    source.write_text(json.dumps({"instrument": answered.instrument.code, "answers": {
+        "P.1.ii.a": "Ya", "P.1.ii.b": "C", "P.1.ii.c": "A", "B.I.a": 3.60}}), encoding="utf-8")
+    out = StringIO()
+    call_command("lke_score", "--input", str(source), stdout=out)
+    cli = json.loads(out.getvalue(), parse_float=Decimal)
+    assert list(data["unit"]) == [key for key in cli if key != "gaps"]
+    assert data["unit"] == {key: value for key, value in cli.items() if key != "gaps"}
+    assert data["unit"]["total"] == cli["total"] and data["unit"]["total"].quantize(Decimal("0.01")) == Decimal("16.42")

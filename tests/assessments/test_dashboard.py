@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from assessments.lke import format_id
 from assessments.models import Assessment
-from assessments.selectors import assessment_scores
+from assessments.standing import assessment_scores
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +136,8 @@ def test_dashboard_evidence_trend_and_workload_on_the_demo(client, settings, tmp
 
 
 def test_dashboard_pages_and_overview_count_every_unit(lke, login):
-    from assessments import dashboard, services
+    from assessments import services
+    from assessments.pages import dashboard
     from tests.factories import WorkUnitFactory
 
     extra = dashboard.PAGE_SIZE + 3 - 2

@@ -3,7 +3,8 @@
 import pytest
 
 from assessments.models import Instrument
-from assessments.selectors import prerequisite_facts, prerequisites_for
+from assessments.selectors import prerequisite_facts
+from assessments.standing import prerequisites_for
 from units.demo import seed_units
 from units.models import PredicateAward, UnitFact, WorkUnit
 

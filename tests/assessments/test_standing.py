@@ -11,8 +11,7 @@ from django.urls import reverse
 from assessments import lke as engine_lke
 from assessments import services
 from assessments.models import Assessment, AssessmentFigures
-from assessments.selectors import assessment_scores, prerequisites_for, scored_side
-from assessments.standing import standing_of, standings_of
+from assessments.standing import assessment_scores, prerequisites_for, scored_side, standing_of, standings_of
 from tests.factories import InstansiFactFactory, UnitFactFactory, WorkUnitFactory
 from tests.factories.assessments import answers_for
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from assessments import services
 from assessments.lke import AnswerInputError, workflow
 from assessments.models import Answer, AuditEvent, InstrumentItem, Notification
-from assessments.selectors import assessment_scores
+from assessments.standing import assessment_scores
 from units.models import PredicateAward
 
 pytestmark = pytest.mark.django_db

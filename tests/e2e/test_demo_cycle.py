@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 
 from assessments.lke import format_id
 from assessments.models import Answer, Assessment, AuditEvent, RevisionItem
-from assessments.selectors import assessment_scores
+from assessments.standing import assessment_scores
 from evidence.models import EvidenceVersion
 from tests.e2e.helpers import Browser, choose, dom, transition
 

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from assessments.lke import format_id
 from assessments.models import Assessment, Report
-from assessments.selectors import assessment_scores
+from assessments.standing import assessment_scores
 from tests.e2e.helpers import Browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -10,8 +10,9 @@ from assessments.models import Answer, Assessment, AuditEvent
 from assessments.reports import xlsx as layout
 from assessments.reports.xlsx import build_lke_workbook
 from assessments.reports.xlsx_read import read_lke
-from assessments.selectors import assessment_answers, assessment_scores, engine_answers
+from assessments.selectors import assessment_answers
 from assessments.services import lke_import
+from assessments.standing import assessment_scores, engine_answers
 
 from .conftest import save_answers
 from .helpers import cell, full_answers, load, rows_by_code, save

@@ -139,7 +139,7 @@ def test_recap_lists_exactly_the_visible_units(filled, login):
     codes = [ws.cell(row=r, column=1).value for r in range(4, ws.max_row + 1) if ws.cell(row=r, column=2).value]
     assert codes == ["UNIT-A"]
     from assessments.lke import round2
-    from assessments.selectors import assessment_scores
+    from assessments.standing import assessment_scores
 
     assert ws["E4"].value == float(round2(assessment_scores(filled.assessment)["unit"].total))
     assert login(filled.team_a).get(url, {"period": "x"}).status_code == 400

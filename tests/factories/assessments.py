@@ -274,7 +274,7 @@ class AssessmentFiguresFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, assessment, **kwargs):
-        from assessments.selectors import assessment_figures_many
+        from assessments.standing import assessment_figures_many
 
         assert not kwargs, f"figures are computed, not given: {sorted(kwargs)}"
         assessment_figures_many([assessment])

@@ -15,8 +15,8 @@ from assessments.models import Assessment
 from assessments.report_data import assessment_report_data, instansi_place
 from assessments.reports import pdf
 from assessments.reports.charts import area_chart_svg
-from assessments.selectors import assessment_scores, scored_side
 from assessments.services.reports import assessment_pdf
+from assessments.standing import assessment_scores, scored_side
 
 from .conftest import XSS, pdf_text
 

@@ -12,8 +12,8 @@ from assessments import services
 from assessments.lke import format_id
 from assessments.models import Report
 from assessments.report_data import recap_report_data
-from assessments.selectors import assessment_scores
 from assessments.services.reports import recap_request
+from assessments.standing import assessment_scores
 from tests.factories import WorkUnitFactory
 
 from .conftest import pdf_text

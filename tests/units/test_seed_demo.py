@@ -78,7 +78,7 @@ def test_seed_demo_assessments_cover_the_cycle():
     from decimal import Decimal
 
     from assessments.models import Assessment, Comment
-    from assessments.selectors import assessment_scores
+    from assessments.standing import assessment_scores
 
     call_command("seed_demo", "--password", "Demo-Pass-1", stdout=StringIO())
     states = dict(Assessment.objects.filter(period__year=2026).values_list("unit__code", "state"))

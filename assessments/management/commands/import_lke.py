@@ -18,9 +18,9 @@ from django.core.management.base import BaseCommand
 
 from assessments import excel_data
 from assessments.reports.xlsx_read import XlsxRefused, read_lke
-from assessments.selectors import scored_side
 from assessments.services import lke_import
 from assessments.services.work import StaleAnswerError
+from assessments.standing import scored_side
 
 
 class Command(BaseCommand):

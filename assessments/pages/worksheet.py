@@ -5,27 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import lke, selectors
-from .access import side_of
-
-
-def item_dom_id(code: str) -> str:
-    """The item's element id on the worksheet is ``item-`` + this (dots are not valid in ``#...``)."""
-    return code.replace(".", "-")
-
-
-def area_of(code: str) -> str:
-    """The worksheet tab an item is on: ``P.1``..``R.6`` for the Pengungkit areas, ``B`` for Hasil."""
-    parts = code.split(".")
-    return ".".join(parts[:2]) if parts[0] in ("P", "R") else "B"
-
-
-def item_url(assessment_pk: int, code: str) -> str:
-    """The worksheet tab of the item, scrolled to the item."""
-    return f"{reverse('assessment_worksheet', args=[assessment_pk])}?area={area_of(code)}#item-{item_dom_id(code)}"
+from .. import lke, selectors
+from ..access import side_of
+from ..links import item_dom_id
+from ..standing import assessment_scores
+from .scores import assessment_progress
 
 
 def _area_sections(engine) -> list[dict]:
@@ -54,7 +40,7 @@ def _options(engine_item) -> list[dict]:
 def _base(assessment, roles, evidence_by_item: dict) -> dict[str, Any]:
     engine = assessment.instrument.engine()
     answers = selectors.assessment_answers(assessment)
-    scores = selectors.assessment_scores(assessment, answers)
+    scores = assessment_scores(assessment, answers)
     rows = selectors.item_rows(assessment)
     items_with_evidence = {code for code, row in rows.items() if evidence_by_item.get(row.pk)}
     revision = selectors.open_revision(assessment) if assessment.state in (
@@ -67,7 +53,7 @@ def _base(assessment, roles, evidence_by_item: dict) -> dict[str, Any]:
         "rows": rows,
         "comments": selectors.comments_by_item(assessment),
         "revision_notes": revision_notes,
-        "progress": selectors.assessment_progress(assessment, answers, items_with_evidence),
+        "progress": assessment_progress(assessment, answers, items_with_evidence),
         "side": side_of(roles),
         "can_edit_unit": lke.workflow.unit_may_edit(assessment.state, roles),
         "can_score_tpi": lke.workflow.tpi_may_score(assessment.state, roles),

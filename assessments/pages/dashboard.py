@@ -11,10 +11,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from . import lke, selectors
-from .access import assessments_visible_to
-from .models import Assessment
-from .pages.recommendation import rule_labels
+from units.models import TpiAssignment, WorkUnit
+
+from .. import lke, selectors
+from ..access import assessments_visible_to
+from ..models import Assessment, AuditAction, AuditEvent, RevisionRequest
+from ..standing import REVIEWED_STATES, assessment_figures_many, standings_of
+from .recommendation import rule_labels
 
 PAGE_SIZE = 20
 
@@ -58,13 +61,13 @@ def _figure_columns(qs) -> list[dict]:
         if r["figures__stamp"] != r["figures_stamp"] or r["figures__instrument_checksum"] != r["instrument__checksum"]
     ]
     if stale:
-        selectors.assessment_figures_many(Assessment.objects.select_related("instrument").filter(pk__in=stale))
+        assessment_figures_many(Assessment.objects.select_related("instrument").filter(pk__in=stale))
         columns = list(qs.values(*_COLUMNS))
     return columns
 
 
 def _shown(row: dict, key: str):
-    side = "tpi" if row["state"] in selectors.REVIEWED_STATES else "unit"
+    side = "tpi" if row["state"] in REVIEWED_STATES else "unit"
     return row[f"figures__{side}_{key}"]
 
 
@@ -76,7 +79,7 @@ def _overview(columns: list[dict]) -> dict:
         "average": (sum(shown, Decimal(0)) / len(shown)) if shown else None,
         "wbk_or_better": sum(1 for p in predicates if p in ("WBK", "WBBM")),
         "wbbm": sum(1 for p in predicates if p == "WBBM"),
-        "reviewed": sum(1 for r in columns if r["state"] in selectors.REVIEWED_STATES),
+        "reviewed": sum(1 for r in columns if r["state"] in REVIEWED_STATES),
     }
 
 
@@ -107,10 +110,6 @@ def _workload(year: int | None, columns: list[dict]) -> list[dict]:
     assessor scored (distinct items with a TPI answer written by them), open revision requests
     they made. Filtered by year and instansi in SQL, by unit here (short queries whatever the
     number of units)."""
-    from units.models import TpiAssignment, WorkUnit
-
-    from .models import AuditAction, AuditEvent, RevisionRequest
-
     if not year or not columns:
         return []
     unit_ids = {r["unit_id"] for r in columns}
@@ -165,32 +164,29 @@ def build_dashboard(user, year: int | None, state: str = "", target: str = "", p
     by_pk = Assessment.objects.select_related("unit", "unit__instansi", "period", "instrument").defer(
         "instrument__definition", "snapshot").in_bulk(page_pks)
     assessments = [by_pk[pk] for pk in page_pks]
-    figures = selectors.assessment_figures_many(assessments, sides={selectors.scored_side(a) for a in assessments})
+    standings = standings_of(assessments)
     evidence = selectors.items_with_evidence_many(assessments)
-    facts = selectors.prerequisite_facts_many([(a.unit, a.period.year) for a in assessments])
     rows, area_numbers, area_names = [], [], {}
     for a in assessments:
         engine = a.instrument.engine()
         area_numbers = list(engine.area_numbers)
         area_names = dict(engine.area_names)
-        fig = figures[a.pk]
-        side = selectors.scored_side(a)
-        shown = fig[side]
-        prereqs = selectors.prerequisites_from_facts(engine, facts[(a.unit.pk, a.period.year)])
-        items = fig["items"] or 1
+        standing = standings[a.pk]
+        shown = standing.shown
+        items = standing.items or 1
         distance = {pred: _distance(res.checks, rule_labels(engine, pred)) for pred, res in shown.thresholds.items()}
         rows.append({
             "assessment": a,
-            "answered_pct": Decimal(fig["answered"] * 100) / items,
+            "answered_pct": Decimal(standing.answered * 100) / items,
             "evidence_pct": Decimal(evidence.get(a.pk, 0) * 100) / items,
-            "unit_total": fig["unit_total"],
-            "tpi_total": fig["tpi_total"],
-            "side": side,
+            "unit_total": standing.unit_total,
+            "tpi_total": standing.tpi_total,
+            "side": standing.side,
             "shown": shown,
             "areas": [{"number": n, "pct": shown.pct[n], "text": lke.format_id(shown.pct[n], 1),
                        "css": _heat(shown.pct[n])}
                       for n in engine.area_numbers],
-            "recommendation": lke.recommendation_label(shown, lke.recommended_predicate(shown, prereqs)),
+            "recommendation": standing.recommendation.label,
             "distance": distance,
         })
     page_units = [a.unit_id for a in assessments]
