@@ -128,6 +128,15 @@ def test_upload_refusals_show_their_message(filled, login, settings):
     assert response.status_code == 400 and "milik unit UNIT-B" in response.content.decode()
 
 
+def test_a_file_the_upload_handler_refused_is_named_as_too_large(filled, login, settings):
+    # The evidence app's size-limit handler refuses the file while the request is parsed; the import
+    # page reads the refusal from the request (zi_portal.common.uploads), not from the evidence app.
+    settings.EVIDENCE_MAX_UPLOAD_MB = 0.001
+    response = upload(login(filled.team_a), filled.assessment, b"PK\x03\x04" + b"\0" * 4096)
+    assert response.status_code == 400
+    assert response.context["error"] == "Berkas terlalu besar dan ditolak saat diunggah."
+
+
 def test_recap_lists_exactly_the_visible_units(filled, login):
     url = reverse("report_recap_xlsx")
     wb = load(login(filled.leadership).get(url, {"period": 2026}).content)
