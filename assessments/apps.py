@@ -7,4 +7,6 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Penilaian LKE")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the receivers)
+        # Importing signals connects its receivers; it imports models, which exist only once the
+        # app registry is ready.
+        from . import signals  # noqa: F401, PLC0415 — AppConfig.ready()

@@ -14,10 +14,12 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from units.models import Instansi, User, WorkUnit
+from units.models import Instansi, TpiAssignment, User, WorkUnit
+from units.services import tpi_assign
 
 from . import hooks, services
 from .models import Assessment, InstrumentItem
+from .standing import assessment_scores
 
 YEAR = 2026
 
@@ -162,9 +164,6 @@ HISTORY = {"RSUD": [(2024, 0.4), (2025, 0.55)]}
 
 
 def seed_history(users: dict, instrument, items: dict) -> int:
-    from units.models import TpiAssignment
-    from units.services import tpi_assign
-
     engine = instrument.engine()
     instansi = Instansi.objects.get(name="Pemerintah Kota Bogor")
     created = 0
@@ -197,8 +196,6 @@ def seed_history(users: dict, instrument, items: dict) -> int:
 
 
 def demo_summary() -> list[tuple[str, str, Decimal, Decimal]]:
-    from .standing import assessment_scores
-
     rows = []
     for assessment in Assessment.objects.filter(period__year=YEAR).select_related("unit", "instrument", "period"):
         scores = assessment_scores(assessment)

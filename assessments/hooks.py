@@ -4,7 +4,10 @@
 - a snapshot contributor: ``fn(assessment) -> dict`` merged into the Final snapshot;
 - a carry-forward contributor: ``fn(*, actor, source, target) -> int`` copying its rows;
 - a demo contributor: ``fn(*, assessment, author) -> int`` adding demo files to a draft;
-- an evidence lister: ``fn(assessment) -> dict[item_code, list[dict]]`` for reports and exports.
+- an evidence lister: ``fn(assessment) -> dict[item_code, list[dict]]`` for reports and exports;
+- an evidence counter: ``fn(assessment_ids) -> dict[assessment pk, int]`` for list pages;
+- an attachment lister: ``fn(assessment) -> dict[item pk, list[attachment]]``, the attachment rows
+  the worksheet and the detail page hand to the evidence templates.
 
 Its audit actions are members of ``models.AuditAction`` like every other (one list, one set of labels).
 """
@@ -18,6 +21,8 @@ demo_evidence_contributors: list[Callable] = []
 evidence_listers: list[Callable] = []
 # fn(assessment_ids) -> {assessment pk: number of items with evidence}, one query for all
 evidence_counters: list[Callable] = []
+# fn(assessment) -> {item pk: [attachment, ...]}, a fixed number of queries for the whole assessment
+attachment_listers: list[Callable] = []
 
 
 def register_snapshot(fn: Callable) -> Callable:
@@ -50,6 +55,12 @@ def register_evidence_counter(fn: Callable) -> Callable:
     return fn
 
 
+def register_attachment_lister(fn: Callable) -> Callable:
+    if fn not in attachment_listers:
+        attachment_listers.append(fn)
+    return fn
+
+
 def evidence_listing(assessment) -> dict[str, list[dict]]:
     """Per item code, the evidence of ``assessment`` as the registered listers describe it.
 
@@ -60,4 +71,14 @@ def evidence_listing(assessment) -> dict[str, list[dict]]:
     for fn in evidence_listers:
         for code, entries in fn(assessment).items():
             merged.setdefault(code, []).extend(entries)
+    return merged
+
+
+def attachments_by_item(assessment) -> dict[int, list]:
+    """Per item pk, the attachments of ``assessment`` as the registered listers return them (the
+    objects the evidence templates render). Empty when no lister is registered."""
+    merged: dict[int, list] = {}
+    for fn in attachment_listers:
+        for item_pk, attachments in fn(assessment).items():
+            merged.setdefault(item_pk, []).extend(attachments)
     return merged

@@ -10,15 +10,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from units.selectors import units_visible_to
 from zi_portal.common.i18n import render_text
 from zi_portal.common.params import InvalidNumber, int_or_default, parse_year
 from zi_portal.common.spreadsheet import csv_writer
 
-from . import lke, selectors, services
+from . import hooks, lke, selectors, services
 from .access import assessment_get_for_user, assessment_roles, may_organise
 from .forms import BulkCreateForm, ResultForm
 from .links import item_url
@@ -32,9 +34,7 @@ from .standing import standing_of, standings_of
 
 
 def _evidence_by_item(assessment) -> dict:
-    from evidence.selectors import attachments_by_item
-
-    return attachments_by_item(assessment)
+    return hooks.attachments_by_item(assessment)  # registered by the evidence app
 
 
 def _year_filter(request: HttpRequest, name: str = "tahun") -> int | None:
@@ -85,8 +85,6 @@ def _state_choices() -> list[tuple[str, str]]:
 
 @login_required
 def assessment_create(request: HttpRequest) -> HttpResponse:
-    from units.selectors import units_visible_to
-
     if not may_organise(request.user):
         raise PermissionDenied(_("Hanya administrator atau ketua TPI yang boleh membuat penilaian."))
     units = units_visible_to(request.user).filter(is_active=True)
@@ -114,8 +112,6 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
 
 
 def _url(name: str, *args) -> str:
-    from django.urls import reverse
-
     return reverse(name, args=args)
 
 
@@ -350,8 +346,6 @@ def assessment_audit_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-
-
     context = build_dashboard(
         request.user, _year_filter(request),
         state=request.GET.get("status", ""), target=request.GET.get("target", ""),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from zi_portal.common.params import InvalidNumber, parse_year
+from zi_portal.common.uploads import upload_refusals
 
 from . import excel_data
 from .access import assessment_get_for_user, assessment_roles, side_of
@@ -47,8 +48,7 @@ def lke_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _upload_refusal_message(request: HttpRequest) -> str | None:
-    from evidence.uploadhandlers import upload_refusals  # the size-limit handler runs on every upload
-
+    # The evidence app's size-limit handler runs on every upload and records what it refused.
     if upload_refusals(request):
         return _("Berkas terlalu besar dan ditolak saat diunggah.")
     return None

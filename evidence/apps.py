@@ -1,25 +1,24 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from assessments import hooks
+
 
 class EvidenceConfig(AppConfig):
     name = "evidence"
     verbose_name = _("Data dukung")
 
     def ready(self) -> None:
-        from assessments import hooks
-
-        from . import checks  # noqa: F401  (registers the settings checks)
-        from .selectors import evidence_listing, evidence_snapshot, items_with_evidence_counts
-        from .services import evidence_carry_forward
+        # Not at the top: these import models, which exist only once the app registry is ready
+        # (importing checks registers the settings checks).
+        from . import checks, demo, selectors, services  # noqa: F401, PLC0415 — AppConfig.ready()
 
         # assessments never imports evidence: it calls these through its hooks when it freezes a
-        # Final snapshot and when it carries a unit's work into a new assessment.
-        hooks.register_snapshot(evidence_snapshot)
-        hooks.register_carry_forward(evidence_carry_forward)
-        hooks.register_evidence_lister(evidence_listing)
-        hooks.register_evidence_counter(items_with_evidence_counts)
-
-        from .demo import seed_demo_evidence
-
-        hooks.register_demo_evidence(seed_demo_evidence)
+        # Final snapshot, carries a unit's work into a new assessment, lists or counts evidence for
+        # reports and pages, and seeds the demo.
+        hooks.register_snapshot(selectors.evidence_snapshot)
+        hooks.register_carry_forward(services.evidence_carry_forward)
+        hooks.register_evidence_lister(selectors.evidence_listing)
+        hooks.register_evidence_counter(selectors.items_with_evidence_counts)
+        hooks.register_attachment_lister(selectors.attachments_by_item)
+        hooks.register_demo_evidence(demo.seed_demo_evidence)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.urls import reverse
 
 from assessments.access import assessments_visible_to
 from assessments.models import Assessment, AuditEvent, InstrumentItem
@@ -179,8 +180,6 @@ def evidence_snapshot(assessment: Assessment) -> dict:
 def evidence_listing(assessment: Assessment) -> dict[str, list[dict]]:
     """The evidence of ``assessment`` for reports and exports (an ``assessments.hooks`` evidence
     lister): per item code, every active attachment, oldest first, with the newest version."""
-    from django.urls import reverse
-
     by_item: dict[str, list[dict]] = defaultdict(list)
     for attachment in _active_with_newest_version(assessment):
         version = attachment.current_version
@@ -208,8 +207,6 @@ def evidence_listing(assessment: Assessment) -> dict[str, list[dict]]:
 def items_with_evidence_counts(assessment_ids) -> dict[int, int]:
     """assessment pk -> number of items with at least one active attachment, in one query
     (an ``assessments.hooks`` evidence counter for list pages)."""
-    from django.db.models import Count
-
     rows = (
         EvidenceAttachment.objects.filter(assessment_id__in=list(assessment_ids), removed_at__isnull=True)
         .values("assessment_id")

@@ -11,33 +11,21 @@ parsed by the CSRF middleware before any view runs, so a view could not stop it 
   the other files of the request are kept;
 - if the bytes actually read pass the request cap (a lying ``Content-Length``), reading stops.
 
-Each refusal is recorded on the request (``upload_refusals(request)``) so the view can tell the
-user which file was refused and why.
+Each refusal is recorded on the request (``zi_portal.common.uploads``; ``upload_refusals(request)``)
+so the view that takes the upload — of this app or another — can tell the user which file was refused
+and why.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
+
+from zi_portal.common.uploads import UploadRefusal, upload_refusal_record
 
 from .validation import max_upload_bytes
 
 REQUEST_OVERHEAD = 1024 * 1024
-_ATTRIBUTE = "evidence_upload_refusals"
-
-
-@dataclass(frozen=True)
-class UploadRefusal:
-    field_name: str
-    file_name: str
-    reason: str  # "too_large" (the file) or "request_too_large" (the whole request)
-
-
-def upload_refusals(request) -> list[UploadRefusal]:
-    """Files the handler refused while parsing ``request`` (empty if none)."""
-    return list(getattr(request, _ATTRIBUTE, []))
 
 
 def max_request_bytes() -> int:
@@ -77,10 +65,6 @@ class EvidenceSizeLimitUploadHandler(FileUploadHandler):
         return None
 
     def _refuse(self, reason: str) -> None:
-        if self.request is None:
-            return
-        refusals = getattr(self.request, _ATTRIBUTE, None)
-        if refusals is None:
-            refusals = []
-            setattr(self.request, _ATTRIBUTE, refusals)
-        refusals.append(UploadRefusal(field_name=self.field_name, file_name=self.file_name, reason=reason))
+        upload_refusal_record(
+            self.request, UploadRefusal(field_name=self.field_name, file_name=self.file_name, reason=reason)
+        )

@@ -23,6 +23,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from typing import IO
+from urllib.parse import quote
 
 import magic
 from django.conf import settings
@@ -334,8 +335,6 @@ def clean_link_url(value: str) -> str:
 def content_disposition(display_name: str) -> str:
     """``attachment`` with an ASCII ``filename`` fallback and the exact name as RFC 5987/6266
     ``filename*`` (UTF-8, percent-encoded). Always an attachment, never inline."""
-    from urllib.parse import quote
-
     name = sanitize_filename(display_name)
     # é → e (its accent is a combining mark); any other non-ASCII character → "_".
     ascii_name = "".join(

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from assessments import lke
 from assessments.access import assessment_get_for_user, assessment_roles
 from assessments.models import Assessment, InstrumentItem
+from zi_portal.common.uploads import upload_refusals
 
 from . import selectors, services, storage, validation
 from .forms import (
@@ -36,7 +37,6 @@ from .forms import (
     EvidenceUploadForm,
 )
 from .models import EvidenceAttachment, EvidenceDocument
-from .uploadhandlers import upload_refusals
 
 BLOCK_TEMPLATE = "evidence/partials/_item_evidence.html"
 _MESSAGE_LEVELS = {"success": messages.SUCCESS, "warning": messages.WARNING, "danger": messages.ERROR}

@@ -4,10 +4,14 @@ The persona set (see the house style): a unit team member, a unit leader, an ass
 assessor, an unassigned TPI assessor, leadership, an administrator and a member of another unit.
 """
 
+import time
 from types import SimpleNamespace
 
 import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
 
+from assessments.services import ensure_bundled_instrument
 from tests.factories import (
     AssessmentFactory,
     InstansiFactory,
@@ -20,6 +24,7 @@ from tests.factories import (
     bundled_instrument,
 )
 from units.models import InstansiRole, TpiAssignment, UnitMembership
+from zi_portal.celery import app
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +37,6 @@ def _bundled_instrument(request):
     if marker is None and not ({"db", "transactional_db"} & set(request.fixturenames)):
         return
     request.getfixturevalue("db")
-    from assessments.services import ensure_bundled_instrument
 
     ensure_bundled_instrument()
 
@@ -76,14 +80,9 @@ def _celery_worker_session():
 
     Without a broker the portal runs tasks in-process after commit, so there is nothing to start.
     """
-    from django.conf import settings
-
     if settings.CELERY_TASK_ALWAYS_EAGER:
         yield None
         return
-    from celery.contrib.testing.worker import start_worker
-
-    from zi_portal.celery import app
 
     app.control.purge()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"):
@@ -97,8 +96,6 @@ def run_tasks(_celery_worker_session):
     Tests using it must run with ``django_db(transaction=True)``: the worker reads committed rows
     through its own database connection.
     """
-    import time
-
     class Waiter:
         broker = _celery_worker_session is not None
 

@@ -3,6 +3,8 @@ import socket
 import pytest
 from django.test import override_settings
 
+from zi_portal.common import health
+
 pytestmark = pytest.mark.django_db
 
 
@@ -36,8 +38,6 @@ def test_healthz_503_names_the_broker_when_it_is_down(client):
 
 
 def test_healthz_503_names_the_database_when_it_fails(client, monkeypatch):
-    from zi_portal.common import health
-
     monkeypatch.setattr(health, "check_database", lambda: "error: OperationalError")
     response = client.get("/healthz")
     assert response.status_code == 503

@@ -8,7 +8,9 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from assessments.models import Report
 from tests.factories import UnitFactFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,8 +111,6 @@ def test_filter_pages_fall_back_to_their_default_with_a_warning(lke, login):
 
 
 def test_the_unit_data_page_falls_back_to_the_current_year(lke, login):
-    from django.utils import timezone
-
     client = login(lke.admin)
     response = client.get(f"/units/{lke.unit_a.code}/data/?year={SUPERSCRIPT}")
     assert response["Location"] == f"/units/{lke.unit_a.code}/data/{timezone.localdate().year}/"
@@ -120,8 +120,6 @@ def test_the_unit_data_page_falls_back_to_the_current_year(lke, login):
 
 
 def test_a_recap_request_with_a_malformed_period_is_refused_not_redirected_to_another_year(lke, login):
-    from assessments.models import Report
-
     client = login(lke.admin)
     response = client.post(reverse("report_recap"), {"period": "²", "instansi": str(lke.instansi.pk)})
     assert response.status_code == 400

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import (
@@ -44,8 +44,6 @@ def unit_get_visible(user, code: str) -> WorkUnit:
 
 def unit_list_for_home(user) -> QuerySet[WorkUnit]:
     """Visible units with what the list shows (counts, the user's own relation) in one query."""
-    from django.db.models import Count
-
     return (
         units_visible_to(user)
         .filter(is_active=True)

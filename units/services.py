@@ -6,11 +6,14 @@ enforced here under a row lock on the person, so two concurrent requests cannot 
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zi_portal.common.tasks import enqueue_on_commit
@@ -166,9 +169,6 @@ def validation_messages(exc: ValidationError) -> list[str]:
 
 def api_token_create(*, actor: User | None, user: User, label: str = "") -> tuple[str, ApiToken]:
     """A new API token for ``user``; returns the key (shown once) and the row (hash only)."""
-    import hashlib
-    import secrets
-
     if actor is not None and actor.pk != user.pk and not roles.is_administrator(actor):
         raise PermissionDenied(_("Token hanya dapat dibuat untuk diri sendiri atau oleh administrator."))
     key = secrets.token_urlsafe(32)
@@ -180,10 +180,6 @@ def api_token_user(key: str, *, request: HttpRequest) -> User | None:
     """The user holding ``key`` (and a last-used stamp), or None — also when that account is
     deactivated or currently locked by django-axes after repeated failed logins: a token must not
     outlive what stops the password."""
-    import hashlib
-
-    from django.utils import timezone
-
     if not key:
         return None
     token = ApiToken.objects.select_related("user").filter(key_hash=hashlib.sha256(key.encode()).hexdigest()).first()

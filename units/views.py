@@ -3,7 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,8 +56,6 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.unit_list_for_home(request.user)
     query = request.GET.get("q", "").strip()
     if query:
-        from django.db.models import Q
-
         qs = qs.filter(Q(name__icontains=query) | Q(code__icontains=query))
     return render(
         request,
@@ -184,8 +183,6 @@ def unit_tpi_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 def _year_or_404(year: int) -> int:
-    from django.http import Http404
-
     if not 2010 <= year <= 2100:
         raise Http404
     return year
@@ -245,8 +242,6 @@ def unit_predicate_add(request: HttpRequest, code: str) -> HttpResponse:
 def instansi_detail(request: HttpRequest, pk: int) -> HttpResponse:
     instansi = selectors.instansi_detail(request.user, pk)
     if not roles.sees_whole_instansi(request.user, instansi.pk):
-        from django.http import Http404
-
         raise Http404
     return render(
         request,

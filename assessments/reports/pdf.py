@@ -4,6 +4,10 @@ Safety: every resource WeasyPrint asks for goes through :class:`LocalFilesFetche
 only files under our static folders and the instansi logos under MEDIA_ROOT and refuses anything
 else (other files, http(s), data: URLs). User text is autoescaped by the template; the fetcher is
 the second wall. Fonts are the vendored Noto Sans, embedded through ``@font-face``.
+
+Importing this module imports WeasyPrint (1.5-3 s): the web process never does, only the code that
+renders (``services.reports.assessment_pdf``/``recap_pdf``, run by the Celery task and the
+``render_report`` command) imports it, when it renders.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .charts import area_chart_svg
@@ -108,8 +114,6 @@ def _css_path() -> Path:
 
 def render_pdf(html: str, *, fetcher: LocalFilesFetcher | None = None) -> RenderedPdf:
     """HTML to PDF with the local-only fetcher and the embedded Noto Sans."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
 
     fetcher = fetcher or LocalFilesFetcher(allowed_roots())
     css_path = _css_path()

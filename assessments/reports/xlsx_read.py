@@ -33,6 +33,7 @@ from typing import IO, Any
 from xml.parsers import expat
 
 import openpyxl
+from openpyxl.xml import DEFUSEDXML
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from zi_portal.common.zipinspect import (
@@ -285,8 +286,6 @@ def read_lke(data: bytes, limits: Limits = Limits()) -> LkeWorkbook:
     Raises :class:`XlsxRefused` — and nothing else — for a refused package, a corrupt workbook,
     a sheet larger than ``limits.max_rows`` or a workbook without the portal's layout (missing
     metadata sheet or LKE sheet)."""
-    from openpyxl.xml import DEFUSEDXML
-
     if not DEFUSEDXML:  # pragma: no cover - a deployment error, never a user's
         raise RuntimeError("defusedxml must be installed to read uploaded workbooks")
     check_package(data, limits)

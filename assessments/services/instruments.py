@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +52,6 @@ def read_definition(path: str | Path) -> dict[str, Any]:
 
 def _jsonable(value: Any) -> Any:
     """YAML may hold dates; the stored definition is plain JSON."""
-    import datetime as dt
-
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -25,6 +25,7 @@ from ..access import assessment_roles, assessments_visible_to
 from ..audit import AuditAction, audit_record
 from ..models import Assessment, Report
 from ..models.reports import PENDING_STATUSES
+from ..report_data import assessment_report_data, recap_report_data
 from .notifications import notify
 
 logger = logging.getLogger(__name__)
@@ -204,8 +205,7 @@ def _report_requeue(*, report: Report, now: dt.datetime) -> bool:
 
 def assessment_pdf(assessment: Assessment, *, number: str, generated_at: dt.datetime):
     """The rendered PDF of one assessment (no database write)."""
-    from ..report_data import assessment_report_data
-    from ..reports import pdf
+    from ..reports import pdf  # noqa: PLC0415 — slow optional import (WeasyPrint), see reports/pdf.py
 
     data = assessment_report_data(assessment)
     return pdf.render_pdf(pdf.assessment_html(data, document_number=number, generated_at=generated_at))
@@ -213,8 +213,7 @@ def assessment_pdf(assessment: Assessment, *, number: str, generated_at: dt.date
 
 def recap_pdf(*, user, instansi, year: int, number: str, generated_at: dt.datetime):
     """The rendered recap PDF (``user=None``: every assessment of the instansi; no database write)."""
-    from ..report_data import recap_report_data
-    from ..reports import pdf
+    from ..reports import pdf  # noqa: PLC0415 — slow optional import (WeasyPrint), see reports/pdf.py
 
     data = recap_report_data(user=user, instansi=instansi, year=year)
     return pdf.render_pdf(pdf.recap_html(data, document_number=number, generated_at=generated_at))

@@ -8,6 +8,7 @@ transaction, notifications e-mailed by Celery after commit.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -17,7 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from units.models import TpiAssignment, UnitMembership, WorkUnit
+from units.models import InstansiRole, TpiAssignment, UnitMembership, WorkUnit
+from units.services import predicate_record
 from zi_portal.common.text import clean_text
 
 from .. import hooks, lke
@@ -34,6 +36,7 @@ from ..models import (
     RevisionItem,
     RevisionRequest,
 )
+from ..standing import assessment_scores
 from .notifications import notify
 
 
@@ -231,6 +234,7 @@ def comment_add(*, actor, assessment: Assessment, item: InstrumentItem, body: st
     audit_record(actor=actor, assessment=assessment, action=AuditAction.COMMENT_ADD, item_code=item.code,
                  after={"side": side, "body": body})
     recipients = _tpi_users(assessment) if side == "unit" else _unit_users(assessment)
+
     notify(
         users=recipients, assessment=assessment, kind="comment",
         message=_("Komentar baru pada butir %(code)s (%(unit)s %(year)s).") % {
@@ -317,7 +321,6 @@ def _apply_result(*, actor, assessment: Assessment, result: str = "", decree_num
     if result in (Assessment.Result.WBK, Assessment.Result.WBBM):
         if not assessment.result_decree_number or not decree_date:
             raise ValidationError(_("Nomor dan tanggal keputusan wajib diisi untuk predikat yang ditetapkan."))
-        from units.services import predicate_record
 
         # The workflow table already decided who may record a result; the unit service only writes.
         predicate_record(
@@ -328,14 +331,11 @@ def _apply_result(*, actor, assessment: Assessment, result: str = "", decree_num
 
 def build_snapshot(assessment: Assessment) -> dict:
     """Answers, both scores and (through hooks) evidence hashes, frozen at finalisation."""
-    from ..standing import assessment_scores
-
     answers = {
         a.item.code: {"unit": a.unit_answer, "unit_note": a.unit_note, "tpi": a.tpi_answer, "tpi_note": a.tpi_note}
         for a in assessment.answers.select_related("item")
     }
     scores = assessment_scores(assessment)
-    import json
 
     snapshot = {
         "taken_at": timezone.now().isoformat(),
@@ -363,8 +363,6 @@ def _tpi_users(assessment: Assessment, lead_only: bool = False):
 
 
 def _leadership_users(assessment: Assessment):
-    from units.models import InstansiRole
-
     return [
         r.user
         for r in InstansiRole.objects.filter(

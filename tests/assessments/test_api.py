@@ -9,8 +9,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from assessments import services
+from assessments.lke import recommend
 from assessments.models import InstrumentItem
-from assessments.standing import assessment_scores
+from assessments.standing import assessment_scores, prerequisites_for
+from tests.factories import WorkUnitFactory
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/v1/assessments/"
@@ -51,8 +53,6 @@ def test_list_is_scoped_and_figures_equal_the_engine(answered, login):
     assert entry["predicate"] is None
     assert entry["recommendation"]["label"] == "Belum direkomendasikan" and entry["recommendation"]["reasons"]
     # the list reads the figures cache: its recommendation and reasons are the engine's, word for word
-    from assessments.lke import recommend
-    from assessments.standing import prerequisites_for
 
     engine = answered.assessment.instrument.engine()
     expected = recommend(scores["unit"], prerequisites_for(answered.unit_a, 2026, engine))
@@ -88,8 +88,6 @@ def test_token_authentication(answered, client):
 
 @pytest.mark.parametrize("extra_units", [0, 6])
 def test_list_query_count_does_not_grow(answered, login, django_assert_max_num_queries, extra_units):
-    from tests.factories import WorkUnitFactory
-
     for i in range(extra_units):
         unit = WorkUnitFactory(instansi=answered.instansi, code=f"API-{i}")
         services.assessments_create_bulk(actor=None, period=answered.period, units=[unit], target="WBK",

@@ -1,5 +1,6 @@
 """The leadership dashboard: engine figures, heat-map classes, scoping and a constant query count."""
 
+import json
 from decimal import Decimal
 from io import StringIO
 
@@ -7,9 +8,14 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from assessments import services
 from assessments.lke import format_id
-from assessments.models import Assessment
+from assessments.models import Answer, Assessment, AssessmentFigures, AuditEvent, InstrumentItem, RevisionRequest
+from assessments.pages import dashboard
 from assessments.standing import assessment_scores
+from evidence.models import EvidenceAttachment
+from tests.factories import WorkUnitFactory
+from units.models import TpiAssignment, User
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +23,6 @@ pytestmark = pytest.mark.django_db
 def test_dashboard_on_the_demo(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     call_command("seed_demo", "--password", "Demo-Pass-1", stdout=StringIO())
-    from units.models import User
 
     client.force_login(User.objects.get(username="inspektur"), backend="units.backends.UsernameOrNipBackend")
     page = client.get(reverse("dashboard")).content.decode()
@@ -36,9 +41,6 @@ def test_dashboard_on_the_demo(client, settings, tmp_path):
 
 @pytest.mark.parametrize("extra", [0, 5])
 def test_dashboard_query_count_does_not_grow(lke, login, django_assert_max_num_queries, extra):
-    from assessments import services
-    from tests.factories import WorkUnitFactory
-
     for i in range(extra):
         unit = WorkUnitFactory(instansi=lke.instansi, code=f"DASH-{i}")
         services.assessments_create_bulk(actor=None, period=lke.period, units=[unit], target="WBK",
@@ -56,7 +58,6 @@ def test_dashboard_query_count_does_not_grow(lke, login, django_assert_max_num_q
 def _demo(client, settings, tmp_path, username="inspektur"):
     settings.MEDIA_ROOT = tmp_path
     call_command("seed_demo", "--password", "Demo-Pass-1", stdout=StringIO())
-    from units.models import User
 
     client.force_login(User.objects.get(username=username), backend="units.backends.UsernameOrNipBackend")
     return client
@@ -64,9 +65,6 @@ def _demo(client, settings, tmp_path, username="inspektur"):
 
 def test_cached_figures_follow_every_answer_change(lke, login):
     """The figures cache is invalidated by any answer write: the dashboard shows the new total."""
-    from assessments import services
-    from assessments.models import Answer, AssessmentFigures, InstrumentItem
-
     client = login(lke.leadership)
     client.get(reverse("dashboard"), {"tahun": 2026})
     cached = AssessmentFigures.objects.get(assessment=lke.assessment)
@@ -89,10 +87,6 @@ def test_cached_figures_follow_every_answer_change(lke, login):
 
 
 def test_dashboard_evidence_trend_and_workload_on_the_demo(client, settings, tmp_path):
-    from assessments.models import AuditEvent, RevisionRequest
-    from evidence.models import EvidenceAttachment
-    from units.models import TpiAssignment
-
     _demo(client, settings, tmp_path)
     page = client.get(reverse("dashboard")).content.decode()
     rsud = Assessment.objects.get(unit__code="RSUD", period__year=2026)
@@ -103,7 +97,6 @@ def test_dashboard_evidence_trend_and_workload_on_the_demo(client, settings, tmp
     row = page.split('data-unit="RSUD"')[1].split("</tr>")[0]
     assert f'<td class="text-end">{format_id(Decimal(with_evidence * 100) / items, 1)}%</td>' in row
     # the trend: one dataset per unit on the page, the figure of each year the shown total
-    import json
 
     trend = json.loads(page.split('<script id="trend-data" type="application/json">')[1].split("</script>")[0])
     assert trend["labels"] == ["2024", "2025", "2026"]
@@ -136,10 +129,6 @@ def test_dashboard_evidence_trend_and_workload_on_the_demo(client, settings, tmp
 
 
 def test_dashboard_pages_and_overview_count_every_unit(lke, login):
-    from assessments import services
-    from assessments.pages import dashboard
-    from tests.factories import WorkUnitFactory
-
     extra = dashboard.PAGE_SIZE + 3 - 2
     units = [WorkUnitFactory(instansi=lke.instansi, code=f"PG-{i:02d}", name=f"Unit Halaman {i:02d}")
              for i in range(extra)]

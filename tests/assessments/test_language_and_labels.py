@@ -9,6 +9,7 @@ gettext, and the pages name rules and recorded values by their labels, never by 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from html import unescape
 from pathlib import Path
@@ -19,7 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import services
+from assessments.lke import Text, gettext_noop
 from assessments.models import InstrumentItem
+from evidence.models import EvidenceVersion
 from zi_portal.common.minipdf import simple_pdf
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -72,7 +75,6 @@ def test_worksheet_and_assessment_page_are_indonesian_for_an_english_browser(lke
     upload = SimpleUploadedFile("sk.pdf", simple_pdf("SK", ["isi"]), content_type="application/pdf")
     assert client.post(reverse("evidence:upload", args=[lke.assessment.pk, "P.1.i.a"]), {"files": upload},
                        HTTP_HX_REQUEST="true").status_code == 200
-    from evidence.models import EvidenceVersion
 
     december = timezone.make_aware(dt.datetime(2026, 12, 1, 9, 30))
     EvidenceVersion.objects.update(uploaded_at=december)
@@ -134,10 +136,6 @@ def test_answer_refusal_reaches_the_worksheet_through_gettext(lke, login, marked
 
 def test_engine_sentences_stay_indonesian_text_for_the_command_line():
     """Text is a str: JSON, the CLI and the API see the Indonesian sentence, unchanged."""
-    import json
-
-    from assessments.lke import Text, gettext_noop
-
     sentence = Text(gettext_noop("%(rule)s paling tinggi %(figure)s"), rule=gettext_noop("Nilai total"), figure="65,00")
     assert sentence == "Nilai total paling tinggi 65,00"
     assert json.dumps({"reason": sentence}) == '{"reason": "Nilai total paling tinggi 65,00"}'

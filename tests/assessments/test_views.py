@@ -1,10 +1,12 @@
 """Assessment pages: permission matrix, htmx saves that re-score in place, query-count bounds."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assessments import services
-from assessments.models import Answer, InstrumentItem
+from assessments.models import Answer, Assessment, InstrumentItem
+from zi_portal.common.minipdf import simple_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -163,7 +165,6 @@ def test_bulk_create_page_for_administrator(lke, login):
          "carry_forward": "on"},
     )
     assert response.status_code == 302
-    from assessments.models import Assessment
 
     assert Assessment.objects.filter(period__year=2027).count() == 2
     client = login(lke.team_a)
@@ -203,10 +204,6 @@ def test_detail_shows_unit_and_tpi_side_by_side_at_every_level(lke, login):
 
 
 def test_score_bar_refreshes_after_evidence_changes(lke, login, settings, tmp_path):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from zi_portal.common.minipdf import simple_pdf
-
     settings.MEDIA_ROOT = tmp_path
     client = login(lke.team_a)
     upload = SimpleUploadedFile("sk.pdf", simple_pdf("SK", ["isi"]), content_type="application/pdf")

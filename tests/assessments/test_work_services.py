@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from assessments import services
 from assessments.lke import AnswerInputError, workflow
-from assessments.models import Answer, AuditEvent, InstrumentItem, Notification
+from assessments.models import Answer, Assessment, AuditEvent, InstrumentItem, Notification
 from assessments.standing import assessment_scores
 from units.models import PredicateAward
 
@@ -162,8 +162,6 @@ def test_comments_notify_the_other_side(lke, django_capture_on_commit_callbacks)
 
 
 def test_bulk_creation_is_idempotent_and_carries_forward(lke):
-    from assessments.models import Assessment
-
     save(lke, lke.team_a, "P.1.i.a", "Ya", note="lama")
     period = services.period_open(actor=lke.admin, instansi=lke.instansi, year=2027)
     assert period.proposal_deadline == dt.date(2027, 5, 31)

@@ -3,10 +3,13 @@ instrument (files and other helpers are in ``helpers.py``)."""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from pytest_django.plugin import blocking_manager_key
 
 from assessments.models import InstrumentItem
 from tests.factories import AssessmentFactory, PeriodFactory, bundled_instrument
@@ -37,10 +40,6 @@ def lke(world) -> SimpleNamespace:
 
 def ensure_published_instrument() -> None:
     """Load the bundled instrument the way its data migration does, if a flush removed it."""
-    import importlib
-
-    from django.apps import apps
-
     importlib.import_module("assessments.migrations.0002_load_permenpanrb_90_2021").load(apps, None)
 
 
@@ -57,7 +56,6 @@ def pytest_runtest_teardown(item, nextitem):
     yield
     if item.get_closest_marker("e2e") is None:
         return
-    from pytest_django.plugin import blocking_manager_key
 
     with item.config.stash[blocking_manager_key].unblock():
         ensure_published_instrument()

@@ -9,7 +9,9 @@ import uuid
 import zipfile
 from pathlib import Path
 
+import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from assessments.models import Assessment
 from evidence.models import EvidenceAttachment, EvidenceDocument, EvidenceVersion
@@ -45,16 +47,12 @@ def pdf_bytes(text: str = "Data dukung") -> bytes:
 
 
 def png_bytes(color=(200, 30, 30), size=(8, 8)) -> bytes:
-    from PIL import Image
-
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, "PNG")
     return buffer.getvalue()
 
 
 def jpeg_bytes() -> bytes:
-    from PIL import Image
-
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), (10, 120, 200)).save(buffer, "JPEG")
     return buffer.getvalue()
@@ -106,8 +104,6 @@ def docx_bytes(text: str = "SK Tim Pembangunan ZI") -> bytes:
 
 
 def xlsx_bytes() -> bytes:
-    import openpyxl
-
     workbook = openpyxl.Workbook()
     workbook.active["A1"] = "Rekap"
     buffer = io.BytesIO()

@@ -10,6 +10,8 @@ import struct
 import zipfile
 import zlib
 
+import openpyxl
+
 from .helpers import CONTENT_TYPES_XML, DOCUMENT_XML, RELS_XML, zip_bytes
 
 MIB = 1024 * 1024
@@ -111,8 +113,6 @@ def pptx_bytes() -> bytes:
 
 def xlsx_with_printer_settings() -> bytes:
     """A workbook as Excel saves it after printing: ``xl/printerSettings/*.bin`` is no OLE object."""
-    import openpyxl
-
     workbook = openpyxl.Workbook()
     workbook.active["A1"] = "Rekap"
     buffer = io.BytesIO()

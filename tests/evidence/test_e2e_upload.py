@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import sync_playwright
 
 from evidence.models import EvidenceVersion
 
@@ -32,8 +33,6 @@ def session_cookie(user) -> str:
 
 def browse_upload(executable: str, base_url: str, session: str, history: str, block: str) -> dict:
     """Everything the browser does; returns what it saw."""
-    from playwright.sync_api import sync_playwright
-
     problems: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(

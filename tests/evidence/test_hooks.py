@@ -20,6 +20,22 @@ pytestmark = pytest.mark.django_db
 def test_evidence_registers_its_hooks():
     assert evidence_snapshot in hooks.snapshot_contributors
     assert services.evidence_carry_forward in hooks.carry_forward_contributors
+    assert attachments_by_item in hooks.attachment_listers
+
+
+def test_the_worksheet_gets_the_attachments_through_the_hook(lke):
+    # assessments never imports evidence: its views read the attachments per item through the hook.
+    first = services.evidence_upload(
+        actor=lke.team_a, assessment=lke.assessment, item=lke.item, uploaded_file=upload("sk.pdf", pdf_bytes("v1"))
+    )
+    link = services.evidence_add_link(
+        actor=lke.team_a, assessment=lke.assessment, item=lke.items[1], url="https://example.go.id/a", title="A"
+    )
+    listed = hooks.attachments_by_item(lke.assessment)
+    assert {pk: [a.pk for a in atts] for pk, atts in listed.items()} == {
+        lke.item.pk: [first.attachment.pk], lke.items[1].pk: [link.pk]
+    }
+    assert listed[lke.item.pk][0].current_version.number == 1
 
 
 def test_snapshot_freezes_versions_hashes_links_and_reviews(lke):

@@ -14,6 +14,8 @@ from evidence import services
 from evidence.maintenance import evidence_orphans_sweep
 from evidence.models import EvidenceVersion
 from evidence.storage import path_of
+from evidence.tasks import sweep_evidence_orphans
+from zi_portal.celery import app
 
 from .helpers import pdf_bytes, upload
 
@@ -83,7 +85,6 @@ def test_command_and_task(lke, media):
     out = StringIO()
     call_command("evidence_sweep", "--hours", "48", stdout=out)  # younger than 48 h: kept
     assert "0 orphan file(s) removed" in out.getvalue() and orphan.exists()
-    from evidence.tasks import sweep_evidence_orphans
 
     assert sweep_evidence_orphans.apply().get() == 1
     assert not orphan.exists()
@@ -91,7 +92,6 @@ def test_command_and_task(lke, media):
 
 def test_beat_schedules_the_sweep(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["sweep-evidence-orphans"]
-    from zi_portal.celery import app
 
     # what a worker or beat does at start: without it the answer depended on whether an earlier
     # test in the same process had imported the tasks modules (alone, this test failed)

@@ -10,7 +10,8 @@ import pytest
 from django.core.files.uploadhandler import StopUpload
 from django.core.handlers.wsgi import WSGIRequest
 
-from evidence.uploadhandlers import EvidenceSizeLimitUploadHandler, UploadRefusal, upload_refusals
+from evidence.uploadhandlers import EvidenceSizeLimitUploadHandler
+from zi_portal.common.uploads import UploadRefusal, upload_refusals
 
 from .helpers import multipart, pdf_bytes
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from assessments.lke import workflow
 from evidence import services
 from evidence.models import EvidenceAttachment, EvidenceVersion
+from evidence.selectors import versions_visible_to
 from tests.factories import EvidenceDocumentFactory, EvidenceVersionFactory
 
 from .helpers import (
@@ -343,7 +344,6 @@ def test_tpi_keeps_access_to_a_removed_attachments_versions(lke, login):
 def test_unattached_document_is_visible_to_the_unit_but_not_to_the_tpi(lke, login, world):
     document = EvidenceDocumentFactory(unit=world.unit_a, title="lepas")
     version = EvidenceVersionFactory(document=document, original_name="x.pdf")
-    from evidence.selectors import versions_visible_to
 
     assert versions_visible_to(world.team_a).filter(pk=version.pk).exists()
     assert versions_visible_to(world.leadership).filter(pk=version.pk).exists()

@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from assessments.models import Answer, AuditEvent
+from assessments.models import Answer, Assessment, AuditEvent
 from assessments.reports import xlsx as layout
 
 from .helpers import cell, load, rows_by_code, save
@@ -94,8 +94,6 @@ def test_import_of_a_bad_file_exits_2(lke, tmp_path):
 
 def test_dry_run_compares_a_final_assessment_but_applying_is_refused(filled, tmp_path):
     """The demo's RSUD is Final: a newcomer's round trip still compares (TPI side), never writes."""
-    from assessments.models import Assessment
-
     Assessment.objects.filter(pk=filled.assessment.pk).update(state="final")
     path = tmp_path / "lke.xlsx"
     run("export_lke", "--unit", "UNIT-A", "--period", "2026", "--output", str(path))

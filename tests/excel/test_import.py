@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from assessments.excel_data import lke_export_data
 from assessments.lke import scoring
@@ -137,7 +138,6 @@ def test_invalid_answers_are_reported_by_row_and_code_and_block_apply(filled):
     assert "Kode tidak dikenal" in errors[(rows["P.1.ii.a"], "P.9.x.z")]
     assert any("P.1.ii.a" in n for n in plan.notices)  # its row is gone: not changed
     versions = dict(Answer.objects.filter(assessment=a).values_list("pk", "version"))
-    from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
         lke_import.lke_import_apply(actor=filled.team_a, assessment=a, workbook=read_lke(content), side="unit")
@@ -158,7 +158,6 @@ def test_tpi_imports_its_own_column_in_review(filled):
     assert [(c.code, c.new) for c in plan.changes] == [("P.3.i.a", "Tidak")]
     lke_import.lke_import_apply(actor=filled.tpi_a, assessment=a, workbook=read_lke(content), side="tpi")
     assert Answer.objects.get(assessment=a, item__code="P.3.i.a").tpi_answer == "Tidak"
-    from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):  # the unit may not write in review
         lke_import.import_side(filled.team_a, a)
@@ -171,7 +170,6 @@ def test_changed_answers_since_preview_are_not_applied(filled):
     content = save(wb)
     digest = plan_for(a, content).digest()
     save_answers(a, {"P.2.i.b": "A"}, "unit")  # someone saved the same item meanwhile
-    from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="berubah sejak pratinjau"):
         lke_import.lke_import_apply(actor=filled.team_a, assessment=a, workbook=read_lke(content), side="unit",

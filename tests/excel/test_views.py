@@ -9,10 +9,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assessments import services
+from assessments.lke import round2
 from assessments.models import Answer, AuditEvent
 from assessments.reports import xlsx as layout
+from assessments.standing import assessment_scores
+from tests.factories import WorkUnitFactory
 
-from .helpers import cell, load, save
+from .conftest import save_answers
+from .helpers import cell, full_answers, load, save
 
 pytestmark = pytest.mark.django_db
 # session/user, the assessment, answers, evidence (export); + facts and history (recap)
@@ -128,6 +132,15 @@ def test_upload_refusals_show_their_message(filled, login, settings):
     assert response.status_code == 400 and "milik unit UNIT-B" in response.content.decode()
 
 
+def test_a_file_the_upload_handler_refused_is_named_as_too_large(filled, login, settings):
+    # The evidence app's size-limit handler refuses the file while the request is parsed; the import
+    # page reads the refusal from the request (zi_portal.common.uploads), not from the evidence app.
+    settings.EVIDENCE_MAX_UPLOAD_MB = 0.001
+    response = upload(login(filled.team_a), filled.assessment, b"PK\x03\x04" + b"\0" * 4096)
+    assert response.status_code == 400
+    assert response.context["error"] == "Berkas terlalu besar dan ditolak saat diunggah."
+
+
 def test_recap_lists_exactly_the_visible_units(filled, login):
     url = reverse("report_recap_xlsx")
     wb = load(login(filled.leadership).get(url, {"period": 2026}).content)
@@ -138,8 +151,6 @@ def test_recap_lists_exactly_the_visible_units(filled, login):
     ws = wb.active
     codes = [ws.cell(row=r, column=1).value for r in range(4, ws.max_row + 1) if ws.cell(row=r, column=2).value]
     assert codes == ["UNIT-A"]
-    from assessments.lke import round2
-    from assessments.standing import assessment_scores
 
     assert ws["E4"].value == float(round2(assessment_scores(filled.assessment)["unit"].total))
     assert login(filled.team_a).get(url, {"period": "x"}).status_code == 400
@@ -149,8 +160,6 @@ def test_recap_lists_exactly_the_visible_units(filled, login):
 
 @pytest.mark.parametrize("extra", [0, 5])
 def test_recap_query_count_does_not_grow(lke, login, django_assert_max_num_queries, extra):
-    from tests.factories import WorkUnitFactory
-
     for i in range(extra):
         unit = WorkUnitFactory(instansi=lke.instansi, code=f"REKAP-{i}")
         services.assessments_create_bulk(actor=None, period=lke.period, units=[unit], target="WBK",
@@ -178,9 +187,6 @@ def test_export_query_count_does_not_grow(lke, filled_or_empty, login, django_as
 def filled_or_empty(lke, settings, tmp_path):
     def make(answered: str):
         if answered == "all":
-            from .conftest import save_answers
-            from .helpers import full_answers
-
             save_answers(lke.assessment, full_answers(lke.assessment.instrument.engine()), "unit")
         return lke.assessment
 

@@ -31,6 +31,9 @@ from assessments.models import (
     RevisionItem,
     RevisionRequest,
 )
+from assessments.services import ensure_bundled_instrument
+from assessments.services import reports as report_services
+from assessments.standing import assessment_figures_many
 
 from .units import (
     InstansiFactory,
@@ -46,8 +49,6 @@ BUNDLED_INSTRUMENT = "permenpanrb-90-2021"
 
 def bundled_instrument() -> Instrument:
     """The published bundled instrument (migrated; loaded again after a flush)."""
-    from assessments.services import ensure_bundled_instrument
-
     return ensure_bundled_instrument(BUNDLED_INSTRUMENT)
 
 
@@ -228,8 +229,6 @@ class NotificationFactory(ValidatedFactory):
 
 def _stored_report_file(o, n: int) -> str:
     """Write ``o.content`` under MEDIA_ROOT the way the render task does; the file's name."""
-    from assessments.services import reports as report_services
-
     name = f"reports/{o.year}/test-{n}.pdf"
     report_services.write_atomically(Path(settings.MEDIA_ROOT) / name, o.content)
     return name
@@ -274,8 +273,6 @@ class AssessmentFiguresFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, assessment, **kwargs):
-        from assessments.standing import assessment_figures_many
-
         assert not kwargs, f"figures are computed, not given: {sorted(kwargs)}"
         assessment_figures_many([assessment])
         return model_class.objects.get(assessment=assessment)

@@ -1,6 +1,9 @@
 """Fixtures of the PDF report tests."""
 
+import io
+
 import pytest
+from pypdf import PdfReader
 
 from assessments.models import InstrumentItem
 from tests.factories import AnswerFactory, CommentFactory
@@ -28,10 +31,6 @@ def scored(lke):
 
 def pdf_text(content: bytes) -> tuple[str, int, set[str]]:
     """(text of every page, page count, base font names) of a PDF."""
-    import io
-
-    from pypdf import PdfReader
-
     reader = PdfReader(io.BytesIO(content))
     fonts = set()
     for page in reader.pages:

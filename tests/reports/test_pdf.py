@@ -13,7 +13,7 @@ from django.utils import timezone
 from assessments.lke import format_id
 from assessments.models import Assessment
 from assessments.report_data import assessment_report_data, instansi_place
-from assessments.reports import pdf
+from assessments.reports import charts, pdf
 from assessments.reports.charts import area_chart_svg
 from assessments.services.reports import assessment_pdf
 from assessments.standing import assessment_scores, scored_side
@@ -55,8 +55,6 @@ def test_area_chart_escapes_names_and_draws_the_minimums():
 
 
 def pdf_x(pct):
-    from assessments.reports import charts
-
     return charts.LABEL_W + pct * charts.PLOT_W / 100
 
 

@@ -17,7 +17,7 @@ from assessments.lke import (
     validate_answers,
 )
 
-from .builders import max_answers, min_answers
+from .builders import lower_indicator, max_answers, min_answers
 
 D = Decimal
 ROOT = Path(__file__).resolve().parents[2]
@@ -236,7 +236,6 @@ def test_area_at_59_995_percent_rounds_to_60_and_passes(instrument):
 def _total_near_75(instrument, achieved):
     """Areas 3, 5 and 6 at exactly 60%, area 1 at 68.75%, R.4.i.a = achieved / 1000; Hasil 32.25."""
     answers = max_answers(instrument, ipak="3.60", ipkp="3.20", capaian="C")
-    from .builders import lower_indicator
 
     lower_indicator(instrument, answers, "P.5.i", "P.5.ii", "P.5.iii", "P.5.iv",  # -6.00
                     "P.3.iii", "P.3.iv", "P.3.v",  # -4.00
@@ -333,7 +332,6 @@ def test_percentage_item_scores_into_its_indicator(instrument):
 def test_each_half_mode_differs_from_combined(instrument, definition):
     # P.3 at 50% (2.50 of 5.00), R.3 at 100%: area 3 combined is 75%.
     answers = max_answers(instrument)
-    from .builders import lower_indicator
 
     lower_indicator(instrument, answers, "P.3.i", "P.3.iv", "P.3.vi")
     r = score(instrument, answers)

@@ -1,7 +1,9 @@
 """The conflict-of-interest rule: an assessor is never in the team they assess, and the reverse."""
 
 import pytest
+from django.contrib.admin.sites import site
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import RequestFactory
 from django.urls import reverse
 
 from units import services
@@ -77,9 +79,6 @@ def test_no_email_is_sent_when_the_transaction_rolls_back(world, mailoutbox, dja
 
 
 def test_admin_form_enforces_the_rule(world):
-    from django.contrib.admin.sites import site
-    from django.test import RequestFactory
-
     model_admin = site._registry[TpiAssignment]
     request = RequestFactory().get("/")
     request.user = world.admin

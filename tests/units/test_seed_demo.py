@@ -1,10 +1,16 @@
 """seed_demo: the contract logins and units, and idempotence (a second run changes nothing)."""
 
+import hashlib
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
+from assessments.models import Assessment, Comment
+from assessments.standing import assessment_scores
+from evidence.models import EvidenceAttachment, EvidenceVersion
+from evidence.storage import path_of
 from units.demo import seed_units
 from units.models import (
     InstansiFact,
@@ -75,11 +81,6 @@ def test_password_change_on_rerun_is_applied():
 
 
 def test_seed_demo_assessments_cover_the_cycle():
-    from decimal import Decimal
-
-    from assessments.models import Assessment, Comment
-    from assessments.standing import assessment_scores
-
     call_command("seed_demo", "--password", "Demo-Pass-1", stdout=StringIO())
     states = dict(Assessment.objects.filter(period__year=2026).values_list("unit__code", "state"))
     assert states == {
@@ -109,11 +110,6 @@ def test_seed_demo_assessments_cover_the_cycle():
 
 
 def test_seed_demo_evidence_files_are_real_and_hashed(settings, tmp_path):
-    import hashlib
-
-    from evidence.models import EvidenceAttachment, EvidenceVersion
-    from evidence.storage import path_of
-
     settings.MEDIA_ROOT = tmp_path
     call_command("seed_demo", "--password", "Demo-Pass-1", stdout=StringIO())
     versions = EvidenceVersion.objects.filter(document__unit__code="RSUD")
@@ -126,7 +122,6 @@ def test_seed_demo_evidence_files_are_real_and_hashed(settings, tmp_path):
     assert rsud.filter(item__code="P.1.iv.b").get().document == rsud.filter(item__code="P.1.i.a").get().document
     assert rsud.exclude(link_url="").get().link_url == "https://kotabogor.go.id/layanan"
     # the Final snapshot froze the evidence hashes
-    from assessments.models import Assessment
 
     snapshot = Assessment.objects.get(unit__code="RSUD", period__year=2026).snapshot
     frozen = snapshot["evidence"]["P.1.i.a"]

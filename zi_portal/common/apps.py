@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
 
+from .session_idle import stamp_login
+
 
 class CommonConfig(AppConfig):
     name = "zi_portal.common"
@@ -9,7 +11,4 @@ class CommonConfig(AppConfig):
     verbose_name = _("Umum")
 
     def ready(self) -> None:
-        # Imported here: the app registry must be ready before the session helpers load.
-        from .session_idle import stamp_login
-
         user_logged_in.connect(stamp_login, dispatch_uid="zi_portal.common.session_idle.stamp_login")

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import connection
 
+from zi_portal.celery import app
+
 
 def check_database() -> str:
     try:
@@ -17,7 +19,6 @@ def check_database() -> str:
 def check_broker() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "in-process"
-    from zi_portal.celery import app
 
     try:
         # The URL is read from settings on every call so a changed setting is what gets checked.

@@ -11,6 +11,7 @@ or unreadable file, a workbook of another unit/period, a state that accepts no a
 with errors (then nothing is applied) — never a traceback.
 """
 
+import hashlib
 import sys
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -83,7 +84,6 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"{summary}; uji coba, tidak ada yang diubah")
             return
-        import hashlib
 
         try:
             lke_import.lke_import_apply(actor=None, assessment=assessment, workbook=workbook, side=side,
