@@ -9,11 +9,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _login(client, username, password):
-    return client.post(reverse("login"), {"username": username, "password": password})
+    return client.post(reverse("accounts:login"), {"username": username, "password": password})
 
 
 def test_login_page_has_username_and_password_fields(client):
-    page = client.get(reverse("login")).content.decode()
+    page = client.get(reverse("accounts:login")).content.decode()
     assert 'name="username"' in page and 'name="password"' in page
     assert "Nama pengguna atau NIP" in page
 
@@ -21,14 +21,14 @@ def test_login_page_has_username_and_password_fields(client):
 def test_login_by_username(client):
     UserFactory(username="budi")
     response = _login(client, "budi", PASSWORD)
-    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert response.status_code == 302 and response["Location"] == reverse("units:home")
 
 
 def test_login_by_nip(client):
     UserFactory(username="budi", nip="198001012005011001")
     response = _login(client, "198001012005011001", PASSWORD)
     assert response.status_code == 302
-    assert client.get(reverse("home")).context["user"].username == "budi"
+    assert client.get(reverse("units:home")).context["user"].username == "budi"
 
 
 def test_wrong_password_says_so_in_indonesian(client):
@@ -57,16 +57,16 @@ def test_repeated_failures_lock_the_account_with_retry_time(client, settings):
 def test_logout_is_post_and_ends_the_session(client):
     user = UserFactory(username="budi")
     client.force_login(user, backend="units.backends.UsernameOrNipBackend")
-    response = client.post(reverse("logout"))
+    response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("units:home")).status_code == 302
 
 
 def test_password_change(client):
     user = UserFactory(username="budi")
     client.force_login(user, backend="units.backends.UsernameOrNipBackend")
     response = client.post(
-        reverse("password_change"),
+        reverse("accounts:password_change"),
         {"old_password": PASSWORD, "new_password1": "Zona-Integritas-99", "new_password2": "Zona-Integritas-99"},
     )
     assert response.status_code == 302
