@@ -16,7 +16,6 @@ from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 ROOT = Path(settings.BASE_DIR).resolve()
-THIS_FILE = Path(__file__).resolve()
 
 EXPECTED_NAMESPACES = {
     "units.urls": "units",
@@ -136,7 +135,7 @@ def _files_to_scan() -> list[Path]:
     files = [p for d in template_dirs if d.is_dir() for p in d.rglob("*") if p.suffix in {".html", ".txt", ".xml"}]
     for folder in [*_local_app_dirs(), ROOT / "zi_portal", ROOT / "tests"]:
         files += [p for p in folder.rglob("*.py") if "migrations" not in p.parts]
-    return sorted({p.resolve() for p in files} - {THIS_FILE})
+    return sorted({p.resolve() for p in files})
 
 
 def test_every_url_module_of_the_apps_defines_app_name():
@@ -166,10 +165,11 @@ def test_auth_settings_name_the_namespaced_views():
 
 
 def test_the_scan_catches_a_bare_name_and_passes_a_namespaced_one():
-    # (this file is left out of the scan below for these very lines)
-    names = {"home", "assessment_detail"}
-    bare = """{% url 'home' %} reverse("assessment_detail", args=[1]) match.url_name == 'home'"""
-    assert bare_uses(bare, names) == ["home", "assessment_detail", "home"]
+    # Built from pieces so that neither the scan below nor the rename script sees a bare use here.
+    names = set("home assessment_detail".split())
+    sq, dq = "'", '"'
+    bare = f"{{% url {sq}home{sq} %}} reverse({dq}assessment_detail{dq}, args=[1]) match.url_name == {sq}home{sq}"
+    assert bare_uses(bare, names) == "home assessment_detail home".split()
     namespaced = """{% url 'units:home' %} reverse("assessments:assessment_detail", args=[1])
         match.view_name == 'units:home' reverse("evidence:item") {% url 'admin:index' %}"""
     assert bare_uses(namespaced, names | {"item", "index"}) == []
