@@ -133,7 +133,7 @@ class AssessmentAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("portal"))
     def portal_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("assessment_detail", args=[obj.pk]), _("buka"))
+        return format_html('<a href="{}">{}</a>', reverse("assessments:assessment_detail", args=[obj.pk]), _("buka"))
 
 
 @admin.register(AuditEvent)

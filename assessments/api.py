@@ -50,7 +50,7 @@ def _summary(assessment, standing: Standing) -> dict:
     recommendation = standing.recommendation
     return {
         "id": assessment.pk,
-        "url": reverse("api_assessment_detail", args=[assessment.pk]),
+        "url": reverse("assessments:api_assessment_detail", args=[assessment.pk]),
         "unit": {"code": assessment.unit.code, "name": assessment.unit.name},
         "period": assessment.period.year,
         "target": assessment.target,

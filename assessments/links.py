@@ -18,4 +18,5 @@ def area_of(code: str) -> str:
 
 def item_url(assessment_pk: int, code: str) -> str:
     """The worksheet tab of the item, scrolled to the item."""
-    return f"{reverse('assessment_worksheet', args=[assessment_pk])}?area={area_of(code)}#item-{item_dom_id(code)}"
+    sheet = reverse("assessments:assessment_worksheet", args=[assessment_pk])
+    return f"{sheet}?area={area_of(code)}#item-{item_dom_id(code)}"

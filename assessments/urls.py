@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import api, views, views_excel, views_reports
 
+app_name = "assessments"
+
 urlpatterns = [
     path("penilaian/", views.assessment_list, name="assessment_list"),
     path("penilaian/baru/", views.assessment_create, name="assessment_create"),

@@ -107,7 +107,7 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("%(n)s penilaian siap untuk tahun %(year)s.") % {"n": len(created), "year": data["year"]}
             )
-            return redirect(f"{_url('assessment_list')}?tahun={data['year']}")
+            return redirect(f"{_url('assessments:assessment_list')}?tahun={data['year']}")
     return render(request, "assessments/assessment_create.html", {"form": form})
 
 
@@ -258,7 +258,7 @@ def assessment_transition(request: HttpRequest, pk: int, action: str) -> HttpRes
                 for error in form.errors.get("__all__", []) + [e for k, v in form.errors.items() if k != "__all__"
                                                                for e in v]:
                     messages.error(request, error)
-                return redirect("assessment_detail", pk=pk)
+                return redirect("assessments:assessment_detail", pk=pk)
             services.assessment_transition(actor=request.user, assessment=assessment, action=action,
                                            **form.cleaned_data)
         else:
@@ -270,7 +270,7 @@ def assessment_transition(request: HttpRequest, pk: int, action: str) -> HttpRes
     else:
         assessment.refresh_from_db()
         messages.success(request, _("Status penilaian sekarang: %(state)s.") % {"state": assessment.state_label})
-    return redirect("assessment_detail", pk=pk)
+    return redirect("assessments:assessment_detail", pk=pk)
 
 
 @login_required
@@ -293,7 +293,7 @@ def assessment_revision(request: HttpRequest, pk: int) -> HttpResponse:
             error = render_text(exc.message)
         else:
             messages.success(request, _("Permintaan perbaikan dikirim ke unit."))
-            return redirect("assessment_detail", pk=pk)
+            return redirect("assessments:assessment_detail", pk=pk)
     rows = [
         {
             "item": item,
@@ -369,5 +369,5 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def notification_read(request: HttpRequest) -> HttpResponse:
     services.notifications_mark_read(actor=request.user)
-    return redirect("notification_list")
+    return redirect("assessments:notification_list")
 

@@ -100,7 +100,7 @@ def lke_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     kept = lke_import.stash_load(token=token, user_id=request.user.pk, assessment_id=assessment.pk)
     if kept is None:
         messages.error(request, _("Berkas pratinjau sudah kedaluwarsa atau tidak ditemukan; unggah lagi."))
-        return redirect("assessment_lke_import", pk=assessment.pk)
+        return redirect("assessments:assessment_lke_import", pk=assessment.pk)
     data, sha = kept
     try:
         workbook = read_lke(data, lke_import.import_limits(assessment))
@@ -120,9 +120,9 @@ def lke_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         lke_import.stash_delete(token)
         messages.success(request, _("%(n)s perubahan dari berkas Excel disimpan.") % {"n": len(plan.changes)})
-        return redirect("assessment_detail", pk=assessment.pk)
+        return redirect("assessments:assessment_detail", pk=assessment.pk)
     lke_import.stash_delete(token)
-    return redirect("assessment_lke_import", pk=assessment.pk)
+    return redirect("assessments:assessment_lke_import", pk=assessment.pk)
 
 
 @require_GET

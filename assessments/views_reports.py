@@ -31,13 +31,13 @@ def assessment_reports(request: HttpRequest, pk: int) -> HttpResponse:
             report = report_services.report_request(actor=request.user, assessment=assessment)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
-            return redirect("assessment_detail", pk=pk)
+            return redirect("assessments:assessment_detail", pk=pk)
         if report.already_pending:
             messages.info(request, _("Laporan %(number)s yang Anda minta sebelumnya masih diproses; "
                                      "tidak dibuat permintaan baru.") % {"number": report.document_number})
         else:
             messages.success(request, _("Laporan %(number)s sedang diantrekan.") % {"number": report.document_number})
-        return redirect("report_status", report_id=report.pk)
+        return redirect("assessments:report_status", report_id=report.pk)
     return render(request, "assessments/partials/_report_list.html",
                   {"assessment": assessment, "reports": report_data.assessment_reports(assessment)})
 
@@ -105,7 +105,7 @@ def recap(request: HttpRequest) -> HttpResponse:
                                      "tidak dibuat permintaan baru.") % {"number": report.document_number})
         else:
             messages.success(request, _("Rekap %(number)s sedang diantrekan.") % {"number": report.document_number})
-        return redirect("report_status", report_id=report.pk)
+        return redirect("assessments:report_status", report_id=report.pk)
     return render(request, "assessments/report_recap.html", {
         "year": year,
         "years": years,

@@ -121,7 +121,7 @@ def test_the_unit_data_page_falls_back_to_the_current_year(lke, login):
 
 def test_a_recap_request_with_a_malformed_period_is_refused_not_redirected_to_another_year(lke, login):
     client = login(lke.admin)
-    response = client.post(reverse("report_recap"), {"period": "²", "instansi": str(lke.instansi.pk)})
+    response = client.post(reverse("assessments:report_recap"), {"period": "²", "instansi": str(lke.instansi.pk)})
     assert response.status_code == 400
     assert response.content.decode() == "Parameter 'period' harus tahun, mis. 2026."
     assert not Report.objects.exists()
@@ -129,13 +129,13 @@ def test_a_recap_request_with_a_malformed_period_is_refused_not_redirected_to_an
 
 def test_a_malformed_form_version_is_no_version_not_a_500(lke, login):
     client = login(lke.team_a)
-    url = reverse("item_save", args=[lke.assessment.pk, "P.1.i.a"])
+    url = reverse("assessments:item_save", args=[lke.assessment.pk, "P.1.i.a"])
     response = client.post(url, {"answer": "Ya", "version": "²"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert lke.assessment.answers.get(item__code="P.1.i.a").unit_answer == "Ya"
 
 
 def test_a_login_with_nul_in_the_username_is_a_form_error(world, client):
-    response = client.post(reverse("login"), {"username": "tim.a\x00", "password": "x"})
+    response = client.post(reverse("accounts:login"), {"username": "tim.a\x00", "password": "x"})
     assert response.status_code == 200
     assert "Karakter null tidak diizinkan." in response.content.decode()

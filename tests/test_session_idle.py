@@ -40,15 +40,15 @@ def clock():
 @pytest.fixture
 def signed_in(client, clock):
     UserFactory(username="budi")
-    response = client.post(reverse("login"), {"username": "budi", "password": PASSWORD})
+    response = client.post(reverse("accounts:login"), {"username": "budi", "password": PASSWORD})
     assert response.status_code == 302
     return client
 
 
 def is_signed_in(client) -> bool:
-    response = client.get(reverse("home"))
+    response = client.get(reverse("units:home"))
     if response.status_code == 302:
-        assert response["Location"].startswith(reverse("login"))
+        assert response["Location"].startswith(reverse("accounts:login"))
         return False
     assert response.status_code == 200
     return True
@@ -62,7 +62,7 @@ def test_default_timeout_is_eight_hours_for_cookie_and_session(settings):
 def test_an_active_session_slides_past_the_timeout(signed_in, clock):
     for _ in range(3):  # 3 × 7 h 59 min: far beyond 8 h since the login, never 8 h idle
         clock.advance(EIGHT_HOURS - timedelta(minutes=1))
-        response = signed_in.get(reverse("home"))
+        response = signed_in.get(reverse("units:home"))
         assert response.status_code == 200
         # the browser's cookie slides too
         assert response.cookies["sessionid"]["max-age"] == 8 * 60 * 60

@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "units"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("units/", views.unit_list, name="unit_list"),

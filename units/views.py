@@ -89,7 +89,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
             _form_error_from(exc, form)
         else:
             messages.success(request, _("Unit %(code)s disimpan.") % {"code": unit.code})
-            return redirect("unit_detail", code=unit.code)
+            return redirect("units:unit_detail", code=unit.code)
     return render(request, "units/workunit_form.html", {"form": form, "unit": None})
 
 
@@ -109,7 +109,7 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
             _form_error_from(exc, form)
         else:
             messages.success(request, _("Unit %(code)s disimpan.") % {"code": unit.code})
-            return redirect("unit_detail", code=unit.code)
+            return redirect("units:unit_detail", code=unit.code)
     return render(request, "units/workunit_form.html", {"form": form, "unit": unit})
 
 
@@ -136,7 +136,7 @@ def unit_members(request: HttpRequest, code: str) -> HttpResponse:
                 _form_error_from(exc, form)
             else:
                 messages.success(request, message)
-                return redirect("unit_members", code=unit.code)
+                return redirect("units:unit_members", code=unit.code)
     return render(
         request,
         "units/workunit_members.html",
@@ -168,7 +168,7 @@ def unit_member_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse
     membership = get_object_or_404(unit.memberships.select_related("user", "unit"), pk=pk)
     services.membership_remove(actor=request.user, membership=membership)
     messages.success(request, _("%(user)s dikeluarkan dari tim.") % {"user": membership.user})
-    return redirect("unit_members", code=unit.code)
+    return redirect("units:unit_members", code=unit.code)
 
 
 @require_POST
@@ -179,7 +179,7 @@ def unit_tpi_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     assignment = get_object_or_404(unit.tpi_assignments.select_related("user", "unit"), pk=pk)
     services.tpi_unassign(actor=request.user, assignment=assignment)
     messages.success(request, _("Penugasan TPI %(user)s dihapus.") % {"user": assignment.user})
-    return redirect("unit_members", code=unit.code)
+    return redirect("units:unit_members", code=unit.code)
 
 
 def _year_or_404(year: int) -> int:
@@ -202,7 +202,7 @@ def unit_fact_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
             _form_error_from(exc, form)
         else:
             messages.success(request, _("Data tahun %(year)s disimpan.") % {"year": year})
-            return redirect("unit_detail", code=unit.code)
+            return redirect("units:unit_detail", code=unit.code)
     return render(request, "units/unitfact_form.html", {"form": form, "unit": unit, "year": year})
 
 
@@ -212,7 +212,7 @@ def unit_fact_new(request: HttpRequest, code: str) -> HttpResponse:
     _require_perm(request, "units.manage_unit", unit)
     # the natural default is the current year (also for a malformed ?year=, as before)
     year = int_or_default(request.GET.get("year"), timezone.localdate().year, min_value=1, max_value=9999)
-    return redirect("unit_fact_edit", code=unit.code, year=year)
+    return redirect("units:unit_fact_edit", code=unit.code, year=year)
 
 
 @login_required
@@ -234,7 +234,7 @@ def unit_predicate_add(request: HttpRequest, code: str) -> HttpResponse:
             _form_error_from(exc, form)
         else:
             messages.success(request, _("Riwayat predikat disimpan."))
-            return redirect("unit_detail", code=unit.code)
+            return redirect("units:unit_detail", code=unit.code)
     return render(request, "units/predicate_form.html", {"form": form, "unit": unit})
 
 
@@ -272,7 +272,7 @@ def instansi_fact_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse
             _form_error_from(exc, form)
         else:
             messages.success(request, _("Data instansi tahun %(year)s disimpan.") % {"year": year})
-            return redirect("instansi_detail", pk=instansi.pk)
+            return redirect("units:instansi_detail", pk=instansi.pk)
     return render(
         request, "units/instansifact_form.html", {"form": form, "instansi": instansi, "year": year}
     )

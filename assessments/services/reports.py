@@ -272,7 +272,7 @@ def _notify_requester(report: Report, kind: str, message: str) -> None:
     """Tell whoever asked for the report (they may have left the progress page)."""
     if report.requested_by is not None:
         notify(users=[report.requested_by], assessment=report.assessment, kind=kind,
-               message=message, url=reverse("report_status", args=[report.pk]))
+               message=message, url=reverse("assessments:report_status", args=[report.pk]))
 
 
 @transaction.atomic

@@ -373,7 +373,7 @@ def _leadership_users(assessment: Assessment):
 
 def _notify_transition(assessment: Assessment, action: str) -> None:
     label = f"{assessment.unit.name} ({assessment.period.year})"
-    url = reverse("assessment_detail", args=[assessment.pk])
+    url = reverse("assessments:assessment_detail", args=[assessment.pk])
     if action in ("submit", "resubmit"):
         notify(users=_tpi_users(assessment), assessment=assessment, kind=action, url=url,
                message=_("Penilaian %(label)s diajukan untuk dinilai TPI.") % {"label": label})

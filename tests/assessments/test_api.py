@@ -36,8 +36,8 @@ def answered(lke):
 
 
 def test_urls_are_the_documented_ones(lke):
-    assert reverse("api_assessment_list") == LIST
-    assert reverse("api_assessment_detail", args=[lke.assessment.pk]) == detail(lke.assessment.pk)
+    assert reverse("assessments:api_assessment_list") == LIST
+    assert reverse("assessments:api_assessment_detail", args=[lke.assessment.pk]) == detail(lke.assessment.pk)
 
 
 def test_list_is_scoped_and_figures_equal_the_engine(answered, login):

@@ -25,7 +25,7 @@ def test_dashboard_on_the_demo(client, settings, tmp_path):
     call_command("seed_demo", "--password", "Demo-Pass-1", stdout=StringIO())
 
     client.force_login(User.objects.get(username="inspektur"), backend="units.backends.UsernameOrNipBackend")
-    page = client.get(reverse("dashboard")).content.decode()
+    page = client.get(reverse("assessments:dashboard")).content.decode()
     rsud = Assessment.objects.get(unit__code="RSUD", period__year=2026)
     tpi = assessment_scores(rsud)["tpi"]
     assert format_id(tpi.total) in page  # 76,67 as the engine computes it
@@ -35,7 +35,7 @@ def test_dashboard_on_the_demo(client, settings, tmp_path):
     assert f'class="text-center heat-wbk">{area1}%' in row  # area 1 of RSUD sits between 60% and 75%
     assert page.count("data-unit=") == 6
     client.force_login(User.objects.get(username="tim.rsud"), backend="units.backends.UsernameOrNipBackend")
-    page = client.get(reverse("dashboard")).content.decode()
+    page = client.get(reverse("assessments:dashboard")).content.decode()
     assert page.count("data-unit=") == 1 and 'data-unit="RSUD"' in page
 
 
@@ -48,10 +48,10 @@ def test_dashboard_query_count_does_not_grow(lke, login, django_assert_max_num_q
     client = login(lke.leadership)
     # cold: every assessment's figures are computed and cached on this request
     with django_assert_max_num_queries(26):
-        response = client.get(reverse("dashboard"), {"tahun": 2026})
+        response = client.get(reverse("assessments:dashboard"), {"tahun": 2026})
     assert response.content.decode().count("data-unit=") == 2 + extra
     with django_assert_max_num_queries(19):  # warm: read from the cache
-        response = client.get(reverse("dashboard"), {"tahun": 2026})
+        response = client.get(reverse("assessments:dashboard"), {"tahun": 2026})
     assert response.content.decode().count("data-unit=") == 2 + extra
 
 
@@ -66,7 +66,7 @@ def _demo(client, settings, tmp_path, username="inspektur"):
 def test_cached_figures_follow_every_answer_change(lke, login):
     """The figures cache is invalidated by any answer write: the dashboard shows the new total."""
     client = login(lke.leadership)
-    client.get(reverse("dashboard"), {"tahun": 2026})
+    client.get(reverse("assessments:dashboard"), {"tahun": 2026})
     cached = AssessmentFigures.objects.get(assessment=lke.assessment)
     assert cached.unit_total == 0 and cached.stamp == lke.assessment.figures_stamp
     item = InstrumentItem.objects.get(instrument=lke.instrument, code="P.1.i.a")  # an option item
@@ -75,12 +75,12 @@ def test_cached_figures_follow_every_answer_change(lke, login):
     lke.assessment.refresh_from_db()
     expected = assessment_scores(lke.assessment)["unit"].total
     assert expected == Decimal("0.25")
-    page = client.get(reverse("dashboard"), {"tahun": 2026}).content.decode()
+    page = client.get(reverse("assessments:dashboard"), {"tahun": 2026}).content.decode()
     row = page.split('data-unit="UNIT-A"')[1].split("</tr>")[0]
     assert f'<td class="text-end">{format_id(expected)}</td>' in row
     # a write that bypasses the services (admin, shell, bulk fix) invalidates too
     Answer.objects.filter(assessment=lke.assessment, item=item).get().delete()
-    page = client.get(reverse("dashboard"), {"tahun": 2026}).content.decode()
+    page = client.get(reverse("assessments:dashboard"), {"tahun": 2026}).content.decode()
     row = page.split('data-unit="UNIT-A"')[1].split("</tr>")[0]
     assert f'<td class="text-end">{format_id(expected)}</td>' not in row
     assert AssessmentFigures.objects.get(assessment=lke.assessment).unit_total == 0
@@ -88,7 +88,7 @@ def test_cached_figures_follow_every_answer_change(lke, login):
 
 def test_dashboard_evidence_trend_and_workload_on_the_demo(client, settings, tmp_path):
     _demo(client, settings, tmp_path)
-    page = client.get(reverse("dashboard")).content.decode()
+    page = client.get(reverse("assessments:dashboard")).content.decode()
     rsud = Assessment.objects.get(unit__code="RSUD", period__year=2026)
     items = len(rsud.instrument.engine().items)
     attached = EvidenceAttachment.objects.filter(assessment=rsud, removed_at=None)
@@ -135,8 +135,8 @@ def test_dashboard_pages_and_overview_count_every_unit(lke, login):
     services.assessments_create_bulk(actor=None, period=lke.period, units=units, target="WBK",
                                      instrument=lke.instrument)
     client = login(lke.leadership)
-    first = client.get(reverse("dashboard"), {"tahun": 2026}).content.decode()
-    second = client.get(reverse("dashboard"), {"tahun": 2026, "halaman": 2}).content.decode()
+    first = client.get(reverse("assessments:dashboard"), {"tahun": 2026}).content.decode()
+    second = client.get(reverse("assessments:dashboard"), {"tahun": 2026, "halaman": 2}).content.decode()
     assert first.count("data-unit=") == dashboard.PAGE_SIZE
     assert second.count("data-unit=") == 3
     assert f'data-kpi="count">{dashboard.PAGE_SIZE + 3}<' in first

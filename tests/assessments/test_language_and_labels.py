@@ -56,7 +56,7 @@ def items(lke) -> dict:
 
 @pytest.mark.django_db
 def test_login_page_is_indonesian_whatever_the_browser_asks(client):
-    response = english_browser(client).get(reverse("login"), **ENGLISH)
+    response = english_browser(client).get(reverse("accounts:login"), **ENGLISH)
     page = text_of(response.content.decode())
     assert response.status_code == 200 and response["Content-Language"] == "id"
     # Django's own field label from its Indonesian catalogue, beside ours
@@ -79,14 +79,15 @@ def test_worksheet_and_assessment_page_are_indonesian_for_an_english_browser(lke
     december = timezone.make_aware(dt.datetime(2026, 12, 1, 9, 30))
     EvidenceVersion.objects.update(uploaded_at=december)
 
-    worksheet = client.get(reverse("assessment_worksheet", args=[lke.assessment.pk]) + "?area=P.1", **ENGLISH)
+    sheet = reverse("assessments:assessment_worksheet", args=[lke.assessment.pk])
+    worksheet = client.get(sheet + "?area=P.1", **ENGLISH)
     page = text_of(worksheet.content.decode())
     assert worksheet["Content-Language"] == "id"
     assert re.search(r"\b\d+(,\d)? (bita|KB)\b", page) and "bytes" not in page
     assert "1 Des 2026" in page and "Dec" not in page
     assert "Draf" in page and "Draft" not in page
 
-    detail = client.get(reverse("assessment_detail", args=[lke.assessment.pk]), **ENGLISH).content.decode()
+    detail = client.get(reverse("assessments:assessment_detail", args=[lke.assessment.pk]), **ENGLISH).content.decode()
     page = text_of(detail)
     # P.1.ii: 0,67 of 1,00 with a decimal comma; the progress bar keeps a machine-readable value
     assert "0,67" in page and "0.67" not in page
@@ -108,7 +109,7 @@ def marked_catalogue(monkeypatch):
 
 def test_pure_module_sentences_reach_the_page_through_gettext(lke, login, marked_catalogue):
     client = login(lke.leader_a)
-    page = text_of(client.get(reverse("assessment_detail", args=[lke.assessment.pk])).content.decode())
+    page = text_of(client.get(reverse("assessments:assessment_detail", args=[lke.assessment.pk])).content.decode())
     assert "«Draf»" in page  # workflow state label
     assert "«Ajukan ke TPI»" in page  # workflow transition button
     assert "«Belum direkomendasikan»" in page  # prerequisites module
@@ -120,14 +121,15 @@ def test_pure_module_sentences_reach_the_page_through_gettext(lke, login, marked
 
     # a refused transition (the workflow table's TransitionError) shown as a message
     client = login(lke.team_a)
-    response = client.post(reverse("assessment_transition", args=[lke.assessment.pk, "submit"]), follow=True)
+    submit = reverse("assessments:assessment_transition", args=[lke.assessment.pk, "submit"])
+    response = client.post(submit, follow=True)
     assert "«'%(action)s' hanya dapat dilakukan oleh %(roles)s.»" not in response.content.decode()
     assert "«'«Ajukan ke TPI»' hanya dapat dilakukan oleh «pimpinan unit».»" in text_of(response.content.decode())
 
 
 def test_answer_refusal_reaches_the_worksheet_through_gettext(lke, login, marked_catalogue):
     client = login(lke.team_a)
-    url = reverse("item_save", args=[lke.assessment.pk, "R.1.i.a"])
+    url = reverse("assessments:item_save", args=[lke.assessment.pk, "R.1.i.a"])
     engine_item = lke.instrument.engine().item_map["R.1.i.a"]
     first, second = engine_item.inputs[:2]
     response = client.post(url, {f"count-{first}": "3", f"count-{second}": "dua"}, HTTP_HX_REQUEST="true")
@@ -146,7 +148,7 @@ def test_engine_sentences_stay_indonesian_text_for_the_command_line():
 
 
 def test_gap_analysis_names_the_rules_it_helps_by_their_labels(lke, login):
-    html = login(lke.team_a).get(reverse("assessment_detail", args=[lke.assessment.pk])).content.decode()
+    html = login(lke.team_a).get(reverse("assessments:assessment_detail", args=[lke.assessment.pk])).content.decode()
     cells = re.findall(r'<td class="gap-helps">(.*?)</td>', section(html, "gap-analysis"), flags=re.S)
     assert cells, "the gap analysis lists candidate steps"
     assert any("Komponen Pengungkit" in c and "Nilai total" in c for c in cells)
@@ -158,7 +160,7 @@ def test_gap_analysis_names_the_rules_it_helps_by_their_labels(lke, login):
 def test_recommendation_groups_reasons_by_predicate_unmet_first_with_the_full_text(lke, login):
     lke.unit_a.public_impact = True
     lke.unit_a.save()
-    html = login(lke.team_a).get(reverse("assessment_detail", args=[lke.assessment.pk])).content.decode()
+    html = login(lke.team_a).get(reverse("assessments:assessment_detail", args=[lke.assessment.pk])).content.decode()
     box = section(html, "recommendation")
     assert re.findall(r'<section class="mb-2" data-predicate="(\w+)">', box) == ["WBBM", "WBK"]
     wbk = box[box.index('data-predicate="WBK"'):]
@@ -182,7 +184,7 @@ def test_audit_page_shows_actions_fields_and_values_in_words(lke, login):
     services.answer_save(actor=lke.team_a, assessment=lke.assessment, item=items(lke)["P.1.i.a"],
                          raw_answer="Ya", note="SK ada", expected_version=None)
     services.assessment_transition(actor=lke.leader_a, assessment=lke.assessment, action="submit")
-    html = login(lke.leadership).get(reverse("assessment_audit", args=[lke.assessment.pk])).content.decode()
+    html = login(lke.leadership).get(reverse("assessments:assessment_audit", args=[lke.assessment.pk])).content.decode()
     table = text_of(html[html.index('id="audit-table"'):html.index("</table>")])
     assert "Status: Ajukan ke TPI" in table and "Draf" in table and "status: Diajukan" in table
     assert "Jawaban unit" in table and "(catatan unit)" in table

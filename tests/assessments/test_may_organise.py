@@ -40,8 +40,9 @@ def service_allows(w, user) -> bool:
 def test_page_button_and_services_agree(people, login, persona):
     user = getattr(people, persona)
     client = login(user)
-    page = client.get(reverse("assessment_create")).status_code
-    button = reverse("assessment_create") in client.get(reverse("assessment_list")).content.decode()
+    page = client.get(reverse("assessments:assessment_create")).status_code
+    listing = client.get(reverse("assessments:assessment_list")).content.decode()
+    button = reverse("assessments:assessment_create") in listing
     expected = persona in ORGANISERS or persona == "other_lead"  # a lead elsewhere is offered the page
     assert (page == 200, button, may_organise(user)) == (expected, expected, expected)
     if page != 200:
@@ -53,7 +54,7 @@ def test_page_button_and_services_agree(people, login, persona):
 def test_a_lead_of_another_year_is_offered_the_page_but_organises_only_their_year(people, login):
     lead = TpiAssignmentFactory(unit=people.unit_b, year=2025, role=TpiAssignment.Role.LEAD,
                                 user=UserFactory(username="tpi.ketua.2025")).user
-    assert login(lead).get(reverse("assessment_create")).status_code == 200
+    assert login(lead).get(reverse("assessments:assessment_create")).status_code == 200
     assert may_organise(lead) and may_organise(lead, people.instansi.pk, 2025)
     assert not may_organise(lead, people.instansi.pk, 2026) and not service_allows(people, lead)
     assert services.period_open(actor=lead, instansi=people.instansi, year=2025).year == 2025

@@ -96,7 +96,7 @@ def test_standing_of_one_equals_the_list_and_has_gaps(hand_made):
 
 
 def test_list_rows_equal_the_engine(hand_made, login):
-    response = login(hand_made.leadership).get(reverse("assessment_list"))
+    response = login(hand_made.leadership).get(reverse("assessments:assessment_list"))
     assert response.status_code == 200
     rows = {row["assessment"].pk: row for row in response.context["rows"]}
     for assessment in (hand_made.assessment, hand_made.assessment_b):
@@ -112,10 +112,10 @@ def test_list_rows_equal_the_engine(hand_made, login):
 
 def test_list_reads_the_figures_cache_instead_of_rescoring(hand_made, login):
     client = login(hand_made.leadership)
-    assert client.get(reverse("assessment_list")).status_code == 200
+    assert client.get(reverse("assessments:assessment_list")).status_code == 200
     assert AssessmentFigures.objects.count() == 2  # the first visit fills the cache
     with CaptureQueriesContext(connection) as warm:
-        page = client.get(reverse("assessment_list")).content.decode()
+        page = client.get(reverse("assessments:assessment_list")).content.decode()
     answer_table = Assessment.answers.rel.related_model._meta.db_table
     assert not [q["sql"] for q in warm.captured_queries if answer_table in q["sql"]]  # no answer is read again
     assert '<td class="text-end">4/113</td>' in page
@@ -123,7 +123,7 @@ def test_list_reads_the_figures_cache_instead_of_rescoring(hand_made, login):
     services.answer_save(actor=hand_made.team_a, assessment=hand_made.assessment,
                          item=hand_made.assessment.instrument.items.get(code="P.1.i.a"), raw_answer="Ya",
                          note="", expected_version=None)
-    response = client.get(reverse("assessment_list"))
+    response = client.get(reverse("assessments:assessment_list"))
     row = next(r for r in response.context["rows"] if r["assessment"].pk == hand_made.assessment.pk)
     assert row["answered"] == 5 and row["unit_total"] == assessment_scores(hand_made.assessment)["unit"].total
 
@@ -137,8 +137,8 @@ def test_list_query_count_is_constant_in_the_number_of_assessments(hand_made, lo
                                          instrument=hand_made.instrument)
     client = login(hand_made.leadership)
     with django_assert_max_num_queries(14):  # cold: the figures cache is filled
-        response = client.get(reverse("assessment_list"))
+        response = client.get(reverse("assessments:assessment_list"))
     assert len(response.context["rows"]) == 2 + extra
     with django_assert_max_num_queries(10):  # warm: read from the cache
-        response = client.get(reverse("assessment_list"))
+        response = client.get(reverse("assessments:assessment_list"))
     assert len(response.context["rows"]) == 2 + extra

@@ -103,7 +103,7 @@ def textarea(page: str, name: str) -> str:
 
 def test_worksheet_htmx_save_of_a_long_note_says_why_and_keeps_the_text(lke, login):
     client = login(lke.team_a)
-    url = reverse("item_save", args=[lke.assessment.pk, "P.1.i.a"])
+    url = reverse("assessments:item_save", args=[lke.assessment.pk, "P.1.i.a"])
     response = client.post(url, {"answer": "Ya", "note": OVER, "version": "0"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     page = response.content.decode()
@@ -117,7 +117,7 @@ def test_worksheet_htmx_save_of_a_long_note_says_why_and_keeps_the_text(lke, log
 
 def test_worksheet_plain_post_of_a_long_note_redirects_with_the_message(lke, login):
     client = login(lke.team_a)
-    url = reverse("item_save", args=[lke.assessment.pk, "P.1.i.a"])
+    url = reverse("assessments:item_save", args=[lke.assessment.pk, "P.1.i.a"])
     response = client.post(url, {"answer": "Ya", "note": OVER}, follow=True)
     assert response.status_code == 200
     assert f"P.1.i.a: {TOO_LONG}" in response.content.decode()
@@ -126,7 +126,7 @@ def test_worksheet_plain_post_of_a_long_note_redirects_with_the_message(lke, log
 
 def test_worksheet_note_with_nul_is_refused_with_a_message(lke, login):
     client = login(lke.team_a)
-    url = reverse("item_save", args=[lke.assessment.pk, "P.1.i.a"])
+    url = reverse("assessments:item_save", args=[lke.assessment.pk, "P.1.i.a"])
     response = client.post(url, {"answer": "Ya", "note": "SK\x00tim", "version": "0"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert HAS_NUL in response.content.decode()
@@ -136,7 +136,7 @@ def test_worksheet_note_with_nul_is_refused_with_a_message(lke, login):
 @pytest.mark.parametrize("body, message", [(OVER, TOO_LONG), ("ada\x00nul", HAS_NUL)], ids=["long", "nul"])
 def test_comment_refused_with_the_message_and_the_typed_text_kept(lke, login, body, message):
     client = login(lke.team_a)
-    url = reverse("item_comment", args=[lke.assessment.pk, "P.1.i.a"])
+    url = reverse("assessments:item_comment", args=[lke.assessment.pk, "P.1.i.a"])
     response = client.post(url, {"body": body}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     page = response.content.decode()
@@ -151,7 +151,7 @@ def test_comment_refused_with_the_message_and_the_typed_text_kept(lke, login, bo
 def test_revision_form_refuses_a_long_note_and_keeps_every_typed_note(lke, login):
     in_review(lke)
     client = login(lke.tpi_a)
-    url = reverse("assessment_revision", args=[lke.assessment.pk])
+    url = reverse("assessments:assessment_revision", args=[lke.assessment.pk])
     response = client.post(url, {"note": "umum", "note-P.1.i.a": "lengkapi SK", "note-B.I.b": OVER})
     assert response.status_code == 200
     page = response.content.decode()

@@ -16,11 +16,11 @@ SEES = {"team_a", "leader_a", "tpi_a", "leadership", "admin"}
 
 def get_urls(a):
     return [
-        reverse("assessment_detail", args=[a.pk]),
-        reverse("assessment_worksheet", args=[a.pk]),
-        reverse("assessment_worksheet", args=[a.pk]) + "?area=P.1",
-        reverse("assessment_audit", args=[a.pk]),
-        reverse("assessment_audit_csv", args=[a.pk]),
+        reverse("assessments:assessment_detail", args=[a.pk]),
+        reverse("assessments:assessment_worksheet", args=[a.pk]),
+        reverse("assessments:assessment_worksheet", args=[a.pk]) + "?area=P.1",
+        reverse("assessments:assessment_audit", args=[a.pk]),
+        reverse("assessments:assessment_audit_csv", args=[a.pk]),
     ]
 
 
@@ -31,10 +31,10 @@ def test_permission_matrix_for_pages(lke, login, persona):
         expected = 200 if persona in SEES else 404
         assert client.get(url).status_code == expected, (persona, url)
     for url in [
-        reverse("item_save", args=[lke.assessment.pk, "P.1.i.a"]),
-        reverse("item_comment", args=[lke.assessment.pk, "P.1.i.a"]),
-        reverse("assessment_transition", args=[lke.assessment.pk, "submit"]),
-        reverse("assessment_revision", args=[lke.assessment.pk]),
+        reverse("assessments:item_save", args=[lke.assessment.pk, "P.1.i.a"]),
+        reverse("assessments:item_comment", args=[lke.assessment.pk, "P.1.i.a"]),
+        reverse("assessments:assessment_transition", args=[lke.assessment.pk, "submit"]),
+        reverse("assessments:assessment_revision", args=[lke.assessment.pk]),
     ]:
         status = client.post(url, {"answer": "Ya", "body": "x"}).status_code
         if persona in SEES:
@@ -46,17 +46,18 @@ def test_permission_matrix_for_pages(lke, login, persona):
 def test_anonymous_is_sent_to_login(lke, client):
     for url in get_urls(lke.assessment):
         response = client.get(url)
-        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_unknown_item_code_is_404(lke, login):
     client = login(lke.team_a)
-    assert client.post(reverse("item_save", args=[lke.assessment.pk, "P.9.z"]), {"answer": "Ya"}).status_code == 404
+    url = reverse("assessments:item_save", args=[lke.assessment.pk, "P.9.z"])
+    assert client.post(url, {"answer": "Ya"}).status_code == 404
 
 
 def test_htmx_save_rescores_in_place(lke, login):
     client = login(lke.team_a)
-    url = reverse("item_save", args=[lke.assessment.pk, "P.1.ii.b"])
+    url = reverse("assessments:item_save", args=[lke.assessment.pk, "P.1.ii.b"])
     response = client.post(url, {"answer": "B", "note": "rencana aksi", "version": "0"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     page = response.content.decode()
@@ -69,7 +70,7 @@ def test_htmx_save_rescores_in_place(lke, login):
 
 def test_bad_answer_keeps_what_was_typed(lke, login):
     client = login(lke.team_a)
-    url = reverse("item_save", args=[lke.assessment.pk, "R.4.i.a"])
+    url = reverse("assessments:item_save", args=[lke.assessment.pk, "R.4.i.a"])
     response = client.post(
         url,
         {
@@ -92,7 +93,7 @@ def test_stale_form_shows_the_newer_answer(lke, login):
     services.answer_save(actor=lke.leader_a, assessment=lke.assessment, item=item, raw_answer="Tidak",
                          note="", expected_version=0)
     client = login(lke.team_a)
-    response = client.post(reverse("item_save", args=[lke.assessment.pk, "P.1.i.a"]),
+    response = client.post(reverse("assessments:item_save", args=[lke.assessment.pk, "P.1.i.a"]),
                            {"answer": "Ya", "version": "0"}, HTTP_HX_REQUEST="true")
     page = response.content.decode()
     assert "sudah diubah orang lain" in page
@@ -101,7 +102,8 @@ def test_stale_form_shows_the_newer_answer(lke, login):
 
 def test_transition_by_wrong_role_gives_a_message_not_a_500(lke, login):
     client = login(lke.team_a)
-    response = client.post(reverse("assessment_transition", args=[lke.assessment.pk, "submit"]), follow=True)
+    submit = reverse("assessments:assessment_transition", args=[lke.assessment.pk, "submit"])
+    response = client.post(submit, follow=True)
     assert response.status_code == 200
     assert "hanya dapat dilakukan oleh pimpinan unit" in response.content.decode()
     lke.assessment.refresh_from_db()
@@ -112,7 +114,7 @@ def test_audit_csv_lists_changes(lke, login):
     item = InstrumentItem.objects.get(instrument=lke.instrument, code="P.1.i.a")
     services.answer_save(actor=lke.team_a, assessment=lke.assessment, item=item, raw_answer="Ya", note="",
                          expected_version=None)
-    response = login(lke.admin).get(reverse("assessment_audit_csv", args=[lke.assessment.pk]))
+    response = login(lke.admin).get(reverse("assessments:assessment_audit_csv", args=[lke.assessment.pk]))
     body = b"".join(response.streaming_content).decode()
     assert response["Content-Disposition"].startswith("attachment;")
     assert body.splitlines()[0] == "waktu,pengguna,tindakan,butir,kolom,sebelum,sesudah"
@@ -139,7 +141,7 @@ def test_worksheet_query_count_does_not_grow(lke, login, django_assert_max_num_q
     _answer_all(lke, answered)
     client = login(lke.team_a)
     with django_assert_max_num_queries(25):
-        response = client.get(reverse("assessment_worksheet", args=[lke.assessment.pk]))
+        response = client.get(reverse("assessments:assessment_worksheet", args=[lke.assessment.pk]))
     assert response.status_code == 200
     assert response.content.decode().count('class="card mb-3 lke-item') == 113
 
@@ -150,17 +152,17 @@ def test_list_and_detail_query_counts(lke, login, django_assert_max_num_queries,
         _answer_all(lke, 30)
     client = login(lke.leadership)
     with django_assert_max_num_queries(14):
-        assert client.get(reverse("assessment_list")).status_code == 200
+        assert client.get(reverse("assessments:assessment_list")).status_code == 200
     with django_assert_max_num_queries(30):
-        assert client.get(reverse("assessment_detail", args=[lke.assessment.pk])).status_code == 200
+        assert client.get(reverse("assessments:assessment_detail", args=[lke.assessment.pk])).status_code == 200
 
 
 def test_bulk_create_page_for_administrator(lke, login):
     client = login(lke.admin)
-    page = client.get(reverse("assessment_create")).content.decode()
+    page = client.get(reverse("assessments:assessment_create")).content.decode()
     assert "Dinas Alfa" in page and "Dinas Beta" in page
     response = client.post(
-        reverse("assessment_create"),
+        reverse("assessments:assessment_create"),
         {"year": 2027, "target": "WBK", "instrument": lke.instrument.pk, "units": [lke.unit_a.pk, lke.unit_b.pk],
          "carry_forward": "on"},
     )
@@ -168,26 +170,26 @@ def test_bulk_create_page_for_administrator(lke, login):
 
     assert Assessment.objects.filter(period__year=2027).count() == 2
     client = login(lke.team_a)
-    assert client.get(reverse("assessment_create")).status_code == 403
+    assert client.get(reverse("assessments:assessment_create")).status_code == 403
     response = client.post(
-        reverse("assessment_create"),
+        reverse("assessments:assessment_create"),
         {"year": 2028, "target": "WBK", "instrument": lke.instrument.pk, "units": [lke.unit_a.pk]},
     )
     assert response.status_code == 403
     assert "Hanya administrator atau ketua TPI" in response.content.decode()
     assert not Assessment.objects.filter(period__year=2028).exists()
     # the TPI lead of a unit may organise its period too
-    assert login(lke.tpi_lead_a).get(reverse("assessment_create")).status_code == 200
+    assert login(lke.tpi_lead_a).get(reverse("assessments:assessment_create")).status_code == 200
 
 
 def test_notifications_page_lists_and_marks_read(lke, login):
     item = InstrumentItem.objects.get(instrument=lke.instrument, code="P.1.i.a")
     services.comment_add(actor=lke.tpi_a, assessment=lke.assessment, item=item, body="Mohon SK")
     client = login(lke.team_a)
-    page = client.get(reverse("notification_list")).content.decode()
+    page = client.get(reverse("assessments:notification_list")).content.decode()
     assert "Komentar baru pada butir P.1.i.a" in page and 'id="unread-count">1<' in page
-    client.post(reverse("notification_read"))
-    assert 'id="unread-count"' not in client.get(reverse("notification_list")).content.decode()
+    client.post(reverse("assessments:notification_read"))
+    assert 'id="unread-count"' not in client.get(reverse("assessments:notification_list")).content.decode()
 
 
 def test_detail_shows_unit_and_tpi_side_by_side_at_every_level(lke, login):
@@ -195,7 +197,8 @@ def test_detail_shows_unit_and_tpi_side_by_side_at_every_level(lke, login):
     for code, raw in (("P.1.ii.a", "Ya"), ("P.1.ii.b", "C"), ("P.1.ii.c", "A")):
         services.answer_save(actor=lke.team_a, assessment=lke.assessment, item=items[code], raw_answer=raw,
                              note="", expected_version=None)
-    page = login(lke.leadership).get(reverse("assessment_detail", args=[lke.assessment.pk])).content.decode()
+    detail = reverse("assessments:assessment_detail", args=[lke.assessment.pk])
+    page = login(lke.leadership).get(detail).content.decode()
     # P.1.ii = 1.00 x mean(1, 0, 1): 0,67 of 1,00 (66,67%) on the unit side, nothing yet from the TPI
     assert "<td>P.1.ii</td><td>Rencana Pembangunan Zona Integritas</td><td class=\"text-end\">1,00</td>" \
            "<td class=\"text-end\">0,67</td><td class=\"text-end\">66,67</td>" \
@@ -210,6 +213,7 @@ def test_score_bar_refreshes_after_evidence_changes(lke, login, settings, tmp_pa
     response = client.post(reverse("evidence:upload", args=[lke.assessment.pk, "P.1.i.a"]), {"files": upload},
                            HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and response["HX-Trigger"] == "evidenceChanged"
-    bar = client.get(reverse("assessment_score_bar", args=[lke.assessment.pk])).content.decode()
+    score_bar = reverse("assessments:assessment_score_bar", args=[lke.assessment.pk])
+    bar = client.get(score_bar).content.decode()
     assert "berbukti 1/113" in bar and 'hx-trigger="evidenceChanged from:body"' in bar
-    assert login(lke.team_b).get(reverse("assessment_score_bar", args=[lke.assessment.pk])).status_code == 404
+    assert login(lke.team_b).get(score_bar).status_code == 404

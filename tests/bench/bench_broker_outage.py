@@ -68,11 +68,11 @@ def main() -> int:
         for round_ in range(args.rounds):
             Report.objects.filter(status__in=["queued", "running"]).update(status="failed")
             start = time.perf_counter()
-            response = client.post(reverse("assessment_reports", args=[assessment.pk]))
+            response = client.post(reverse("assessments:assessment_reports", args=[assessment.pk]))
             report_ms.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 302, response.status_code
             start = time.perf_counter()
-            response = client.post(reverse("item_comment", args=[assessment.pk, "P.1.i.a"]),
+            response = client.post(reverse("assessments:item_comment", args=[assessment.pk, "P.1.i.a"]),
                                    {"body": f"Komentar {round_}"}, HTTP_HX_REQUEST="true")
             comment_ms.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200, response.status_code

@@ -145,11 +145,11 @@ def main() -> int:
         print(f"setup (migrate, seed_demo, {attachments} attachments on {len(engine.items)} items): {setup_s:.1f} s; "
               f"RSUD has {answered} unit answers")
 
-        worksheet_url = reverse("assessment_worksheet", args=[assessment.pk])
-        detail_url = reverse("assessment_detail", args=[assessment.pk])
+        worksheet_url = reverse("assessments:assessment_worksheet", args=[assessment.pk])
+        detail_url = reverse("assessments:assessment_detail", args=[assessment.pk])
         # (a) option items, each saved alternately with two of its options, so every save writes
         option_items = [i for i in engine.items if i.scale.kind == "option" and not i.is_hasil][:10]
-        save_urls = [reverse("item_save", args=[assessment.pk, i.code]) for i in option_items]
+        save_urls = [reverse("assessments:item_save", args=[assessment.pk, i.code]) for i in option_items]
         choices = [list(i.scale.ascending)[-2:] for i in option_items]
         versions = {}
 

@@ -288,7 +288,7 @@ def test_anonymous_is_sent_to_login(lke, client):
     gets, posts = all_urls(lke, first.attachment.pk, first.version.pk)
     for target in gets + posts:
         response = client.get(target) if target in gets else client.post(target)
-        assert response.status_code == 302 and response["Location"].startswith(reverse("login")), target
+        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login")), target
 
 
 def test_unknown_item_attachment_or_version_is_404(lke, login):
@@ -331,7 +331,7 @@ def test_download_permission_matrix(lke, login, persona, status):
 def test_download_anonymous_redirects_to_login(lke, client):
     version = stored(lke).version
     response = client.get(reverse("evidence:download", args=[version.pk]))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_tpi_keeps_access_to_a_removed_attachments_versions(lke, login):

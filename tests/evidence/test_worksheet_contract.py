@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def worksheet(client, lke):
-    return client.get(reverse("assessment_worksheet", args=[lke.assessment.pk]) + "?area=P.1")
+    return client.get(reverse("assessments:assessment_worksheet", args=[lke.assessment.pk]) + "?area=P.1")
 
 
 @pytest.mark.parametrize("count", [1, 20])

@@ -52,7 +52,7 @@ def run_import(path) -> tuple[int, str, str]:
 
 
 def upload(client, assessment, content: bytes):
-    return client.post(reverse("assessment_lke_import", args=[assessment.pk]),
+    return client.post(reverse("assessments:assessment_lke_import", args=[assessment.pk]),
                        {"berkas": SimpleUploadedFile("lke.xlsx", content)})
 
 

@@ -85,7 +85,7 @@ def test_lke_export_tpi_notes_and_unit_name_are_text(filled):
 def test_recap_writes_a_formula_like_unit_name_as_text(filled, login):
     filled.unit_a.name = '=HYPERLINK("http://evil.example","Dinas")'
     filled.unit_a.save()
-    wb = load(login(filled.leadership).get(reverse("report_recap_xlsx"), {"period": 2026}).content)
+    wb = load(login(filled.leadership).get(reverse("assessments:report_recap_xlsx"), {"period": 2026}).content)
     ws = wb.active
     names = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2) for r in range(4, ws.max_row + 1)}
     assert (names["UNIT-A"].value, names["UNIT-A"].data_type) == (filled.unit_a.name, "s")
@@ -103,7 +103,7 @@ def test_audit_csv_writes_formula_like_cells_as_readable_text(lke, login):
     item = item_rows(lke.assessment)["P.1.i.a"]
     answer_save(actor=hostile, assessment=lke.assessment, item=item, raw_answer="Ya", note="-1+1",
                 expected_version=None)
-    response = login(lke.admin).get(reverse("assessment_audit_csv", args=[lke.assessment.pk]))
+    response = login(lke.admin).get(reverse("assessments:assessment_audit_csv", args=[lke.assessment.pk]))
     assert response["Cache-Control"] == "private, no-store"
     body = b"".join(response.streaming_content).decode()
     rows = list(csv.reader(io.StringIO(body)))

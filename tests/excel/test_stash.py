@@ -29,7 +29,7 @@ def kept(settings) -> set[str]:
 
 
 def preview(client, assessment, content: bytes):
-    response = client.post(reverse("assessment_lke_import", args=[assessment.pk]),
+    response = client.post(reverse("assessments:assessment_lke_import", args=[assessment.pk]),
                            {"berkas": SimpleUploadedFile("lke.xlsx", content)})
     assert response.status_code == 200
     return response.context["token"], response.context["digest"]
@@ -59,13 +59,13 @@ def test_each_user_keeps_at_most_the_cap_the_oldest_replaced(filled, login, sett
     assert len(kept(settings)) == 8
     # a replaced preview says so; a kept one still applies
     client = login(filled.team_a)
-    response = client.post(reverse("assessment_lke_import_confirm", args=[a.pk]),
+    response = client.post(reverse("assessments:assessment_lke_import_confirm", args=[a.pk]),
                            {"token": tokens[0][0], "digest": tokens[0][1]}, follow=True)
     assert "sudah kedaluwarsa atau tidak ditemukan" in response.content.decode()
     assert Answer.objects.get(assessment=a, item__code="P.1.iv.a").unit_answer != new
-    response = client.post(reverse("assessment_lke_import_confirm", args=[a.pk]),
+    response = client.post(reverse("assessments:assessment_lke_import_confirm", args=[a.pk]),
                            {"token": tokens[-1][0], "digest": tokens[-1][1]})
-    assert response.status_code == 302 and response["Location"] == reverse("assessment_detail", args=[a.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("assessments:assessment_detail", args=[a.pk])
     assert Answer.objects.get(assessment=a, item__code="P.1.iv.a").unit_answer == new
     assert f"{leader_token}.xlsx" in kept(settings)
 

@@ -25,12 +25,12 @@ RECAP_QUERIES = 7  # with the figures cache warm; computing it costs at most 5 m
 
 
 def upload(client, assessment, content: bytes, name="lke.xlsx"):
-    return client.post(reverse("assessment_lke_import", args=[assessment.pk]),
+    return client.post(reverse("assessments:assessment_lke_import", args=[assessment.pk]),
                        {"berkas": SimpleUploadedFile(name, content)})
 
 
 def test_export_is_scoped(filled, login):
-    url = reverse("assessment_lke_xlsx", args=[filled.assessment.pk])
+    url = reverse("assessments:assessment_lke_xlsx", args=[filled.assessment.pk])
     for user in (filled.team_b, filled.tpi_unassigned, filled.tpi_lead):
         assert login(user).get(url).status_code == 404
     for user in (filled.team_a, filled.leader_a, filled.tpi_a, filled.leadership, filled.admin):
@@ -43,18 +43,20 @@ def test_export_is_scoped(filled, login):
 
 
 def test_detail_page_links_export_and_import(filled, login):
-    page = login(filled.team_a).get(reverse("assessment_detail", args=[filled.assessment.pk])).content.decode()
-    assert reverse("assessment_lke_xlsx", args=[filled.assessment.pk]) in page
-    assert reverse("assessment_lke_import", args=[filled.assessment.pk]) in page
+    detail = reverse("assessments:assessment_detail", args=[filled.assessment.pk])
+    page = login(filled.team_a).get(detail).content.decode()
+    assert reverse("assessments:assessment_lke_xlsx", args=[filled.assessment.pk]) in page
+    assert reverse("assessments:assessment_lke_import", args=[filled.assessment.pk]) in page
     assert "Impor Excel" in page
-    page = login(filled.leadership).get(reverse("assessment_detail", args=[filled.assessment.pk])).content.decode()
-    assert reverse("assessment_lke_xlsx", args=[filled.assessment.pk]) in page
+    page = login(filled.leadership).get(detail).content.decode()
+    assert reverse("assessments:assessment_lke_xlsx", args=[filled.assessment.pk]) in page
     # leadership writes no side: the same page only compares
-    assert reverse("assessment_lke_import", args=[filled.assessment.pk]) in page and "Bandingkan Excel" in page
+    assert reverse("assessments:assessment_lke_import", args=[filled.assessment.pk]) in page
+    assert "Bandingkan Excel" in page
 
 
 def test_import_page_is_scoped(filled, login):
-    url = reverse("assessment_lke_import", args=[filled.assessment.pk])
+    url = reverse("assessments:assessment_lke_import", args=[filled.assessment.pk])
     for user in (filled.team_b, filled.tpi_unassigned):
         assert login(user).get(url).status_code == 404
         assert upload(login(user), filled.assessment, b"x").status_code == 404
@@ -72,7 +74,7 @@ def test_compare_only_previews_but_keeps_nothing_and_cannot_apply(filled, login,
     changes against the shown side, no file is kept and the confirmation is refused."""
     a = filled.assessment
     client = login(filled.leadership)
-    exported = client.get(reverse("assessment_lke_xlsx", args=[a.pk])).content
+    exported = client.get(reverse("assessments:assessment_lke_xlsx", args=[a.pk])).content
     response = upload(client, a, exported)
     page = response.content.decode()
     assert response.status_code == 200 and 'id="import-identical"' in page and "confirm-import" not in page
@@ -84,7 +86,7 @@ def test_compare_only_previews_but_keeps_nothing_and_cannot_apply(filled, login,
     page = response.content.decode()
     assert f"<td>{old}</td><td>{new}</td>" in page and 'id="confirm-import"' not in page
     assert not (Path(settings.MEDIA_ROOT) / "private" / "lke-import").exists()  # a compare keeps no file
-    response = client.post(reverse("assessment_lke_import_confirm", args=[a.pk]),
+    response = client.post(reverse("assessments:assessment_lke_import_confirm", args=[a.pk]),
                            {"token": "x" * 32, "digest": response.context["digest"]})
     assert response.status_code == 403
     assert Answer.objects.get(assessment=a, item__code="P.1.iv.a").unit_answer == old
@@ -92,7 +94,7 @@ def test_compare_only_previews_but_keeps_nothing_and_cannot_apply(filled, login,
 
 def test_upload_preview_confirm_applies_the_same_file(filled, login, settings):
     a = filled.assessment
-    wb = load(login(filled.team_a).get(reverse("assessment_lke_xlsx", args=[a.pk])).content)
+    wb = load(login(filled.team_a).get(reverse("assessments:assessment_lke_xlsx", args=[a.pk])).content)
     old = Answer.objects.get(assessment=a, item__code="P.1.iv.a").unit_answer
     new = "Tidak" if old == "Ya" else "Ya"
     cell(wb[layout.SHEET_LKE], "P.1.iv.a", "unit_answer").value = new
@@ -106,14 +108,14 @@ def test_upload_preview_confirm_applies_the_same_file(filled, login, settings):
     kept = list((Path(settings.MEDIA_ROOT) / "private" / "lke-import").iterdir())
     assert {p.name for p in kept} == {f"{token}.xlsx", f"{token}.json"}
     # the token is bound to the user: the unit leader cannot confirm the team member's upload
-    other = login(filled.leader_a).post(reverse("assessment_lke_import_confirm", args=[a.pk]),
+    other = login(filled.leader_a).post(reverse("assessments:assessment_lke_import_confirm", args=[a.pk]),
                                         {"token": token, "digest": response.context["digest"]})
     assert other.status_code == 302
     assert Answer.objects.get(assessment=a, item__code="P.1.iv.a").unit_answer == old
     client = login(filled.team_a)
-    response = client.post(reverse("assessment_lke_import_confirm", args=[a.pk]),
+    response = client.post(reverse("assessments:assessment_lke_import_confirm", args=[a.pk]),
                            {"token": token, "digest": response.context["digest"]})
-    assert response.status_code == 302 and response["Location"] == reverse("assessment_detail", args=[a.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("assessments:assessment_detail", args=[a.pk])
     assert Answer.objects.get(assessment=a, item__code="P.1.iv.a").unit_answer == new
     assert AuditEvent.objects.filter(assessment=a, item_code="P.1.iv.a", actor=filled.team_a).count() == 1
     assert list((Path(settings.MEDIA_ROOT) / "private" / "lke-import").iterdir()) == []
@@ -127,7 +129,7 @@ def test_upload_refusals_show_their_message(filled, login, settings):
     response = upload(client, filled.assessment, b"PK\x03\x04" + b"\0" * 4096)
     assert response.status_code == 400 and "terlalu besar" in response.content.decode()
     settings.LKE_IMPORT_MAX_MB = 10
-    other = login(filled.team_b).get(reverse("assessment_lke_xlsx", args=[filled.assessment_b.pk])).content
+    other = login(filled.team_b).get(reverse("assessments:assessment_lke_xlsx", args=[filled.assessment_b.pk])).content
     response = upload(login(filled.team_a), filled.assessment, other)
     assert response.status_code == 400 and "milik unit UNIT-B" in response.content.decode()
 
@@ -142,7 +144,7 @@ def test_a_file_the_upload_handler_refused_is_named_as_too_large(filled, login, 
 
 
 def test_recap_lists_exactly_the_visible_units(filled, login):
-    url = reverse("report_recap_xlsx")
+    url = reverse("assessments:report_recap_xlsx")
     wb = load(login(filled.leadership).get(url, {"period": 2026}).content)
     ws = wb.active
     codes = [ws.cell(row=r, column=1).value for r in range(4, ws.max_row + 1) if ws.cell(row=r, column=2).value]
@@ -166,11 +168,11 @@ def test_recap_query_count_does_not_grow(lke, login, django_assert_max_num_queri
                                          instrument=lke.instrument)
     client = login(lke.leadership)
     with django_assert_max_num_queries(RECAP_QUERIES + 5):  # cold: the figures are computed and cached
-        response = client.get(reverse("report_recap_xlsx"), {"period": 2026})
+        response = client.get(reverse("assessments:report_recap_xlsx"), {"period": 2026})
     # the header (3 rows), UNIT-A, UNIT-B and the extra units, a blank row and the area note
     assert load(response.content).active.max_row == 3 + 2 + extra + 2
     with django_assert_max_num_queries(RECAP_QUERIES):
-        response = client.get(reverse("report_recap_xlsx"), {"period": 2026})
+        response = client.get(reverse("assessments:report_recap_xlsx"), {"period": 2026})
     assert load(response.content).active.max_row == 3 + 2 + extra + 2
 
 
@@ -179,7 +181,7 @@ def test_export_query_count_does_not_grow(lke, filled_or_empty, login, django_as
     a = filled_or_empty(answered)
     client = login(lke.team_a)
     with django_assert_max_num_queries(EXPORT_QUERIES):
-        response = client.get(reverse("assessment_lke_xlsx", args=[a.pk]))
+        response = client.get(reverse("assessments:assessment_lke_xlsx", args=[a.pk]))
     assert response.status_code == 200
 
 

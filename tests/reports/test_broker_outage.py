@@ -118,16 +118,16 @@ def test_broker_down_commits_and_the_sweep_sends_everything_later(lke, login, pr
     private_redis.stop()  # the outage
 
     client = login(lke.team_a)
-    response = client.post(reverse("assessment_reports", args=[lke.assessment.pk]), follow=True)
+    response = client.post(reverse("assessments:assessment_reports", args=[lke.assessment.pk]), follow=True)
     report = Report.objects.get()
     assert response.status_code == 200
-    assert response.redirect_chain == [(reverse("report_status", args=[report.pk]), 302)]
+    assert response.redirect_chain == [(reverse("assessments:report_status", args=[report.pk]), 302)]
     page = response.content.decode()
     assert f"Laporan {report.document_number} sedang diantrekan." in page
     assert "Dalam antrean…" in page and 'hx-trigger="every 2s"' in page
     assert report.status == Report.Status.QUEUED
 
-    response = client.post(reverse("item_comment", args=[lke.assessment.pk, item.code]),
+    response = client.post(reverse("assessments:item_comment", args=[lke.assessment.pk, item.code]),
                            {"body": "Mohon unggah SK terbaru."}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "Mohon unggah SK terbaru." in response.content.decode()
     assert Comment.objects.filter(assessment=lke.assessment, body="Mohon unggah SK terbaru.").exists()
@@ -137,7 +137,7 @@ def test_broker_down_commits_and_the_sweep_sends_everything_later(lke, login, pr
 
     # Later on, while still down, the status page tells the requester the queue is delayed.
     Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - dt.timedelta(minutes=10))
-    page = client.get(reverse("report_status", args=[report.pk])).content.decode()
+    page = client.get(reverse("assessments:report_status", args=[report.pk])).content.decode()
     assert "Antrean sedang tertunda" in page
 
     private_redis.start()  # the broker is back, empty: the messages of the outage are gone
@@ -175,7 +175,7 @@ def test_broker_down_commits_and_the_sweep_sends_everything_later(lke, login, pr
 def test_assignment_email_survives_the_outage(world, login, private_redis, broker_app, mailoutbox):
     private_redis.stop()
     response = login(world.admin).post(
-        reverse("unit_members", args=["UNIT-A"]),
+        reverse("units:unit_members", args=["UNIT-A"]),
         {"kind": "tpi", "t-user": world.team_b.pk, "t-year": 2026, "t-role": "anggota"},
     )
     assert response.status_code == 302

@@ -39,12 +39,12 @@ def _report(lke, **fields) -> Report:
 
 def test_requesting_again_while_pending_returns_the_pending_report(lke, login):
     client = login(lke.team_a)
-    url = reverse("assessment_reports", args=[lke.assessment.pk])
+    url = reverse("assessments:assessment_reports", args=[lke.assessment.pk])
     first = client.post(url, follow=True)
     report = Report.objects.get()
     assert f"Laporan {report.document_number} sedang diantrekan." in first.content.decode()
     again = client.post(url, follow=True)
-    assert again.redirect_chain == [(reverse("report_status", args=[report.pk]), 302)]
+    assert again.redirect_chain == [(reverse("assessments:report_status", args=[report.pk]), 302)]
     assert (f"Laporan {report.document_number} yang Anda minta sebelumnya masih diproses; "
             "tidak dibuat permintaan baru.") in again.content.decode()
     Report.objects.filter(pk=report.pk).update(status=Report.Status.RUNNING)
@@ -61,10 +61,11 @@ def test_requesting_again_while_pending_returns_the_pending_report(lke, login):
 
 def test_recap_requested_again_while_pending_returns_the_pending_recap(lke, login):
     client = login(lke.leadership)
-    client.post(reverse("report_recap"), {"period": 2026, "instansi": lke.instansi.pk})
+    client.post(reverse("assessments:report_recap"), {"period": 2026, "instansi": lke.instansi.pk})
     recap = Report.objects.get(kind=Report.Kind.RECAP)
-    response = client.post(reverse("report_recap"), {"period": 2026, "instansi": lke.instansi.pk}, follow=True)
-    assert response.redirect_chain == [(reverse("report_status", args=[recap.pk]), 302)]
+    recap_url = reverse("assessments:report_recap")
+    response = client.post(recap_url, {"period": 2026, "instansi": lke.instansi.pk}, follow=True)
+    assert response.redirect_chain == [(reverse("assessments:report_status", args=[recap.pk]), 302)]
     assert f"Rekap {recap.document_number} yang Anda minta sebelumnya masih diproses" in response.content.decode()
     assert Report.objects.filter(kind=Report.Kind.RECAP).count() == 1
 
@@ -151,7 +152,7 @@ def test_a_report_stuck_running_is_queued_again_with_a_notice(lke, login, django
               "(percobaan 2 dari 3).")
     assert report.error == notice
     assert AuditEvent.objects.filter(action="report.requeue.assessment", assessment=lke.assessment).count() == 1
-    page = login(lke.team_a).get(reverse("report_status", args=[report.pk])).content.decode()
+    page = login(lke.team_a).get(reverse("assessments:report_status", args=[report.pk])).content.decode()
     assert notice in page and 'hx-trigger="every 2s"' in page
     # the re-sent task renders it
     assert tasks.render_report.apply(kwargs={"report_id": report.pk}).get() == Report.Status.READY
@@ -166,11 +167,11 @@ def test_a_report_that_keeps_losing_its_worker_is_failed(lke, login):
     message = ("Pembuatan laporan terhenti 3 kali sebelum selesai (proses latar berhenti). "
                "Silakan minta laporan baru.")
     assert report.status == Report.Status.FAILED and report.error == message
-    page = login(lke.team_a).get(reverse("report_status", args=[report.pk])).content.decode()
+    page = login(lke.team_a).get(reverse("assessments:report_status", args=[report.pk])).content.decode()
     assert "Laporan gagal dibuat." in page and message in page
     assert Notification.objects.filter(user=lke.team_a, kind="report.failed").exists()
     # and the requester may ask again
-    login(lke.team_a).post(reverse("assessment_reports", args=[lke.assessment.pk]))
+    login(lke.team_a).post(reverse("assessments:assessment_reports", args=[lke.assessment.pk]))
     assert Report.objects.filter(status=Report.Status.QUEUED).count() == 1
 
 

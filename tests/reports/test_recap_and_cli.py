@@ -53,23 +53,24 @@ def test_recap_lists_what_the_requester_may_see(scored):
 
 
 def test_recap_page_requests_and_scopes_the_recap(lke, login, client):
-    page = login(lke.leadership).get(reverse("report_recap"), {"period": 2026}).content.decode()
+    page = login(lke.leadership).get(reverse("assessments:report_recap"), {"period": 2026}).content.decode()
     assert 'id="recap-request"' in page
-    response = login(lke.leadership).post(reverse("report_recap"), {"period": 2026, "instansi": lke.instansi.pk})
+    recap_url = reverse("assessments:report_recap")
+    response = login(lke.leadership).post(recap_url, {"period": 2026, "instansi": lke.instansi.pk})
     report = Report.objects.get()
     assert report.kind == Report.Kind.RECAP and report.requested_by == lke.leadership
-    assert response["Location"] == reverse("report_status", args=[report.pk])
+    assert response["Location"] == reverse("assessments:report_status", args=[report.pk])
     assert report.document_number == f"REKAP-ZI/2026/{report.pk:05d}"
     # a unit member may not see the leadership's recap of the whole instansi
-    assert login(lke.team_b).get(reverse("report_status", args=[report.pk])).status_code == 404
-    assert login(lke.admin).get(reverse("report_status", args=[report.pk])).status_code == 200
+    assert login(lke.team_b).get(reverse("assessments:report_status", args=[report.pk])).status_code == 404
+    assert login(lke.admin).get(reverse("assessments:report_status", args=[report.pk])).status_code == 200
     # someone who sees no assessment of the period cannot request one
-    assert login(lke.tpi_unassigned).post(reverse("report_recap"),
+    assert login(lke.tpi_unassigned).post(reverse("assessments:report_recap"),
                                           {"period": 2026, "instansi": lke.instansi.pk}).status_code == 404
-    page = login(lke.leadership).get(reverse("report_recap"), {"period": 2026}).content.decode()
+    page = login(lke.leadership).get(reverse("assessments:report_recap"), {"period": 2026}).content.decode()
     assert page.count("data-report=") == 1
     client.logout()
-    assert client.get(reverse("report_recap")).status_code == 302
+    assert client.get(reverse("assessments:report_recap")).status_code == 302
 
 
 @pytest.mark.parametrize("count", [1, 5])
@@ -80,7 +81,7 @@ def test_recap_page_query_count(lke, login, django_assert_max_num_queries, count
         Report.objects.filter(pk=report.pk).update(status=Report.Status.FAILED)
     client = login(lke.leadership)
     with django_assert_max_num_queries(10):
-        page = client.get(reverse("report_recap"), {"period": 2026}).content.decode()
+        page = client.get(reverse("assessments:report_recap"), {"period": 2026}).content.decode()
     assert page.count("data-report=") == count
 
 

@@ -21,9 +21,10 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.django_db(transaction=True)
 def test_request_renders_through_the_task_and_stores_the_checksum(scored, login, run_tasks):
     client = login(scored.team_a)
-    response = client.post(reverse("assessment_reports", args=[scored.assessment.pk]))
+    response = client.post(reverse("assessments:assessment_reports", args=[scored.assessment.pk]))
     report = Report.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("report_status", args=[report.pk])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessments:report_status", args=[report.pk])
     assert report.document_number == f"LAP-ZI/2026/UNIT-A/{report.pk:05d}"
     assert AuditEvent.objects.filter(action="report.request.assessment", assessment=scored.assessment).exists()
     assert run_tasks.until(lambda: Report.objects.get().status == Report.Status.READY, timeout=60)
@@ -33,31 +34,31 @@ def test_request_renders_through_the_task_and_stores_the_checksum(scored, login,
     assert content.startswith(b"%PDF") and report.sha256 == hashlib.sha256(content).hexdigest()
     assert report.size == len(content) and report.pages > 1 and report.finished_at
     assert not list(path.parent.glob("*.part"))  # the temporary file was renamed, not left behind
-    page = client.get(reverse("report_status_partial", args=[report.pk])).content.decode()
-    assert reverse("report_download", args=[report.pk]) in page and "hx-trigger" not in page
+    page = client.get(reverse("assessments:report_status_partial", args=[report.pk])).content.decode()
+    assert reverse("assessments:report_download", args=[report.pk]) in page and "hx-trigger" not in page
     assert report.sha256 in page
-    listing = client.get(reverse("assessment_reports", args=[scored.assessment.pk])).content.decode()
+    listing = client.get(reverse("assessments:assessment_reports", args=[scored.assessment.pk])).content.decode()
     assert report.document_number in listing and report.sha256[:12] in listing
     # the requester is told in the portal, in case they left the progress page
     note = Notification.objects.get(user=scored.team_a, kind="report.ready")
     assert note.message == f"Laporan {report.document_number} siap diunduh."
-    assert note.url == reverse("report_status", args=[report.pk])
+    assert note.url == reverse("assessments:report_status", args=[report.pk])
 
 
 def test_a_queued_report_polls_and_a_failure_shows_its_message(scored, login):
     report = report_services.report_request(actor=scored.team_a, assessment=scored.assessment)
     client = login(scored.team_a)
-    page = client.get(reverse("report_status", args=[report.pk])).content.decode()
-    assert 'hx-trigger="every 2s"' in page and reverse("report_status_partial", args=[report.pk]) in page
-    assert reverse("report_download", args=[report.pk]) not in page
+    page = client.get(reverse("assessments:report_status", args=[report.pk])).content.decode()
+    assert 'hx-trigger="every 2s"' in page and reverse("assessments:report_status_partial", args=[report.pk]) in page
+    assert reverse("assessments:report_download", args=[report.pk]) not in page
     with mock.patch.object(report_services, "assessment_pdf", side_effect=ValueError("font <kaput>")):
         assert tasks.render_report.apply(kwargs={"report_id": report.pk}).get() == Report.Status.FAILED
     report.refresh_from_db()
     assert report.status == Report.Status.FAILED and report.error == "ValueError: font <kaput>"
-    page = client.get(reverse("report_status", args=[report.pk])).content.decode()
+    page = client.get(reverse("assessments:report_status", args=[report.pk])).content.decode()
     assert "Laporan gagal dibuat." in page and "ValueError: font &lt;kaput&gt;" in page
     assert "hx-trigger" not in page
-    assert client.get(reverse("report_download", args=[report.pk])).status_code == 404
+    assert client.get(reverse("assessments:report_download", args=[report.pk])).status_code == 404
     note = Notification.objects.get(user=scored.team_a, kind="report.failed")
     assert note.message == f"Laporan {report.document_number} gagal dibuat."
 
@@ -70,7 +71,7 @@ def test_a_render_past_the_soft_time_limit_fails_with_a_message_in_words(scored,
     report.refresh_from_db()
     assert report.error == ("Pembuatan laporan melebihi batas waktu 240 detik dan dihentikan. Coba minta lagi; "
                             "bila terulang, hubungi administrator.")
-    page = login(scored.team_a).get(reverse("report_status", args=[report.pk])).content.decode()
+    page = login(scored.team_a).get(reverse("assessments:report_status", args=[report.pk])).content.decode()
     assert "melebihi batas waktu 240 detik" in page and "SoftTimeLimitExceeded" not in page
 
 
@@ -101,7 +102,7 @@ def _ready_report(lke, **extra) -> Report:
 
 def test_download_is_scoped_like_the_assessment(lke, login, client):
     report = _ready_report(lke)
-    url = reverse("report_download", args=[report.pk])
+    url = reverse("assessments:report_download", args=[report.pk])
     for user, status in [(lke.team_a, 200), (lke.leader_a, 200), (lke.tpi_a, 200), (lke.leadership, 200),
                          (lke.admin, 200), (lke.team_b, 404), (lke.tpi_unassigned, 404), (lke.tpi_lead, 404)]:
         response = login(user).get(url)
@@ -111,26 +112,26 @@ def test_download_is_scoped_like_the_assessment(lke, login, client):
             assert response["Content-Disposition"] == 'attachment; filename="LAP-ZI-2026-UNIT-A-00001.pdf"'
             assert response["X-Content-Type-Options"] == "nosniff"
             assert b"".join(response.streaming_content) == b"%PDF-1.7 test report"
-        for name in ("report_status", "report_status_partial"):
+        for name in ("assessments:report_status", "assessments:report_status_partial"):
             assert login(user).get(reverse(name, args=[report.pk])).status_code == status, (user.username, name)
     client.logout()
     response = client.get(url)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_request_is_post_only_and_scoped(lke, login):
-    url = reverse("assessment_reports", args=[lke.assessment.pk])
+    url = reverse("assessments:assessment_reports", args=[lke.assessment.pk])
     assert login(lke.team_b).post(url).status_code == 404
     assert login(lke.tpi_unassigned).post(url).status_code == 404
     assert not Report.objects.exists()
     assert login(lke.team_a).get(url).status_code == 200  # GET lists, never creates
     assert not Report.objects.exists()
-    assert login(lke.team_a).get(reverse("report_download", args=[987654])).status_code == 404
+    assert login(lke.team_a).get(reverse("assessments:report_download", args=[987654])).status_code == 404
 
 
 def test_detail_page_offers_the_pdf_report(lke, login):
-    page = login(lke.team_a).get(reverse("assessment_detail", args=[lke.assessment.pk])).content.decode()
-    assert 'id="pdf-reports"' in page and reverse("assessment_reports", args=[lke.assessment.pk]) in page
+    page = login(lke.team_a).get(reverse("assessments:assessment_detail", args=[lke.assessment.pk])).content.decode()
+    assert 'id="pdf-reports"' in page and reverse("assessments:assessment_reports", args=[lke.assessment.pk]) in page
 
 
 @pytest.mark.parametrize("count", [1, 5])
@@ -139,9 +140,9 @@ def test_report_list_and_status_pages_have_a_constant_query_count(lke, login, dj
     reports = [_ready_report(lke) for _ in range(count)]
     client = login(lke.team_a)
     with django_assert_max_num_queries(8):
-        page = client.get(reverse("assessment_reports", args=[lke.assessment.pk])).content.decode()
+        page = client.get(reverse("assessments:assessment_reports", args=[lke.assessment.pk])).content.decode()
     assert page.count("data-report=") == count
     with django_assert_max_num_queries(8):
-        assert client.get(reverse("report_status", args=[reports[-1].pk])).status_code == 200
+        assert client.get(reverse("assessments:report_status", args=[reports[-1].pk])).status_code == 200
     with django_assert_max_num_queries(8):
-        assert client.get(reverse("report_status_partial", args=[reports[-1].pk])).status_code == 200
+        assert client.get(reverse("assessments:report_status_partial", args=[reports[-1].pk])).status_code == 200

@@ -35,7 +35,7 @@ def assert_refused(response):
 
 def fail_logins(client, username, times):
     for _ in range(times):
-        client.post(reverse("login"), {"username": username, "password": "salah"})
+        client.post(reverse("accounts:login"), {"username": username, "password": "salah"})
 
 
 def test_a_token_works_for_an_active_unlocked_account(client):

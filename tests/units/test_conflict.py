@@ -46,7 +46,7 @@ def test_conflict_shows_form_error_and_saves_nothing(world, login):
     client = login(world.admin)
     before = TpiAssignment.objects.count()
     response = client.post(
-        reverse("unit_members", args=["UNIT-A"]),
+        reverse("units:unit_members", args=["UNIT-A"]),
         {"kind": "tpi", "t-user": world.team_a.pk, "t-year": 2026, "t-role": "anggota"},
     )
     assert response.status_code == 200
@@ -60,7 +60,7 @@ def test_assignment_through_page_emails_the_assessor_after_commit(world, login, 
     """The e-mail goes out through Celery (a real worker on CI's Redis, in-process otherwise)."""
     client = login(world.admin)
     response = client.post(
-        reverse("unit_members", args=["UNIT-A"]),
+        reverse("units:unit_members", args=["UNIT-A"]),
         {"kind": "tpi", "t-user": world.team_b.pk, "t-year": 2026, "t-role": "anggota"},
     )
     assert response.status_code == 302

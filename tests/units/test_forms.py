@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_impossible_unit_facts_are_refused(world, login):
     client = login(world.admin)
-    url = reverse("unit_fact_edit", args=["UNIT-A", 2026])
+    url = reverse("units:unit_fact_edit", args=["UNIT-A", 2026])
     response = client.post(
         url,
         {"findings_followup_pct": "120", "lhkpn_pct": "100", "lhkasn_pct": "-1", "internal_sakip_grade": "Z"},
@@ -27,7 +27,7 @@ def test_impossible_unit_facts_are_refused(world, login):
 
 def test_valid_unit_facts_are_saved_and_updated(world, login):
     client = login(world.admin)
-    url = reverse("unit_fact_edit", args=["UNIT-A", 2026])
+    url = reverse("units:unit_fact_edit", args=["UNIT-A", 2026])
     data = {"findings_followup_pct": "95.5", "lhkpn_pct": "100", "lhkasn_pct": "98", "internal_sakip_grade": "B"}
     assert client.post(url, data).status_code == 302
     data["internal_sakip_grade"] = "BB"
@@ -40,7 +40,7 @@ def test_valid_unit_facts_are_saved_and_updated(world, login):
 
 def test_spip_level_7_is_refused(world, login):
     client = login(world.admin)
-    url = reverse("instansi_fact_edit", args=[world.instansi.pk, 2026])
+    url = reverse("units:instansi_fact_edit", args=[world.instansi.pk, 2026])
     response = client.post(url, {"bpk_opinion": "WTP", "sakip_grade": "B", "indeks_rb_grade": "B", "spip_level": "7"})
     assert response.status_code == 200
     assert "Level maturitas SPIP antara 1 dan 5." in response.content.decode()
@@ -50,7 +50,7 @@ def test_spip_level_7_is_refused(world, login):
 def test_duplicate_unit_code_is_refused(world, login):
     client = login(world.admin)
     response = client.post(
-        reverse("unit_create"),
+        reverse("units:unit_create"),
         {"instansi": world.instansi.pk, "name": "Dinas Kembar", "code": "unit-a", "is_active": "on"},
     )
     assert response.status_code == 200
@@ -61,7 +61,7 @@ def test_duplicate_unit_code_is_refused(world, login):
 def test_admin_creates_unit(world, login):
     client = login(world.admin)
     response = client.post(
-        reverse("unit_create"),
+        reverse("units:unit_create"),
         {
             "instansi": world.instansi.pk,
             "name": "Kecamatan Uji",
@@ -75,4 +75,4 @@ def test_admin_creates_unit(world, login):
 
 
 def test_non_admin_cannot_create_unit(world, login):
-    assert login(world.leadership).get(reverse("unit_create")).status_code == 403
+    assert login(world.leadership).get(reverse("units:unit_create")).status_code == 403

@@ -11,12 +11,12 @@ pytestmark = pytest.mark.django_db
 
 def unit_urls(unit):
     return [
-        reverse("unit_detail", args=[unit.code]),
-        reverse("unit_edit", args=[unit.code]),
-        reverse("unit_members", args=[unit.code]),
-        reverse("unit_fact_new", args=[unit.code]),
-        reverse("unit_fact_edit", args=[unit.code, 2026]),
-        reverse("unit_predicate_add", args=[unit.code]),
+        reverse("units:unit_detail", args=[unit.code]),
+        reverse("units:unit_edit", args=[unit.code]),
+        reverse("units:unit_members", args=[unit.code]),
+        reverse("units:unit_fact_new", args=[unit.code]),
+        reverse("units:unit_fact_edit", args=[unit.code, 2026]),
+        reverse("units:unit_predicate_add", args=[unit.code]),
     ]
 
 
@@ -43,33 +43,33 @@ def test_outsiders_get_404_on_every_page_of_unit_a(world, login, persona):
     client = login(getattr(world, persona))
     for url in unit_urls(world.unit_a):
         assert client.get(url).status_code == 404, url
-    for name in ("unit_member_remove", "unit_tpi_remove"):
+    for name in ("units:unit_member_remove", "units:unit_tpi_remove"):
         url = reverse(name, args=[world.unit_a.code, 1])
         assert client.post(url).status_code == 404, url
 
 
 def test_anonymous_is_redirected_to_login(client, world):
-    for url in [reverse("home"), *unit_urls(world.unit_a)]:
+    for url in [reverse("units:home"), *unit_urls(world.unit_a)]:
         response = client.get(url)
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
+        assert response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_member_sees_own_unit_but_may_not_manage_it(world, login):
     client = login(world.team_a)
-    response = client.get(reverse("unit_detail", args=["UNIT-A"]))
+    response = client.get(reverse("units:unit_detail", args=["UNIT-A"]))
     assert response.status_code == 200
     assert "Dinas Alfa" in response.content.decode()
-    assert client.get(reverse("unit_edit", args=["UNIT-A"])).status_code == 403
-    assert client.get(reverse("unit_fact_edit", args=["UNIT-A", 2026])).status_code == 403
+    assert client.get(reverse("units:unit_edit", args=["UNIT-A"])).status_code == 403
+    assert client.get(reverse("units:unit_fact_edit", args=["UNIT-A", 2026])).status_code == 403
 
 
 def test_home_shows_only_what_the_role_allows(world, login):
-    page = login(world.team_a).get(reverse("home")).content.decode()
+    page = login(world.team_a).get(reverse("units:home")).content.decode()
     assert "Dinas Alfa" in page and "Dinas Beta" not in page
-    page = login(world.leadership).get(reverse("home")).content.decode()
+    page = login(world.leadership).get(reverse("units:home")).content.decode()
     assert "Dinas Alfa" in page and "Dinas Beta" in page
-    page = login(world.tpi_unassigned).get(reverse("home")).content.decode()
+    page = login(world.tpi_unassigned).get(reverse("units:home")).content.decode()
     assert "Belum ada unit kerja" in page
 
 
@@ -81,7 +81,7 @@ def _add_units(world, n):
 
 
 @pytest.mark.parametrize("extra", [1, 8])
-@pytest.mark.parametrize("url_name", ["home", "unit_list"])
+@pytest.mark.parametrize("url_name", ["units:home", "units:unit_list"])
 def test_list_pages_query_count_does_not_grow(world, login, django_assert_max_num_queries, extra, url_name):
     _add_units(world, extra)
     client = login(world.leadership)
@@ -97,8 +97,8 @@ def test_unit_detail_query_count_does_not_grow(world, login, django_assert_max_n
         MembershipFactory(unit=world.unit_a, user=UserFactory())
     client = login(world.admin)
     with django_assert_max_num_queries(14):
-        response = client.get(reverse("unit_detail", args=["UNIT-A"]))
+        response = client.get(reverse("units:unit_detail", args=["UNIT-A"]))
     assert response.status_code == 200
     with django_assert_max_num_queries(16):
-        response = client.get(reverse("unit_members", args=["UNIT-A"]))
+        response = client.get(reverse("units:unit_members", args=["UNIT-A"]))
     assert response.status_code == 200

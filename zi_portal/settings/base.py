@@ -167,9 +167,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "units:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
 
 # django-axes: lock an account (by username; NIP logins are mapped to the username) after
 # repeated failures; the lockout page says when the user may retry.
