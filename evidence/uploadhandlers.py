@@ -83,4 +83,5 @@ class EvidenceSizeLimitUploadHandler(FileUploadHandler):
         if refusals is None:
             refusals = []
             setattr(self.request, _ATTRIBUTE, refusals)
-        refusals.append(UploadRefusal(field_name=self.field_name, file_name=self.file_name, reason=reason))
+        # The parser names a file before any of its data arrives, so file_name is set by now.
+        refusals.append(UploadRefusal(field_name=self.field_name, file_name=self.file_name or "", reason=reason))
