@@ -103,8 +103,11 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return JsonResponse({"detail": _("Penilaian tidak ditemukan.")}, status=404)
     standing = standing_of(assessment, with_gaps=False)
     data = _summary(assessment, standing)
+    scores = standing.scores
+    if scores is None:  # standing_of always scores both sides
+        raise ValueError("standing_of left out the scores")
     for side in ("unit", "tpi"):
-        result = standing.scores[side]
+        result = scores[side]
         data[side] = {
             "total": result.total,
             "pengungkit": result.pengungkit,

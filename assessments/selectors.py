@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.utils.translation import gettext_lazy
 
 from . import lke
@@ -210,7 +213,7 @@ SUMMARY_FIGURES = (
 )
 
 
-def summary_rows(engine, scores: dict) -> list[dict]:
+def summary_rows(engine, scores: Mapping[str, lke.ScoreResult]) -> list[dict]:
     """The summary table: figure, weight, unit and TPI score and % of weight."""
     rows = []
     for key, label, depth in SUMMARY_FIGURES:
@@ -232,7 +235,7 @@ def summary_rows(engine, scores: dict) -> list[dict]:
     return rows
 
 
-def area_rows(engine, scores: dict) -> list[dict]:
+def area_rows(engine, scores: Mapping[str, lke.ScoreResult]) -> list[dict]:
     """Per change area: Pemenuhan, Reform and combined, unit beside TPI, with % of weight."""
     by_number: dict[str, dict] = {}
     for area in engine.areas:
@@ -255,7 +258,7 @@ def area_rows(engine, scores: dict) -> list[dict]:
     return [by_number[n] for n in engine.area_numbers]
 
 
-def indicator_rows(engine, scores: dict) -> list[dict]:
+def indicator_rows(engine, scores: Mapping[str, lke.ScoreResult]) -> list[dict]:
     """Every indicator (and Hasil entry): weight, unit and TPI score and % of weight."""
     rows = [
         {
@@ -335,7 +338,7 @@ def assessment_figures_many(assessments, sides=("unit", "tpi")) -> dict[int, dic
         mine = answers[a.pk]
         scores = assessment_scores(a, mine)
         summaries = {side: lke.summary_of(scores[side], engine.area_numbers) for side in ("unit", "tpi")}
-        entry = {
+        entry: dict[str, Any] = {
             **summaries,
             "unit_total": summaries["unit"].total,
             "tpi_total": summaries["tpi"].total,
