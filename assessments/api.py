@@ -103,7 +103,10 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return JsonResponse({"detail": _("Penilaian tidak ditemukan.")}, status=404)
     standing = standing_of(assessment, with_gaps=False)
     data = _summary(assessment, standing)
+    scores = standing.scores
+    if scores is None:  # standing_of always scores both sides
+        raise ValueError("standing_of left out the scores")
     for side in ("unit", "tpi"):
         # the one JSON shape of a score: what ``manage.py lke_score --format json`` prints, without gaps
-        data[side] = lke.score_to_json(standing.scores[side])
+        data[side] = lke.score_to_json(scores[side])
     return _json(data)

@@ -113,7 +113,9 @@ def assessment_report_data(assessment: Assessment) -> dict:
     unit, instansi, year = assessment.unit, assessment.unit.instansi, assessment.period.year
     answers = selectors.assessment_answers(assessment)
     standing = standing_of(assessment, answers)
-    scores, side, shown = standing.scores, standing.side, standing.shown
+    scores, side, shown, gaps = standing.scores, standing.side, standing.shown, standing.gaps
+    if scores is None or gaps is None:  # standing_of scores both sides and analyses the gaps
+        raise ValueError("standing_of left out the scores or the gaps")
     prereqs = standing.prerequisites
     comments = selectors.comments_by_item(assessment)
     evidence = hooks.evidence_listing(assessment)
@@ -181,7 +183,7 @@ def assessment_report_data(assessment: Assessment) -> dict:
         "prerequisites": {engine.thresholds[p].label if p in engine.thresholds else p: list(results)
                           for p, results in prereqs.items()},
         "recommendation": standing.recommendation,
-        "gaps": gap_sections(engine, standing.gaps),
+        "gaps": gap_sections(engine, gaps),
         "groups": groups,
         "tpi_notes": tpi_notes,
         "signer": _person(lead.user) if lead else None,

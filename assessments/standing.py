@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -103,7 +104,7 @@ def assessment_figures_many(assessments, sides=("unit", "tpi")) -> dict[int, dic
         mine = answers[a.pk]
         scores = assessment_scores(a, mine)
         summaries = {side: lke.summary_of(scores[side], engine.area_numbers) for side in ("unit", "tpi")}
-        entry = {
+        entry: dict[str, Any] = {
             **summaries,
             "unit_total": summaries["unit"].total,
             "tpi_total": summaries["tpi"].total,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from units.http import AuthenticatedHttpRequest
 from units.selectors import units_visible_to
 from zi_portal.common.i18n import render_text
 from zi_portal.common.params import InvalidNumber, int_or_default, parse_year
@@ -121,7 +122,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     roles = assessment_roles(request.user, assessment)
     answers = selectors.assessment_answers(assessment)
     standing = standing_of(assessment, answers)
-    scores = standing.scores
+    scores, gaps = standing.scores, standing.gaps
+    if scores is None or gaps is None:  # standing_of fills both unless told to skip the gaps
+        raise ValueError("standing_of left out the scores or the gaps")
     engine = assessment.instrument.engine()
     evidence = _evidence_by_item(assessment)
     items_with_evidence = {code for code, atts in _evidence_codes(assessment, evidence).items() if atts}
@@ -148,7 +151,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "result_form": ResultForm(),
             "prereqs": standing.prerequisites,
             "recommendation": standing.recommendation,
-            "gaps": gap_sections(engine, standing.gaps),
+            "gaps": gap_sections(engine, gaps),
             "revision": revision,
             "revision_items": [
                 {"code": ri.item.code, "note": ri.note, "url": item_url(assessment.pk, ri.item.code)}
@@ -257,7 +260,7 @@ def assessment_transition(request: HttpRequest, pk: int, action: str) -> HttpRes
             if not form.is_valid():
                 for error in form.errors.get("__all__", []) + [e for k, v in form.errors.items() if k != "__all__"
                                                                for e in v]:
-                    messages.error(request, error)
+                    messages.error(request, str(error))  # an ErrorList yields its messages
                 return redirect("assessments:assessment_detail", pk=pk)
             services.assessment_transition(actor=request.user, assessment=assessment, action=action,
                                            **form.cleaned_data)
@@ -360,7 +363,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     notifications = list(Notification.objects.filter(user=request.user).select_related("assessment")[:200])
     return render(request, "assessments/notification_list.html", {"notifications": notifications})
 

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from units.http import AuthenticatedHttpRequest
 from zi_portal.common.params import InvalidNumber, parse_year
 from zi_portal.common.uploads import upload_refusals
 
@@ -55,7 +56,7 @@ def _upload_refusal_message(request: HttpRequest) -> str | None:
 
 
 @login_required
-def lke_import_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def lke_import_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get_for_user(request.user, pk)
     limits = lke_import.import_limits(assessment)
     compare_only = ""
@@ -93,7 +94,7 @@ def lke_import_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def lke_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def lke_import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get_for_user(request.user, pk)
     side = lke_import.import_side(request.user, assessment)
     token = request.POST.get("token", "")

@@ -34,6 +34,10 @@ class EvidenceDocument(models.Model):
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
+    # Not stored: set by evidence.selectors on the documents they list (the newest version, None
+    # for a document without versions).
+    current_version: EvidenceVersion | None
+
     class Meta:
         verbose_name = _("dokumen data dukung")
         verbose_name_plural = _("dokumen data dukung")
@@ -117,6 +121,10 @@ class EvidenceAttachment(models.Model):
     # the TPI should look again.
     needs_reconfirm = models.BooleanField(_("perlu dikonfirmasi ulang"), default=False)
 
+    # Not stored: set by evidence.selectors on the attachments they list (the newest version of
+    # the document, None for a link).
+    current_version: EvidenceVersion | None
+
     class Meta:
         verbose_name = _("lampiran data dukung")
         verbose_name_plural = _("lampiran data dukung")
@@ -138,7 +146,7 @@ class EvidenceAttachment(models.Model):
         ]
 
     def __str__(self) -> str:
-        target = self.link_url if self.is_link else (self.document.title if self.document_id else "?")
+        target = self.link_url if self.is_link else (self.document.title if self.document is not None else "?")
         return f"{self.item.code}: {target}"
 
     @property
@@ -153,7 +161,7 @@ class EvidenceAttachment(models.Model):
         super().clean()
         if self.item_id and self.assessment_id and self.item.instrument_id != self.assessment.instrument_id:
             raise ValidationError({"item": _("Butir ini bukan bagian dari instrumen penilaian tersebut.")})
-        if self.document_id and self.assessment_id and self.document.unit_id != self.assessment.unit_id:
+        if self.assessment_id and self.document is not None and self.document.unit_id != self.assessment.unit_id:
             raise ValidationError({"document": _("Dokumen ini milik unit lain.")})
         if self.review_status == self.ReviewStatus.REJECTED and not self.review_reason.strip():
             raise ValidationError({"review_reason": _("Alasan wajib diisi bila data dukung ditolak.")})

@@ -44,10 +44,17 @@ def _newest_versions() -> QuerySet[EvidenceVersion]:
     return EvidenceVersion.objects.select_related("uploaded_by").filter(number=Subquery(newest_number))
 
 
+def _prefetched(document: EvidenceDocument, to_attr: str) -> list[EvidenceVersion]:
+    """The versions that a ``Prefetch(..., to_attr=to_attr)`` put on ``document`` as a list."""
+    versions: list[EvidenceVersion] = getattr(document, to_attr)
+    return versions
+
+
 def _with_current_version(attachments: list[EvidenceAttachment]) -> list[EvidenceAttachment]:
     for attachment in attachments:
         document = attachment.document
-        attachment.current_version = document.newest_versions[0] if document and document.newest_versions else None
+        newest = _prefetched(document, "newest_versions") if document else []
+        attachment.current_version = newest[0] if newest else None
     return attachments
 
 
@@ -91,9 +98,10 @@ def unit_documents(unit, *, exclude_attached_to=None) -> list[EvidenceDocument]:
                 assessment=assessment, item=item, removed_at__isnull=True, document__isnull=False
             ).values("document_id")
         )
-    documents = list(qs)
+    documents: list[EvidenceDocument] = list(qs)
     for document in documents:
-        document.current_version = document.newest_versions[0] if document.newest_versions else None
+        newest = _prefetched(document, "newest_versions")
+        document.current_version = newest[0] if newest else None
     return documents
 
 
@@ -123,7 +131,7 @@ def attachment_history(assessment: Assessment, item: InstrumentItem) -> list[Evi
         .order_by("added_at", "pk")
     )
     for attachment in attachments:
-        versions = attachment.document.all_versions if attachment.document else []
+        versions = _prefetched(attachment.document, "all_versions") if attachment.document else []
         attachment.current_version = versions[0] if versions else None
     return attachments
 
@@ -161,7 +169,7 @@ def evidence_snapshot(assessment: Assessment) -> dict:
             "review_reason": attachment.review_reason,
         }
         version = attachment.current_version
-        if version is not None:
+        if version is not None and attachment.document is not None:  # a version means a document
             entry.update(
                 document=attachment.document_id,
                 title=attachment.document.title,
@@ -183,7 +191,7 @@ def evidence_listing(assessment: Assessment) -> dict[str, list[dict]]:
     by_item: dict[str, list[dict]] = defaultdict(list)
     for attachment in _active_with_newest_version(assessment):
         version = attachment.current_version
-        if version is not None:
+        if version is not None and attachment.document is not None:  # a version means a document
             entry = {
                 "title": attachment.document.title,
                 "name": version.original_name,

@@ -16,8 +16,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,10 +32,18 @@ from . import storage, validation
 from .models import EvidenceAttachment, EvidenceDocument, EvidenceVersion
 from .validation import EvidenceRejected
 
+
+def _max_length(model: type[models.Model], name: str) -> int:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.CharField) or field.max_length is None:
+        raise ImproperlyConfigured(f"{model.__name__}.{name} is not a text field with a max_length")
+    return field.max_length
+
+
+_TITLE_MAX = _max_length(EvidenceDocument, "title")
+_LINK_TITLE_MAX = _max_length(EvidenceAttachment, "link_title")
 # A review stays a fact of history once the assessment is final: replacing a document later
 # flags only attachments of assessments still before that point.
-_TITLE_MAX = EvidenceDocument._meta.get_field("title").max_length
-_LINK_TITLE_MAX = EvidenceAttachment._meta.get_field("link_title").max_length
 _REVIEW_OPEN_STATES = frozenset(lke.workflow.STATES[: lke.workflow.STATES.index(lke.workflow.FINAL)])
 
 
@@ -79,7 +87,7 @@ class UploadOutcome:
     def message(self) -> str:
         if self.error:
             return self.error
-        if self.reused:
+        if self.reused_document is not None and self.reused_version is not None:
             values = {
                 "name": self.original_name,
                 "title": self.reused_document.title,
@@ -102,7 +110,7 @@ class UploadOutcome:
             )
         return _("Berkas “%(name)s” tersimpan (versi %(version)s).") % {
             "name": self.original_name,
-            "version": self.version.number,
+            "version": self.version.number if self.version is not None else "?",
         }
 
 
@@ -179,7 +187,8 @@ def _version_with_hash(unit_id: int, sha256: str) -> EvidenceVersion | None:
 
 
 def _newest_version(document: EvidenceDocument) -> EvidenceVersion:
-    return document.versions.order_by("-number").first()
+    # A document is created with its first version and versions are never deleted, so there is one.
+    return document.versions.latest("number")
 
 
 def _is_attached(assessment: Assessment, item: InstrumentItem, document: EvidenceDocument) -> bool:
@@ -339,9 +348,9 @@ def evidence_replace(
     _lock_assessment(assessment)
     ensure_unit_may_edit(actor, assessment)
     _check_attachment(assessment, attachment, item)
-    if attachment.document_id is None:
-        raise ValidationError(_("Tautan tidak memiliki berkas untuk diganti; tambahkan tautan baru."))
     document = attachment.document
+    if document is None:
+        raise ValidationError(_("Tautan tidak memiliki berkas untuk diganti; tambahkan tautan baru."))
     inspection = _inspect(uploaded_file)
     staged = storage.stage(uploaded_file, unit_id=assessment.unit_id, extension=inspection.extension)
     try:
@@ -535,7 +544,7 @@ def evidence_review(
     attachment.needs_reconfirm = False
     _save(attachment)
     after = {"attachment": attachment.pk, "review_status": status, "reason": reason, "needs_reconfirm": False}
-    if attachment.document_id:
+    if attachment.document is not None:
         newest = _newest_version(attachment.document)
         after.update(version=newest.number, sha256=newest.sha256)
     audit_record(
@@ -564,7 +573,7 @@ def evidence_carry_forward(*, actor, source: Assessment, target: Assessment) -> 
     if source.unit_id != target.unit_id:
         raise ValidationError(_("Hanya data dukung unit yang sama yang dapat dilanjutkan."))
     items = {item.code: item for item in InstrumentItem.objects.filter(instrument_id=target.instrument_id)}
-    existing = set(
+    existing: set[tuple[int, int | None, str]] = set(
         EvidenceAttachment.objects.filter(assessment=target, removed_at__isnull=True).values_list(
             "item_id", "document_id", "link_url"
         )

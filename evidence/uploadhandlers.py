@@ -66,5 +66,5 @@ class EvidenceSizeLimitUploadHandler(FileUploadHandler):
 
     def _refuse(self, reason: str) -> None:
         upload_refusal_record(
-            self.request, UploadRefusal(field_name=self.field_name, file_name=self.file_name, reason=reason)
+            self.request, UploadRefusal(field_name=self.field_name, file_name=self.file_name or "", reason=reason)
         )

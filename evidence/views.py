@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from assessments import lke
 from assessments.access import assessment_get_for_user, assessment_roles
 from assessments.models import Assessment, InstrumentItem
+from zi_portal.common.http import HtmxHttpRequest
 from zi_portal.common.uploads import upload_refusals
 
 from . import selectors, services, storage, validation
@@ -53,7 +54,7 @@ class Notice:
 
 def _htmx_forbidden(view):
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
+    def wrapper(request: HtmxHttpRequest, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
         except PermissionDenied as exc:
@@ -91,7 +92,7 @@ def _local_url(candidate: str | None) -> str | None:
     return None
 
 
-def _next_url(request: HttpRequest) -> str | None:
+def _next_url(request: HtmxHttpRequest) -> str | None:
     """Where a plain POST goes back to, and what the re-rendered forms carry as ``next``."""
     found = _local_url(request.POST.get("next")) or _local_url(request.GET.get("next"))
     if found is None and request.htmx:
@@ -198,7 +199,7 @@ def history(request: HttpRequest, assessment_id: int, item_code: str) -> HttpRes
 @login_required
 @require_GET
 @_htmx_forbidden
-def attach_picker(request: HttpRequest, assessment_id: int, item_code: str) -> HttpResponse:
+def attach_picker(request: HtmxHttpRequest, assessment_id: int, item_code: str) -> HttpResponse:
     """The unit's documents not yet attached to this item, to attach instead of re-uploading."""
     assessment, item, roles = _item_context(request, assessment_id, item_code)
     services.ensure_unit_may_edit(request.user, assessment)

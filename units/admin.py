@@ -20,7 +20,7 @@ from .models import (
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "full_name", "nip", "jabatan", "email", "is_active")
     search_fields = ("username", "full_name", "nip", "email")
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Data pegawai"), {"fields": ("full_name", "nip", "jabatan")}),)
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (_("Data pegawai"), {"fields": ("full_name", "nip", "jabatan")}))
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         (_("Data pegawai"), {"fields": ("full_name", "nip", "jabatan", "email")}),
     )

@@ -181,9 +181,9 @@ def seed_units(password: str) -> dict[str, int]:
             user.save(update_fields=["password"])
             written["users"] += 1
 
-    for username, role in (("admin", InstansiRole.Role.ADMIN), ("inspektur", InstansiRole.Role.LEADERSHIP)):
+    for username, instansi_role in (("admin", InstansiRole.Role.ADMIN), ("inspektur", InstansiRole.Role.LEADERSHIP)):
         written["roles"] += _upsert(
-            InstansiRole, {"user": users[username], "instansi": instansi, "role": role}, {}
+            InstansiRole, {"user": users[username], "instansi": instansi, "role": instansi_role}, {}
         )[1]
 
     for username, code, role in MEMBERSHIPS:
@@ -198,10 +198,10 @@ def seed_units(password: str) -> dict[str, int]:
 
     assignments = [("tpi.ketua", code, TpiAssignment.Role.LEAD) for code, _, _ in UNITS if code != "ITDA"]
     assignments += [("tpi.anggota", code, TpiAssignment.Role.MEMBER) for code in ("RSUD", "DISDUKCAPIL")]
-    for username, code, role in assignments:
+    for username, code, tpi_role in assignments:
         if not TpiAssignment.objects.filter(user=users[username], unit=units[code], year=DEMO_YEAR).exists():
             services.tpi_assign(
-                actor=None, user=users[username], unit=units[code], year=DEMO_YEAR, role=role, notify=False
+                actor=None, user=users[username], unit=units[code], year=DEMO_YEAR, role=tpi_role, notify=False
             )
             written["roles"] += 1
     return written

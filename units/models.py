@@ -195,7 +195,7 @@ class WorkUnit(models.Model):
             self.code = self.code.strip().upper()
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("Unit tidak boleh menjadi induk dirinya sendiri.")})
-        if self.parent_id and self.parent.instansi_id != self.instansi_id:
+        if self.parent is not None and self.parent.instansi_id != self.instansi_id:
             raise ValidationError({"parent": _("Unit induk harus berada di instansi yang sama.")})
 
 

@@ -52,9 +52,9 @@ def role_labels(user) -> list[str]:
     if user.is_superuser:
         labels.append(_("Superuser"))
     for role in InstansiRole.objects.filter(user=user).values_list("role", flat=True).distinct():
-        labels.append(InstansiRole.Role(role).label)
+        labels.append(str(InstansiRole.Role(role).label))
     for role in UnitMembership.objects.filter(user=user).values_list("role", flat=True).distinct():
-        labels.append(UnitMembership.Role(role).label)
+        labels.append(str(UnitMembership.Role(role).label))
     for role in TpiAssignment.objects.filter(user=user).values_list("role", flat=True).distinct():
-        labels.append(TpiAssignment.Role(role).label)
-    return [str(label) for label in labels]
+        labels.append(str(TpiAssignment.Role(role).label))
+    return labels

@@ -38,10 +38,16 @@ def _require_admin(actor: User, instansi_id: int) -> None:
         raise PermissionDenied(_("Hanya administrator instansi yang boleh melakukan perubahan ini."))
 
 
+def _author_history(instance: Any, actor: User | None) -> None:
+    # django-simple-history takes the author of the history row it writes on the next save or
+    # delete from this attribute, which no model declares.
+    instance._history_user = actor
+
+
 def _save(instance, actor: User | None) -> None:
     instance.full_clean()
     if actor is not None:
-        instance._history_user = actor
+        _author_history(instance, actor)
     instance.save()
 
 
@@ -65,7 +71,7 @@ def membership_add(*, actor: User | None, user: User, unit: WorkUnit, role: str)
 def membership_remove(*, actor: User | None, membership: UnitMembership) -> None:
     if actor is not None:
         _require_admin(actor, membership.unit.instansi_id)
-    membership._history_user = actor
+    _author_history(membership, actor)
     membership.delete()
 
 
@@ -104,7 +110,7 @@ def assignment_emails_sweep(*, limit: int = 500) -> int:
 def tpi_unassign(*, actor: User | None, assignment: TpiAssignment) -> None:
     if actor is not None:
         _require_admin(actor, assignment.unit.instansi_id)
-    assignment._history_user = actor
+    _author_history(assignment, actor)
     assignment.delete()
 
 

@@ -21,6 +21,7 @@ from .forms import (
     UnitFactForm,
     UnitForm,
 )
+from .http import AuthenticatedHttpRequest
 from .models import InstansiFact, PredicateAward, UnitFact, WorkUnit
 
 
@@ -75,7 +76,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def unit_create(request: HttpRequest) -> HttpResponse:
+def unit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not roles.is_administrator(request.user):
         raise PermissionDenied(_("Hanya administrator yang boleh menambah unit."))
     instansi_qs = selectors.instansi_visible_to(request.user).filter(
@@ -94,7 +95,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
+def unit_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_get_visible(request.user, code)
     _require_perm(request, "units.manage_unit", unit)
     form = UnitForm(
@@ -123,6 +124,7 @@ def unit_members(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         _require_perm(request, "units.manage_unit", unit)
         kind = request.POST.get("kind")
+        form: MembershipForm | TpiAssignmentForm
         if kind == "member":
             member_form = MembershipForm(request.POST, users=users, prefix="m")
             form, action = member_form, _add_member
@@ -162,7 +164,7 @@ def _assign_tpi(request, unit: WorkUnit, data) -> str:
 
 @require_POST
 @login_required
-def unit_member_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def unit_member_remove(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     unit = selectors.unit_get_visible(request.user, code)
     _require_perm(request, "units.manage_unit", unit)
     membership = get_object_or_404(unit.memberships.select_related("user", "unit"), pk=pk)
@@ -173,7 +175,7 @@ def unit_member_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse
 
 @require_POST
 @login_required
-def unit_tpi_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def unit_tpi_remove(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     unit = selectors.unit_get_visible(request.user, code)
     _require_perm(request, "units.manage_unit", unit)
     assignment = get_object_or_404(unit.tpi_assignments.select_related("user", "unit"), pk=pk)
@@ -189,7 +191,7 @@ def _year_or_404(year: int) -> int:
 
 
 @login_required
-def unit_fact_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def unit_fact_edit(request: AuthenticatedHttpRequest, code: str, year: int) -> HttpResponse:
     unit = selectors.unit_get_visible(request.user, code)
     _require_perm(request, "units.manage_unit", unit)
     year = _year_or_404(year)
@@ -216,7 +218,7 @@ def unit_fact_new(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def unit_predicate_add(request: HttpRequest, code: str) -> HttpResponse:
+def unit_predicate_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_get_visible(request.user, code)
     _require_perm(request, "units.manage_unit", unit)
     form = PredicateForm(request.POST or None, instance=PredicateAward(unit=unit))
@@ -255,7 +257,7 @@ def instansi_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def instansi_fact_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def instansi_fact_edit(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpResponse:
     instansi = selectors.instansi_detail(request.user, pk)
     _require_perm(request, "units.manage_instansi", instansi)
     year = _year_or_404(year)

@@ -74,6 +74,8 @@ class Instrument(models.Model):
 class _InstrumentPart(models.Model):
     """A row of an instrument's tree: frozen once the instrument is published."""
 
+    instrument_id: int  # every concrete part has its ``instrument`` foreign key
+
     class Meta:
         abstract = True
 

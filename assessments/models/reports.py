@@ -55,6 +55,10 @@ class Report(models.Model):
     # (it leaves the report "running"; the sweep queues it again, up to REPORT_MAX_ATTEMPTS).
     attempts = models.PositiveSmallIntegerField(default=0)
 
+    # Not stored: set on the report that report_request/recap_request return, True when it is the
+    # one already pending rather than a new one.
+    already_pending: bool
+
     class Meta:
         verbose_name = _("laporan PDF")
         verbose_name_plural = _("laporan PDF")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -166,7 +167,9 @@ def build_dashboard(user, year: int | None, state: str = "", target: str = "", p
     assessments = [by_pk[pk] for pk in page_pks]
     standings = standings_of(assessments)
     evidence = selectors.items_with_evidence_many(assessments)
-    rows, area_numbers, area_names = [], [], {}
+    rows: list[dict[str, Any]] = []
+    area_numbers: list[str] = []
+    area_names: dict[str, str] = {}
     for a in assessments:
         engine = a.instrument.engine()
         area_numbers = list(engine.area_numbers)

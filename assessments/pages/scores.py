@@ -3,9 +3,12 @@ progress figures of the worksheet, as rows with people's labels, from the engine
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy
+
+from .. import lke
 
 
 def assessment_progress(assessment, answers: dict, items_with_evidence: set[str] | None = None) -> dict:
@@ -43,7 +46,7 @@ SUMMARY_FIGURES = (
 )
 
 
-def summary_rows(engine, scores: dict) -> list[dict]:
+def summary_rows(engine, scores: Mapping[str, lke.ScoreResult]) -> list[dict]:
     """The summary table: figure, weight, unit and TPI score and % of weight."""
     rows = []
     for key, label, depth in SUMMARY_FIGURES:
@@ -65,7 +68,7 @@ def summary_rows(engine, scores: dict) -> list[dict]:
     return rows
 
 
-def area_rows(engine, scores: dict) -> list[dict]:
+def area_rows(engine, scores: Mapping[str, lke.ScoreResult]) -> list[dict]:
     """Per change area: Pemenuhan, Reform and combined, unit beside TPI, with % of weight."""
     by_number: dict[str, dict] = {}
     for area in engine.areas:
@@ -88,7 +91,7 @@ def area_rows(engine, scores: dict) -> list[dict]:
     return [by_number[n] for n in engine.area_numbers]
 
 
-def indicator_rows(engine, scores: dict) -> list[dict]:
+def indicator_rows(engine, scores: Mapping[str, lke.ScoreResult]) -> list[dict]:
     """Every indicator (and Hasil entry): weight, unit and TPI score and % of weight."""
     rows = [
         {

@@ -31,6 +31,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from zi_portal.common.spreadsheet import cell_text, workbook_bytes
 
@@ -112,6 +113,15 @@ class LkeExport:
     base_url: str = ""
 
 
+def _new_workbook() -> tuple[Workbook, Worksheet]:
+    """A new workbook and the worksheet it starts with."""
+    wb = Workbook()
+    ws = wb.active
+    if not isinstance(ws, Worksheet):  # openpyxl types ``active`` loosely; a new workbook starts with one
+        raise TypeError(f"a new workbook starts with a worksheet, not {type(ws).__name__}")
+    return wb, ws
+
+
 def _options_text(scale: lke.Scale, hasil_options: Mapping[str, str] | None = None) -> str:
     if scale.kind == "option":
         parts = []
@@ -121,7 +131,7 @@ def _options_text(scale: lke.Scale, hasil_options: Mapping[str, str] | None = No
                 text += f" ({hasil_options[opt]})"
             parts.append(text)
         return "; ".join(parts)
-    if scale.kind == "index":
+    if scale.kind == "index" and scale.min is not None and scale.max is not None:  # the parser sets both
         return f"Indeks {lke.format_id(scale.min)}–{lke.format_id(scale.max)} (dua desimal)"
     return "Isi jumlah pada baris di bawahnya"
 
@@ -143,7 +153,7 @@ def _evidence_text(entries: Sequence[Mapping[str, Any]], base_url: str) -> tuple
             url = base_url.rstrip("/") + url
         first = first or (url if url.startswith(("http://", "https://")) else None)
         date = e.get("date")
-        day = date.strftime("%d-%m-%Y") if hasattr(date, "strftime") else ""
+        day = date.strftime("%d-%m-%Y") if isinstance(date, dt.date) else ""
         title = e.get("title") or e.get("name") or ""
         lines.append(" ".join(p for p in (f"• {title}", f"({day})" if day else "", url) if p))
     return "\n".join(lines), first
@@ -172,8 +182,7 @@ def sheet_last_row(engine: lke.Instrument) -> int:
 def build_lke_workbook(data: LkeExport) -> bytes:
     """The LKE workbook of one assessment as .xlsx bytes: the four sheets, then the engine's figures
     injected as the cached results of the formulas written on purpose."""
-    wb = Workbook()
-    lke_ws = wb.active
+    wb, lke_ws = _new_workbook()
     lke_ws.title = SHEET_LKE
     scales_ws = wb.create_sheet(SHEET_SCALES)
     summary_ws = wb.create_sheet(SHEET_SUMMARY)
@@ -492,8 +501,10 @@ class _LkeSheetWriter:
             elif kind == "index":
                 ans = f"{a}{item_row}"
                 text = f'IF({ans}="",0,{ans}/{item.scale.max})'
-            else:
+            elif isinstance(item, lke.Item):
                 text = _percentage_formula(item, a, input_rows)
+            else:  # the parser gives Hasil items an option or index scale only
+                raise ValueError(f"{item.code}: a Hasil item with a {kind} scale")
             v = f"{COL[value_key]}{item_row}"
             self.cached[v] = value
             ws[v] = "=" + text
@@ -526,6 +537,7 @@ def _percentage_formula(item: lke.Item, col: str, input_rows: Mapping[str, int])
         num = "SUM(" + ",".join(f"{col}{input_rows[n]}" for n in f.numerator) + ")"
         den = "SUM(" + ",".join(f"{col}{input_rows[n]}" for n in f.denominator) + ")"
         return f"IF({blank},0,IF({den}=0,{zdv},IF({num}>={den},1,{num}/{den})))"
+    assert f.previous is not None and f.current is not None  # a reduction formula names both
     prev = f"{col}{input_rows[f.previous]}"
     cur = f"{col}{input_rows[f.current]}"
     return f"IF({blank},0,IF({prev}=0,IF({cur}=0,{zdv},0),IF({cur}>={prev},0,({prev}-{cur})/{prev})))"
@@ -668,8 +680,7 @@ def build_recap_workbook(*, year: int, rows: Sequence[RecapRow], area_numbers: S
                          area_names: Mapping[str, str], instansi: str = "") -> bytes:
     """One row per unit of a period: states, both totals, the scored side's figures, area %,
     predicate by thresholds and the recommendation (figures rounded half-up to two decimals)."""
-    wb = Workbook()
-    ws = wb.active
+    wb, ws = _new_workbook()
     ws.title = f"Rekap {year}"
     ws["A1"] = cell_text(f"Rekap penilaian Zona Integritas {year}" + (f" — {instansi}" if instansi else ""))
     ws["A1"].font = _TITLE

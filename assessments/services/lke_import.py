@@ -183,7 +183,7 @@ def check_metadata(assessment: Assessment, meta: dict) -> None:
 
 
 def _message(exc: lke.AnswerInputError, item: lke.AnyItem, raw: Any, what: str) -> str:
-    base = exc.message
+    base: str = exc.message
     if item.scale.kind == "option":
         base = _("%(message)s Pilihan: %(options)s.") % {"message": base, "options": ", ".join(item.scale.values)}
     return _("%(what)s %(value)s ditolak. %(message)s") % {
@@ -264,19 +264,23 @@ def lke_import_plan(*, assessment: Assessment, workbook: LkeWorkbook, side: str,
                             % {"n": len(missing), "codes": ", ".join(missing[:10])}
                             + ("…" if len(missing) > 10 else ""))
     for item in engine.items:
-        r = item_rows.get(item.code)
-        if r is None:
+        if item.code not in item_rows:
             continue
+        r = item_rows[item.code]
         current = stored.get(item.code)
         old_answer = getattr(current, answer_key) if current is not None else None
         old_note = (getattr(current, note_key) if current is not None else "") or ""
         new_answer: Any
         if item.scale.kind == "percentage":
             rows = input_rows.get(item.code, {})
-            counts, bad = {}, False
+            counts: dict[str, int | str | None] = {}
+            bad = False
             for name in item.inputs:
                 cell_row = rows.get(name)
-                raw = cell_row.cells[answer_key] if cell_row is not None else None
+                if cell_row is None:  # no row for this count: blank
+                    counts[name] = None
+                    continue
+                raw = cell_row.cells[answer_key]
                 value = _count_value(raw)
                 if isinstance(value, int) and value < 0:
                     value = "bad"

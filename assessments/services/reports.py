@@ -195,7 +195,8 @@ def _report_requeue(*, report: Report, now: dt.datetime) -> bool:
             status=Report.Status.QUEUED, error=notice, enqueued_at=now):
         return False
     audit_record(actor=None, assessment=report.assessment, action=AuditAction.report("requeue", report.kind),
-                 after={"report": report.pk, "attempts": report.attempts, "started_at": report.started_at.isoformat()})
+                 after={"report": report.pk, "attempts": report.attempts,
+                        "started_at": report.started_at.isoformat() if report.started_at else None})
     enqueue_on_commit(RENDER_TASK, report_id=report.pk)
     return True
 
@@ -234,6 +235,8 @@ def report_render(*, report: Report) -> Report:
         Report.objects.filter(pk=report.pk).update(status=Report.Status.RUNNING, started_at=now, error="")
     try:
         if report.kind == Report.Kind.ASSESSMENT:
+            if report.assessment is None:  # the check constraint and CASCADE rule it out
+                raise ValueError("an assessment report without its assessment")
             rendered = assessment_pdf(report.assessment, number=report.document_number, generated_at=now)
         else:
             if report.requested_by is None:

@@ -23,6 +23,8 @@ __all__ = ["StagedWrite", "Written", "stage", "write_atomically"]
 
 PART_SUFFIX = ".part"
 
+BytesLike = bytes | bytearray | memoryview
+
 
 @dataclass(frozen=True)
 class Written:
@@ -54,7 +56,7 @@ class StagedWrite:
         self.temp_path.unlink(missing_ok=True)
 
 
-def stage(directory: Path, chunks: Iterable[bytes], *, prefix: str) -> StagedWrite:
+def stage(directory: Path, chunks: Iterable[BytesLike], *, prefix: str) -> StagedWrite:
     """Write ``chunks`` to a new ``<prefix><random>.part`` file in ``directory`` (created if missing),
     hashing them on the way; fsync'ed before returning. Any failure (of the disk or of ``chunks``
     itself) removes the temporary file and propagates."""
@@ -77,8 +79,8 @@ def stage(directory: Path, chunks: Iterable[bytes], *, prefix: str) -> StagedWri
     return StagedWrite(temp_path=temp_path, sha256=digest.hexdigest(), size=size)
 
 
-def write_atomically(path: Path, content: bytes | Iterable[bytes]) -> Written:
+def write_atomically(path: Path, content: BytesLike | Iterable[BytesLike]) -> Written:
     """Write ``content`` (bytes, or an iterable of byte chunks) to ``path`` atomically: a temporary
     file beside it, fsync, rename. Returns the final path with its SHA-256 and size."""
-    chunks = (content,) if isinstance(content, bytes | bytearray | memoryview) else content
+    chunks: Iterable[BytesLike] = (content,) if isinstance(content, bytes | bytearray | memoryview) else content
     return stage(path.parent, chunks, prefix=f".{path.name}.").commit(path)

@@ -9,6 +9,7 @@ whether that is a 400 or a fall-back to its default.
 from __future__ import annotations
 
 import re
+from typing import TypeVar
 
 from django.utils.translation import gettext_lazy as _
 
@@ -46,7 +47,10 @@ def parse_year(raw: str | None, *, name: str = "tahun") -> int | None:
     return parse_int(raw, min_value=YEAR_MIN, max_value=YEAR_MAX, message=str(YEAR_MESSAGE) % {"name": name})
 
 
-def int_or_default(raw: str | None, default: int | None, **bounds) -> int | None:
+_Default = TypeVar("_Default", bound=int | None)
+
+
+def int_or_default(raw: str | None, default: _Default, **bounds) -> int | _Default:
     """``parse_int`` where a page has a natural default for a missing or malformed value."""
     try:
         value = parse_int(raw, **bounds)

@@ -10,6 +10,7 @@ from .health import health_report
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when every configured part answers; 503 with the failing part named otherwise."""
     report, healthy = health_report()
+    body: dict[str, str | list[str]] = dict(report)
     if not healthy:
-        report["failed"] = [part for part, value in report.items() if value not in ("ok", "in-process")]
-    return JsonResponse(report, status=200 if healthy else 503)
+        body["failed"] = [part for part, value in report.items() if value not in ("ok", "in-process")]
+    return JsonResponse(body, status=200 if healthy else 503)
