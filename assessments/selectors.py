@@ -305,7 +305,7 @@ def assessment_figures_many(assessments, sides=("unit", "tpi")) -> dict[int, dic
 
     from django.db import IntegrityError, transaction
 
-    from .models import AssessmentFigures
+    from .models import Answer, AssessmentFigures
 
     assessments = list(assessments)
     by_pk = {a.pk: a for a in assessments}
@@ -328,19 +328,27 @@ def assessment_figures_many(assessments, sides=("unit", "tpi")) -> dict[int, dic
     stale = [a for a in assessments if a.pk not in out]
     if not stale:
         return out
-    answers = answers_for_assessments(stale)
+    # each side's answers as the engine takes them: four columns, no model instances (a warm-up of
+    # thousands of assessments spent most of its time building Answer and InstrumentItem objects)
+    answers: dict[int, dict[str, dict]] = {a.pk: {"unit": {}, "tpi": {}} for a in stale}
+    for pk, code, unit_answer, tpi_answer in Answer.objects.filter(assessment__in=[a.pk for a in stale]).values_list(
+            "assessment_id", "item__code", "unit_answer", "tpi_answer"):
+        if unit_answer is not None:
+            answers[pk]["unit"][code] = unit_answer
+        if tpi_answer is not None:
+            answers[pk]["tpi"][code] = tpi_answer
     rows = []
     for a in stale:
         engine = a.instrument.engine()
         mine = answers[a.pk]
-        scores = assessment_scores(a, mine)
-        summaries = {side: lke.summary_of(scores[side], engine.area_numbers) for side in ("unit", "tpi")}
+        summaries = {side: lke.summary_of(lke.score(engine, mine[side]), engine.area_numbers)
+                     for side in ("unit", "tpi")}
         entry = {
             **summaries,
             "unit_total": summaries["unit"].total,
             "tpi_total": summaries["tpi"].total,
-            "answered": sum(1 for x in mine.values() if x.unit_answer is not None),
-            "tpi_answered": sum(1 for x in mine.values() if x.tpi_answer is not None),
+            "answered": len(mine["unit"]),
+            "tpi_answered": len(mine["tpi"]),
             "items": len(engine.items),
         }
         out[a.pk] = entry
@@ -371,6 +379,23 @@ def assessment_figures_many(assessments, sides=("unit", "tpi")) -> dict[int, dic
     except IntegrityError:
         pass
     return out
+
+
+def assessments_with_stale_figures(assessment_ids=None):
+    """Assessments whose figures cache row is missing, or was computed for another stamp or another
+    instrument version, in primary-key order (one query; the warm-up task reads it in batches)."""
+    from django.db.models import F, Q
+
+    from .models import Assessment
+
+    qs = Assessment.objects.filter(
+        Q(figures__isnull=True)
+        | ~Q(figures__stamp=F("figures_stamp"))
+        | ~Q(figures__instrument_checksum=F("instrument__checksum"))
+    )
+    if assessment_ids is not None:
+        qs = qs.filter(pk__in=list(assessment_ids))
+    return qs.order_by("pk")
 
 
 def items_with_evidence_many(assessments) -> dict[int, int]:

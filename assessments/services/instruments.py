@@ -19,6 +19,7 @@ from ..models import (
     ScaleOption,
     ThresholdSet,
 )
+from .figures import figures_warm_on_commit
 
 BUNDLED_INSTRUMENTS = Path(__file__).resolve().parent.parent / "instruments"
 
@@ -95,7 +96,12 @@ def instrument_load(*, actor=None, definition: dict[str, Any], source: str = "")
         raise InstrumentLoadError(
             [f"instrument {code} is published and cannot change (changed: {shown}); load it under a new code"]
         )
-    return lke.instrument_sync.sync_definition(definition, source=source, **_models())
+    instrument, action = lke.instrument_sync.sync_definition(definition, source=source, **_models())
+    if action != "unchanged":
+        # figures computed with the version's old checksum are stale now (none, while only drafts
+        # change: assessments use published versions)
+        figures_warm_on_commit()
+    return instrument, action
 
 
 @transaction.atomic
@@ -109,6 +115,7 @@ def instrument_publish(*, actor=None, instrument: Instrument) -> Instrument:
         status=Instrument.Status.PUBLISHED, published_at=timezone.now()
     )
     instrument.refresh_from_db()
+    figures_warm_on_commit()
     return instrument
 
 
