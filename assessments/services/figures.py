@@ -56,14 +56,18 @@ class FiguresRefresh:
     skipped: bool = False  # another full run was going on (it carries on until none is stale)
 
 
-def figures_refresh(*, assessment_ids: Iterable[int] | None = None, batch_size: int = BATCH_SIZE,
-                    max_batches: int = MAX_BATCHES, time_budget: float = TIME_BUDGET_SECONDS) -> FiguresRefresh:
+def figures_refresh(*, assessment_ids: Iterable[int] | None = None, batch_size: int | None = None,
+                    max_batches: int | None = None, time_budget: float | None = None) -> FiguresRefresh:
     """Compute the stale figures of ``assessment_ids`` (every assessment when None), oldest first,
     ``batch_size`` assessments per transaction, until none is stale or the run reaches
     ``max_batches`` or ``time_budget`` seconds (then ``remaining`` says whether more is to do).
+    The bounds default to the module's constants.
 
     Only one run over every assessment at a time (a lock in the cache); a run for named
     assessments does not wait for it."""
+    batch_size = batch_size or BATCH_SIZE
+    max_batches = max_batches or MAX_BATCHES
+    time_budget = TIME_BUDGET_SECONDS if time_budget is None else time_budget
     if assessment_ids is not None:
         return _refresh(list(assessment_ids), batch_size, max_batches, time_budget)
     token = uuid.uuid4().hex

@@ -46,11 +46,13 @@ class Command(BaseCommand):
         except ScaleSeedError as exc:
             raise CommandError(str(exc)) from None
         finished = time.perf_counter()
-        seconds = seeded_at[0] - started
-        if current_app.conf.task_always_eager:
-            figures = f"figures warmed in-process in {finished - seeded_at[0]:.1f} s"
+        # no commit yet when called inside an outer transaction: the warm-up goes after that one
+        committed = seeded_at[0] if seeded_at else finished
+        if seeded_at and current_app.conf.task_always_eager:
+            figures = f"figures warmed in-process in {finished - committed:.1f} s"
         else:
             figures = "figures warm-up queued (assessments.tasks.figures_warm)"
+        seconds = committed - started
         self.stdout.write(
             f"seed_scale: {result.units} units ({result.first_code}..{result.last_code}), "
             f"{result.assessments} assessments in {len(years)} periods ({','.join(map(str, years))}), "
