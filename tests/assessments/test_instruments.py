@@ -137,3 +137,20 @@ def test_engine_view_matches_the_rows():
     instrument = Instrument.objects.get(code="permenpanrb-90-2021")
     engine = instrument.engine()
     assert list(engine.item_codes) == list(instrument.items.order_by("position").values_list("code", flat=True))
+
+
+def test_a_changed_or_published_version_sends_the_figures_warm_up(definition, django_capture_on_commit_callbacks):
+    def warm_ups(callbacks):
+        return [cb.keywords for cb in callbacks if getattr(cb, "args", ()) == ("assessments.tasks.figures_warm",)]
+
+    data = draft_of(definition)
+    with django_capture_on_commit_callbacks() as callbacks:
+        instrument, _ = instrument_load(definition=data)
+    assert warm_ups(callbacks) == [{}]
+    with django_capture_on_commit_callbacks() as callbacks:
+        instrument_load(definition=data)  # unchanged
+    assert warm_ups(callbacks) == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        instrument_publish(instrument=instrument)
+        instrument_publish(instrument=instrument)  # already published: nothing happens
+    assert warm_ups(callbacks) == [{}]
