@@ -51,20 +51,32 @@ def generate_answers(engine, code: str, share: float, quality: float, salt: str 
     for item in engine.items:
         if item.is_hasil or rng.random() > share:
             continue
-        kind = item.scale.kind
-        if kind == "option":
-            ladder = list(reversed(item.scale.ascending))  # best first
-            roll, step = rng.random(), 0
-            while step < len(ladder) - 1 and roll > quality:
-                step += 1
-                roll = rng.random() * (1 + step)
-            answers[item.code] = ladder[step]
-        elif kind == "percentage":
-            answers[item.code] = _counts(item, rng, quality)
+        answers[item.code] = plausible_answer(item, rng, quality)
     ipak, ipkp, capaian = HASIL[code]
     if share >= 0.5:
         answers.update({"B.I.a": ipak, "B.II.a": ipkp, "B.I.b": capaian})
     return answers
+
+
+def plausible_answer(item, rng: random.Random, quality: float):
+    """A plausible answer of one item, as the services store it (canonical), drawn from ``rng``.
+
+    An option is at the top of its scale with probability ``quality``, else a step or more down;
+    a percentage item gets counts that reach about ``quality`` of the best; a 0-4 survey index
+    (Hasil) lies between 2.5 and 4 depending on ``quality``."""
+    kind = item.scale.kind
+    if kind == "option":
+        ladder = list(reversed(item.scale.ascending))  # best first
+        roll, step = rng.random(), 0
+        while step < len(ladder) - 1 and roll > quality:
+            step += 1
+            roll = rng.random() * (1 + step)
+        return ladder[step]
+    if kind == "percentage":
+        return _counts(item, rng, quality)
+    # an index: two decimals within the scale (canonical: a string with two decimals)
+    value = 2.5 + 1.4 * quality + rng.uniform(-0.15, 0.15)
+    return f"{min(max(value, float(item.scale.min)), float(item.scale.max)):.2f}"
 
 
 def _counts(item, rng: random.Random, quality: float) -> dict:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import F, Q
+
 from units.models import InstansiFact, PredicateAward, UnitFact
 
 from . import hooks, lke
 from .access import assessments_visible_to
-from .models import Answer, AuditEvent, Comment, Instrument, InstrumentItem, RevisionRequest
+from .models import Answer, Assessment, AuditEvent, Comment, Instrument, InstrumentItem, RevisionRequest
 
 
 def engine_instrument_by_code(code: str) -> lke.Instrument | None:
@@ -136,6 +138,34 @@ def answers_for_assessments(assessments) -> dict[int, dict]:
     for answer in Answer.objects.filter(assessment__in=[a.pk for a in assessments]).select_related("item"):
         grouped[answer.assessment_id][answer.item.code] = answer
     return grouped
+
+
+def side_answers_many(assessments) -> dict[int, dict[str, dict]]:
+    """assessment pk -> {"unit": {item code: answer}, "tpi": {...}}: each side's answers as the
+    engine takes them, in one query of four columns (no model instances: a warm-up of thousands of
+    assessments spent most of its time building Answer and InstrumentItem objects)."""
+    answers: dict[int, dict[str, dict]] = {a.pk: {"unit": {}, "tpi": {}} for a in assessments}
+    rows = Answer.objects.filter(assessment__in=list(answers)).values_list(
+        "assessment_id", "item__code", "unit_answer", "tpi_answer")
+    for pk, code, unit_answer, tpi_answer in rows:
+        if unit_answer is not None:
+            answers[pk]["unit"][code] = unit_answer
+        if tpi_answer is not None:
+            answers[pk]["tpi"][code] = tpi_answer
+    return answers
+
+
+def assessments_with_stale_figures(assessment_ids=None):
+    """Assessments whose figures cache row is missing, or was computed for another stamp or another
+    instrument version, in primary-key order (one query; the warm-up task reads it in batches)."""
+    qs = Assessment.objects.filter(
+        Q(figures__isnull=True)
+        | ~Q(figures__stamp=F("figures_stamp"))
+        | ~Q(figures__instrument_checksum=F("instrument__checksum"))
+    )
+    if assessment_ids is not None:
+        qs = qs.filter(pk__in=list(assessment_ids))
+    return qs.order_by("pk")
 
 
 def items_with_evidence_many(assessments) -> dict[int, int]:

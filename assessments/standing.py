@@ -97,19 +97,19 @@ def assessment_figures_many(assessments, sides=("unit", "tpi")) -> dict[int, dic
     stale = [a for a in assessments if a.pk not in out]
     if not stale:
         return out
-    answers = selectors.answers_for_assessments(stale)
+    answers = selectors.side_answers_many(stale)
     rows = []
     for a in stale:
         engine = a.instrument.engine()
         mine = answers[a.pk]
-        scores = assessment_scores(a, mine)
-        summaries = {side: lke.summary_of(scores[side], engine.area_numbers) for side in ("unit", "tpi")}
+        summaries = {side: lke.summary_of(lke.score(engine, mine[side]), engine.area_numbers)
+                     for side in ("unit", "tpi")}
         entry: dict[str, Any] = {
             **summaries,
             "unit_total": summaries["unit"].total,
             "tpi_total": summaries["tpi"].total,
-            "answered": sum(1 for x in mine.values() if x.unit_answer is not None),
-            "tpi_answered": sum(1 for x in mine.values() if x.tpi_answer is not None),
+            "answered": len(mine["unit"]),
+            "tpi_answered": len(mine["tpi"]),
             "items": len(engine.items),
         }
         out[a.pk] = entry

@@ -7,7 +7,11 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
+from zi_portal.common.tasks import enqueue
+
+from . import selectors
 from .models import Notification
+from .services.figures import figures_refresh
 from .services.lke_import import stash_purge_expired
 from .services.notifications import notification_emails_sweep
 from .services.reports import report_claim, report_fail, report_release, report_render, reports_sweep
@@ -55,13 +59,28 @@ def render_report(self, *, report_id: int) -> str:
 
 
 @shared_task
+def figures_warm(*, assessment_ids: list[int] | None = None) -> dict[str, int]:
+    """Compute the stale figures of ``assessment_ids`` (every assessment when None) in batches, so
+    pages read a warm cache after a bulk change. Idempotent (only stale rows are computed); a run
+    is bounded and sends itself again while stale figures remain."""
+    run = figures_refresh(assessment_ids=assessment_ids)
+    if run.remaining:
+        enqueue(figures_warm, assessment_ids=assessment_ids)
+    return {"warmed": run.warmed, "failed": len(run.failed), "remaining": int(run.remaining),
+            "skipped": int(run.skipped)}
+
+
+@shared_task
 def sweep_background_work() -> dict[str, int]:
     """Every minute (Celery beat): send again the report renders and notification e-mails a broker
-    outage lost, and queue again the reports whose worker died (see ``reports_sweep``)."""
+    outage lost, queue again the reports whose worker died (see ``reports_sweep``), and send the
+    figures warm-up when some assessment's figures are stale (an answer changed since they were
+    computed, or a warm-up message was lost)."""
     resent, requeued, failed = reports_sweep()
     emails = notification_emails_sweep()
+    figures = selectors.assessments_with_stale_figures().exists() and enqueue(figures_warm)
     return {"reports_resent": len(resent), "reports_requeued": len(requeued), "reports_failed": len(failed),
-            "notifications": emails}
+            "notifications": emails, "figures_warm": int(figures)}
 
 
 @shared_task

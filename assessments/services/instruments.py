@@ -13,6 +13,7 @@ from django.utils import timezone
 from .. import lke
 from ..models import (
     AnswerScale,
+    Assessment,
     Instrument,
     InstrumentItem,
     InstrumentNode,
@@ -20,6 +21,7 @@ from ..models import (
     ScaleOption,
     ThresholdSet,
 )
+from .figures import figures_warm_on_commit
 
 BUNDLED_INSTRUMENTS = Path(__file__).resolve().parent.parent / "instruments"
 
@@ -94,7 +96,10 @@ def instrument_load(*, actor=None, definition: dict[str, Any], source: str = "")
         raise InstrumentLoadError(
             [f"instrument {code} is published and cannot change (changed: {shown}); load it under a new code"]
         )
-    return lke.instrument_sync.sync_definition(definition, source=source, **_models())
+    instrument, action = lke.instrument_sync.sync_definition(definition, source=source, **_models())
+    if action != "unchanged":
+        _warm_figures_of(instrument)  # figures computed with the old checksum are stale now
+    return instrument, action
 
 
 @transaction.atomic
@@ -108,7 +113,18 @@ def instrument_publish(*, actor=None, instrument: Instrument) -> Instrument:
         status=Instrument.Status.PUBLISHED, published_at=timezone.now()
     )
     instrument.refresh_from_db()
+    _warm_figures_of(instrument)
     return instrument
+
+
+def _warm_figures_of(instrument: Instrument) -> None:
+    """Send the figures warm-up after an instrument change, when assessments use that version.
+
+    Only a draft changes, and assessments are created on published versions only, so today this
+    sends nothing in the usual flow; it keeps the cache warm if an assessment ever sits on a
+    version that changes (one query; no message for a fresh database's bootstrap)."""
+    if Assessment.objects.filter(instrument=instrument).exists():
+        figures_warm_on_commit()
 
 
 BUNDLED_DEFAULT = "permenpanrb-90-2021"

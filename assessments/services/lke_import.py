@@ -38,6 +38,7 @@ from ..audit import AuditAction, audit_record
 from ..models import Assessment
 from ..reports import xlsx as layout
 from ..reports.xlsx_read import Limits, LkeWorkbook, SheetRow
+from .figures import figures_warm_on_commit
 from .work import answer_save
 
 SIDE_LABELS = {"unit": gettext_lazy("tim unit"), "tpi": "TPI"}
@@ -360,6 +361,8 @@ def lke_import_apply(*, actor, assessment: Assessment, workbook: LkeWorkbook, si
         )
     audit_record(actor=actor, assessment=assessment, action=AuditAction.ANSWERS_IMPORT_XLSX, field=f"{side}_answer",
                  after={"side": side, "changes": len(plan.changes), "items": len(plan.targets), "sha256": sha256})
+    if plan.targets:
+        figures_warm_on_commit([assessment.pk])  # a whole sheet changed: its figures are computed off the request
     return plan
 
 

@@ -37,6 +37,7 @@ from ..models import (
     RevisionRequest,
 )
 from ..standing import assessment_scores
+from .figures import figures_warm_on_commit
 from .notifications import notify
 
 
@@ -91,7 +92,7 @@ def assessments_create_bulk(
         raise PermissionDenied(_("Hanya administrator atau ketua TPI yang boleh membuat penilaian."))
     if not instrument.is_published:
         raise ValidationError(_("Penilaian hanya dapat memakai instrumen yang sudah terbit."))
-    created = []
+    created, new = [], []
     for unit in units:
         if unit.instansi_id != period.instansi_id:
             raise ValidationError(_("Unit %(code)s bukan bagian dari instansi periode ini.") % {"code": unit.code})
@@ -99,6 +100,7 @@ def assessments_create_bulk(
             unit=unit, period=period, target=target, instrument=instrument, defaults={"created_by": actor}
         )
         if was_created:
+            new.append(assessment.pk)
             audit_record(
                 actor=actor, assessment=assessment, action=AuditAction.ASSESSMENT_CREATE,
                 after={"unit": unit.code, "year": period.year, "target": target, "instrument": instrument.code},
@@ -112,11 +114,18 @@ def assessments_create_bulk(
                 if source is not None:
                     assessment_carry_forward(actor=actor, source=source, target=assessment)
         created.append(assessment)
+    if new:
+        # new assessments have no figures yet (and carried-forward answers were written in bulk):
+        # one warm-up for all of them, off the request
+        figures_warm_on_commit(new)
     return created
 
 
 def assessment_carry_forward(*, actor, source: Assessment, target: Assessment) -> int:
-    """Copy the unit's answers (and, through hooks, evidence links) marked "to re-confirm"."""
+    """Copy the unit's answers (and, through hooks, evidence links) marked "to re-confirm".
+
+    Runs inside the caller's transaction; ``assessments_create_bulk`` sends one figures warm-up
+    for every assessment it created."""
     if source.unit_id != target.unit_id:
         raise ValidationError(_("Hanya penilaian unit yang sama yang dapat dilanjutkan."))
     if target.instrument_id != source.instrument_id:

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from assessments.models import Instrument, InstrumentItem, InstrumentNode, PublishedInstrumentError
 from assessments.services import InstrumentLoadError, instrument_load, instrument_publish
+from tests.factories import AssessmentFactory, PeriodFactory, WorkUnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +138,25 @@ def test_engine_view_matches_the_rows():
     instrument = Instrument.objects.get(code="permenpanrb-90-2021")
     engine = instrument.engine()
     assert list(engine.item_codes) == list(instrument.items.order_by("position").values_list("code", flat=True))
+
+
+def test_a_version_that_assessments_use_sends_the_figures_warm_up_when_it_changes(
+        definition, django_capture_on_commit_callbacks):
+    def warm_ups(callbacks):
+        return [cb.keywords for cb in callbacks if getattr(cb, "args", ()) == ("assessments.tasks.figures_warm",)]
+
+    data = draft_of(definition)
+    with django_capture_on_commit_callbacks() as callbacks:
+        instrument, _ = instrument_load(definition=data)
+    assert warm_ups(callbacks) == []  # no assessment uses it: no figures to warm
+    # written directly: the services create assessments on published versions only
+    AssessmentFactory.build(instrument=instrument, period=PeriodFactory(), unit=WorkUnitFactory()).save()
+    data["components"][0]["aspects"][0]["areas"][0]["indicators"][0]["items"][0]["text"] = "Teks baru"
+    with django_capture_on_commit_callbacks() as callbacks:
+        instrument_load(definition=data)
+        instrument_load(definition=data)  # unchanged the second time
+    assert warm_ups(callbacks) == [{}]
+    with django_capture_on_commit_callbacks() as callbacks:
+        instrument_publish(instrument=instrument)
+        instrument_publish(instrument=instrument)  # already published: nothing happens
+    assert warm_ups(callbacks) == [{}]

@@ -174,3 +174,16 @@ def test_changed_answers_since_preview_are_not_applied(filled):
     with pytest.raises(ValidationError, match="berubah sejak pratinjau"):
         lke_import.lke_import_apply(actor=filled.team_a, assessment=a, workbook=read_lke(content), side="unit",
                                     expected_digest=digest)
+
+
+def test_an_applied_import_sends_the_figures_warm_up_of_its_assessment(filled, django_capture_on_commit_callbacks):
+    a = filled.assessment
+    wb = load(exported(a))
+    cell(wb[layout.SHEET_LKE], "P.2.i.b", "unit_answer").value = "E" if stored(a)["P.2.i.b"] != "E" else "A"
+    with django_capture_on_commit_callbacks() as callbacks:
+        lke_import.lke_import_apply(actor=filled.team_a, assessment=a, workbook=read_lke(save(wb)), side="unit")
+    warm_ups = [cb.keywords for cb in callbacks if getattr(cb, "args", ()) == ("assessments.tasks.figures_warm",)]
+    assert warm_ups == [{"assessment_ids": [a.pk]}]
+    with django_capture_on_commit_callbacks() as callbacks:  # the same workbook again: nothing changes
+        lke_import.lke_import_apply(actor=filled.team_a, assessment=a, workbook=read_lke(save(wb)), side="unit")
+    assert [cb for cb in callbacks if getattr(cb, "args", ()) == ("assessments.tasks.figures_warm",)] == []
