@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from zi_portal.common.params import InvalidNumber, parse_year
+from zi_portal.common.ratelimits import rate_limit, user_key
 
 from . import excel_data
 from .access import assessment_get_for_user, assessment_roles, side_of
@@ -55,6 +56,7 @@ def _upload_refusal_message(request: HttpRequest) -> str | None:
 
 
 @login_required
+@rate_limit("upload", rate="RATELIMIT_UPLOAD", key=user_key)
 def lke_import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get_for_user(request.user, pk)
     limits = lke_import.import_limits(assessment)

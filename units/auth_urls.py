@@ -1,16 +1,23 @@
-"""Django's standard auth views under /accounts/, with the username-or-NIP login form."""
+"""Django's standard auth views under /accounts/, with the username-or-NIP login form.
+
+Login attempts are rate-limited per client address and per typed login (a 429 page saying when to
+retry) on top of django-axes' account lock after repeated failures."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from zi_portal.common.ratelimits import ip_key, login_username_key, rate_limit
+
 from .forms import LoginForm
 
+login_view = rate_limit("login-ip", rate="RATELIMIT_LOGIN_IP", key=ip_key)(
+    rate_limit("login-username", rate="RATELIMIT_LOGIN_USERNAME", key=login_username_key)(
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True)
+    )
+)
+
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", login_view, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
