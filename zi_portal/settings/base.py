@@ -229,6 +229,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006", "django_ratelimit.W001"]
 # Rates as COUNT/PERIOD (s, m, h, d; "10/5m"); empty for no limit. Counted in the default cache.
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_USE_CACHE = "default"
+# A counter the cache could not read or increment lets the request through (as does an unreachable
+# cache, zi_portal.common.ratelimits): a cache fault must not lock users out.
+RATELIMIT_FAIL_OPEN = True
 # A whole office often shares one address (NAT), so the per-address login rate is generous; the
 # per-login rate and the axes lock (AXES_FAILURE_LIMIT) guard each account.
 RATELIMIT_LOGIN_IP = env.str("RATELIMIT_LOGIN_IP", default="60/m")
