@@ -119,7 +119,6 @@ def database_settings(*, conn_max_age_default: int) -> dict:
     return config
 
 
-DATABASE_POOLER = env.str("DATABASE_POOLER", default="").strip().lower()
 DATABASES = {"default": database_settings(conn_max_age_default=0)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -32,7 +32,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-# nginx in front (docker-compose): the client address is the last X-Forwarded-For entry.
+# One proxy (nginx) in front: the client address is the last X-Forwarded-For entry. docker-compose
+# sets 2: a TLS terminator, then its nginx.
 TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=1)
 LOG_FORMAT, LOGGING = logging_settings(default_format="json")
 # HSTS preload is a commitment for the whole parent domain (often an agency's go.id domain), so it
