@@ -31,11 +31,12 @@ RUN pip install -r requirements.txt
 COPY . .
 
 # collectstatic runs once at build time. Production settings refuse to load without a
-# SECRET_KEY and ALLOWED_HOSTS, so throwaway values are given to this one command only;
-# they are not stored in the image's environment.
+# SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL, so throwaway values are given to this one command
+# only (it never connects to a database); they are not stored in the image's environment.
 RUN DJANGO_SETTINGS_MODULE=zi_portal.settings.prod \
     SECRET_KEY=build-time-collectstatic-only-not-a-secret \
     ALLOWED_HOSTS=localhost \
+    DATABASE_URL=postgres://collectstatic@localhost:5432/never-connected \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/media \
     && chown zi:zi /app/media
@@ -47,11 +48,11 @@ USER zi
 
 EXPOSE 8000
 
+# The request log is the portal's own (one JSON line per request), so gunicorn keeps no access log.
 CMD ["gunicorn", "zi_portal.wsgi:application", \
      "--bind", "0.0.0.0:8000", \
      "--worker-class", "gthread", \
      "--workers", "2", \
      "--threads", "4", \
      "--timeout", "60", \
-     "--worker-tmp-dir", "/dev/shm", \
-     "--access-logfile", "-"]
+     "--worker-tmp-dir", "/dev/shm"]

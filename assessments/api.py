@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from units.services import api_token_user
 from zi_portal.common.params import InvalidNumber, parse_year
+from zi_portal.common.ratelimits import api_key, rate_limit
 
 from . import lke
 from .access import assessment_get_for_user, assessments_visible_to
@@ -28,7 +29,9 @@ def _api_user(request: HttpRequest):
     header = request.headers.get("Authorization", "")
     scheme, _sep, key = header.partition(" ")
     if scheme.lower() == "token":
-        return api_token_user(key.strip(), request=request)
+        user = api_token_user(key.strip(), request=request)
+        request.api_user = user  # type: ignore[attr-defined]  # named in the request's log line
+        return user
     return None
 
 
@@ -73,6 +76,7 @@ def _summary(assessment, standing: Standing) -> dict:
 
 @never_cache
 @require_GET
+@rate_limit("api", rate="RATELIMIT_API", key=api_key, methods=None)
 def assessment_list(request: HttpRequest) -> HttpResponse:
     user = _api_user(request)
     if user is None:
@@ -93,6 +97,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
+@rate_limit("api", rate="RATELIMIT_API", key=api_key, methods=None)
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _api_user(request)
     if user is None:

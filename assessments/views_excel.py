@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from units.http import AuthenticatedHttpRequest
 from zi_portal.common.params import InvalidNumber, parse_year
+from zi_portal.common.ratelimits import rate_limit, user_key
 from zi_portal.common.uploads import upload_refusals
 
 from . import excel_data
@@ -56,6 +57,7 @@ def _upload_refusal_message(request: HttpRequest) -> str | None:
 
 
 @login_required
+@rate_limit("upload", rate="RATELIMIT_UPLOAD", key=user_key)
 def lke_import_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get_for_user(request.user, pk)
     limits = lke_import.import_limits(assessment)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zi_portal.common.params import InvalidNumber, parse_year
+from zi_portal.common.ratelimits import rate_limit, user_key
 
 from . import report_data
 from .access import assessment_get_for_user
@@ -22,6 +23,7 @@ from .services import reports as report_services
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("report", rate="RATELIMIT_REPORT", key=user_key)
 def assessment_reports(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the list of the assessment's reports (a fragment, loaded by the assessment page).
     POST: request a new report and go to its status page."""
@@ -74,6 +76,7 @@ def report_download(request: HttpRequest, report_id: int) -> FileResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("report", rate="RATELIMIT_REPORT", key=user_key)
 def recap(request: HttpRequest) -> HttpResponse:
     """``laporan/rekap/?period=YEAR``: request the instansi recap PDF and list earlier ones."""
     years = report_data.recap_years(request.user)

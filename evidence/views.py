@@ -27,6 +27,7 @@ from assessments import lke
 from assessments.access import assessment_get_for_user, assessment_roles
 from assessments.models import Assessment, InstrumentItem
 from zi_portal.common.http import HtmxHttpRequest
+from zi_portal.common.ratelimits import rate_limit, user_key
 from zi_portal.common.uploads import upload_refusals
 
 from . import selectors, services, storage, validation
@@ -235,6 +236,7 @@ def download(request: HttpRequest, version_id: int) -> FileResponse:
 
 @login_required
 @require_POST
+@rate_limit("upload", rate="RATELIMIT_UPLOAD", key=user_key)
 @_htmx_forbidden
 def upload(request: HttpRequest, assessment_id: int, item_code: str) -> HttpResponse:
     assessment, item, roles = _item_context(request, assessment_id, item_code)
@@ -263,6 +265,7 @@ def upload(request: HttpRequest, assessment_id: int, item_code: str) -> HttpResp
 
 @login_required
 @require_POST
+@rate_limit("upload", rate="RATELIMIT_UPLOAD", key=user_key)
 @_htmx_forbidden
 def replace(request: HttpRequest, assessment_id: int, item_code: str, attachment_id: int) -> HttpResponse:
     assessment, item, roles = _item_context(request, assessment_id, item_code)

@@ -26,7 +26,10 @@ DOCKERFILE = ROOT / "Dockerfile"
 ENV_EXAMPLE = ROOT / ".env.example"
 
 DJANGO_SERVICES = ("web", "worker", "beat")
-EXPECTED_SERVICES = {*DJANGO_SERVICES, "db", "redis"}
+EXPECTED_SERVICES = {*DJANGO_SERVICES, "migrate", "db", "pgbouncer", "redis", "proxy"}
+# Where each Django service's DATABASE_URL points: the long-running ones through PgBouncer, the
+# one-shot migration straight to PostgreSQL.
+DATABASE_HOSTS = {"web": "pgbouncer", "worker": "pgbouncer", "beat": "pgbouncer", "migrate": "db"}
 
 Compose = dict[str, Any]
 
@@ -197,12 +200,16 @@ def unpinned_images(compose: Compose) -> list[str]:
 
 
 def missing_urls(compose: Compose, service_name: str) -> list[str]:
-    """DATABASE_URL and REDIS_URL are set explicitly and point at the db and redis services."""
+    """DATABASE_URL and REDIS_URL are set explicitly and point at the database host the service
+    should use (``DATABASE_HOSTS``) and the redis service, the Redis URL with its password."""
     services = compose.get("services") or {}
     env = environment(services.get(service_name) or {})
     problems = []
+    redis_url = urlsplit(interpolate(env.get("REDIS_URL", "")))
+    if env.get("REDIS_URL") and redis_url.password != "REDIS_PASSWORD":
+        problems.append(f"{service_name} REDIS_URL carries no password from REDIS_PASSWORD")
     for variable, scheme, host in (
-        ("DATABASE_URL", "postgres", "db"),
+        ("DATABASE_URL", "postgres", DATABASE_HOSTS.get(service_name, "db")),
         ("REDIS_URL", "redis", "redis"),
     ):
         value = env.get(variable)
@@ -288,23 +295,29 @@ def test_every_service_is_healthchecked_or_waits_for_healthy_dependencies(compos
     assert unhealthy_services(compose) == []
 
 
-def test_django_services_start_only_after_db_and_redis_are_healthy(
+def test_django_services_start_only_after_the_migrations_and_healthy_pgbouncer_and_redis(
     services: dict[str, Any],
 ) -> None:
     for name in DJANGO_SERVICES:
-        assert depends_on(services[name]) == {"db": "service_healthy", "redis": "service_healthy"}
+        assert depends_on(services[name]) == {
+            "migrate": "service_completed_successfully",
+            "pgbouncer": "service_healthy",
+            "redis": "service_healthy",
+        }
+    assert depends_on(services["migrate"]) == {"db": "service_healthy", "redis": "service_healthy"}
+    assert depends_on(services["pgbouncer"]) == {"db": "service_healthy"}
 
 
 def test_images_are_pinned(compose: Compose) -> None:
     assert unpinned_images(compose) == []
 
 
-@pytest.mark.parametrize("service_name", DJANGO_SERVICES)
+@pytest.mark.parametrize("service_name", [*DJANGO_SERVICES, "migrate"])
 def test_django_services_get_database_and_redis_urls(compose: Compose, service_name: str) -> None:
     assert missing_urls(compose, service_name) == []
 
 
-@pytest.mark.parametrize("service_name", DJANGO_SERVICES)
+@pytest.mark.parametrize("service_name", [*DJANGO_SERVICES, "migrate"])
 def test_django_services_use_env_file_and_prod_settings(
     services: dict[str, Any], service_name: str
 ) -> None:
@@ -332,13 +345,25 @@ def test_database_data_lives_on_the_pgdata_volume(services: dict[str, Any]) -> N
     assert ("volume", "pgdata", "/var/lib/postgresql/data") in volume_mounts(services["db"])
 
 
-def test_web_migrates_then_serves_the_wsgi_app(services: dict[str, Any]) -> None:
+def test_migrations_run_once_in_their_own_service_before_web_worker_and_beat(services: dict[str, Any]) -> None:
+    migrate = services["migrate"]
+    assert migrate["command"] == ["python", "manage.py", "migrate", "--noinput"]
+    assert migrate["restart"] == "no"  # one-shot: exits 0, is not started again
+    assert "healthcheck" not in migrate and "ports" not in migrate and "expose" not in migrate
+    for name in DJANGO_SERVICES:
+        assert depends_on(services[name])["migrate"] == "service_completed_successfully"
+        command = services[name]["command"]
+        assert "migrate" not in (command if isinstance(command, str) else " ".join(command))
+
+
+def test_web_serves_the_wsgi_app_with_gthread_and_no_plain_access_log(services: dict[str, Any]) -> None:
     command = services["web"]["command"]
     text = command if isinstance(command, str) else " ".join(command)
-    assert "migrate --noinput" in text
-    assert "zi_portal.wsgi" in text
-    assert text.index("migrate --noinput") < text.index("gunicorn")
+    assert text.startswith("gunicorn zi_portal.wsgi:application")
     assert "--worker-class gthread" in text
+    # bound to every address inside its container: the proxy reaches it over the compose network
+    assert "--bind 0.0.0.0:8000" in text
+    assert "--access-logfile" not in text  # each request is one JSON line from the portal itself
 
 
 def test_web_healthcheck_requests_healthz(services: dict[str, Any]) -> None:
@@ -353,6 +378,127 @@ def test_celery_services_run_worker_and_beat(services: dict[str, Any]) -> None:
         command = services[name]["command"]
         words = command.split() if isinstance(command, str) else command
         assert words[:3] == ["celery", "-A", "zi_portal"] and words[3] == role
+
+
+def test_celery_time_limits_are_left_to_the_settings(services: dict[str, Any]) -> None:
+    """The settings set both limits and derive Redis' visibility timeout from the hard one
+    (tests/test_settings.py); a limit on the command line would override one and not the other."""
+    words = services["worker"]["command"]
+    assert not [word for word in words if "time-limit" in word]
+    text = (ROOT / "zi_portal" / "settings" / "base.py").read_text(encoding="utf-8")
+    assert 'CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)' in text
+    assert '"visibility_timeout": 3 * CELERY_TASK_TIME_LIMIT' in text
+
+
+# --- PgBouncer, Redis' password, log rotation -----------------------------------------------------
+
+
+def pooling_problems(compose: Compose) -> list[str]:
+    """PgBouncer pools transactions in front of db, and the services that use it tell Django so."""
+    services = compose.get("services") or {}
+    pgbouncer = services.get("pgbouncer")
+    if pgbouncer is None:
+        return ["no pgbouncer service"]
+    problems = []
+    env = environment(pgbouncer)
+    if env.get("POOL_MODE") != "transaction":
+        problems.append("pgbouncer does not pool transactions")
+    if urlsplit(interpolate(env.get("DATABASE_URL", ""))).hostname != "db":
+        problems.append("pgbouncer does not connect to db")
+    if env.get("AUTH_TYPE") != "scram-sha-256":
+        problems.append("pgbouncer does not authenticate with SCRAM (PostgreSQL 15's password format)")
+    if not has_healthcheck(pgbouncer):
+        problems.append("pgbouncer has no healthcheck")
+    for name in DATABASE_HOSTS:
+        service_env = environment(services.get(name) or {})
+        through_pooler = urlsplit(interpolate(service_env.get("DATABASE_URL", ""))).hostname == "pgbouncer"
+        if through_pooler != (service_env.get("DATABASE_POOLER") == "pgbouncer"):
+            problems.append(f"{name}: DATABASE_POOLER does not say whether DATABASE_URL goes through pgbouncer")
+    return problems
+
+
+def redis_password_problems(compose: Compose) -> list[str]:
+    """Redis requires the password from REDIS_PASSWORD (which compose refuses to run without), and
+    its healthcheck authenticates with it."""
+    redis = (compose.get("services") or {}).get("redis") or {}
+    env = environment(redis)
+    command = redis.get("command") or []
+    text = command if isinstance(command, str) else " ".join(command)
+    problems = []
+    if "--requirepass" not in text or "$$REDIS_PASSWORD" not in text:
+        problems.append("redis does not require the password")
+    for variable in ("REDIS_PASSWORD", "REDISCLI_AUTH"):
+        if not env.get(variable, "").startswith("${REDIS_PASSWORD:?"):
+            problems.append(f"redis {variable} is not the required REDIS_PASSWORD")
+    if not has_healthcheck(redis):
+        problems.append("redis has no healthcheck")
+    return problems
+
+
+def unrotated_logs(compose: Compose) -> list[str]:
+    """Every service logs to json-file with a size and a file count, so logs cannot fill the disk."""
+    problems = []
+    for name, service in (compose.get("services") or {}).items():
+        logging_ = service.get("logging") or {}
+        options = logging_.get("options") or {}
+        if logging_.get("driver") != "json-file" or not options.get("max-size") or not options.get("max-file"):
+            problems.append(f"{name} logs are not rotated (json-file with max-size and max-file)")
+    return problems
+
+
+@pytest.mark.parametrize("service_name", [*DJANGO_SERVICES, "migrate"])
+def test_client_addresses_are_read_behind_the_terminator_and_nginx(services: dict[str, Any], service_name: str) -> None:
+    assert interpolate(environment(services[service_name])["TRUSTED_PROXY_HOPS"]) == "2"
+
+
+def test_pgbouncer_pools_transactions_for_the_django_services(compose: Compose) -> None:
+    assert pooling_problems(compose) == []
+    assert image_reference_problem(compose["services"]["pgbouncer"]["image"]) is None
+
+
+def test_redis_requires_a_password(compose: Compose) -> None:
+    assert redis_password_problems(compose) == []
+
+
+def test_every_service_rotates_its_logs(compose: Compose) -> None:
+    assert unrotated_logs(compose) == []
+    assert compose["services"]["web"]["logging"]["options"] == {"max-size": "10m", "max-file": "5"}
+
+
+def _set_env(service: str, **values: str):
+    def breakage(c: Compose) -> None:
+        env = environment(c["services"][service])
+        env.update(values)
+        c["services"][service]["environment"] = env
+
+    return breakage
+
+
+@pytest.mark.parametrize(
+    ("rule", "breakage"),
+    [
+        (pooling_problems, lambda c: c["services"].pop("pgbouncer")),
+        (pooling_problems, _set_env("pgbouncer", POOL_MODE="session")),
+        (pooling_problems, _set_env("pgbouncer", AUTH_TYPE="md5")),
+        (pooling_problems, _set_env("web", DATABASE_POOLER="")),
+        (pooling_problems, _set_env("migrate", DATABASE_POOLER="pgbouncer")),
+        (pooling_problems, lambda c: c["services"]["pgbouncer"].pop("healthcheck")),
+        (redis_password_problems, lambda c: c["services"]["redis"].pop("command")),
+        (redis_password_problems, _set_env("redis", REDIS_PASSWORD="${REDIS_PASSWORD:-}")),
+        (redis_password_problems, lambda c: c["services"]["redis"]["environment"].pop("REDISCLI_AUTH")),
+        (unrotated_logs, lambda c: c["services"]["db"].pop("logging")),
+        (unrotated_logs, lambda c: c["services"]["worker"].update(logging={"driver": "json-file"})),
+        (unrotated_logs, lambda c: c["services"]["proxy"].update(logging={"driver": "syslog", "options": {
+            "max-size": "10m", "max-file": "5"}})),
+    ],
+    ids=["no-pgbouncer", "session-pooling", "md5-auth", "web-not-told", "migrate-told-wrongly",
+         "pgbouncer-unchecked", "redis-open", "redis-password-optional", "healthcheck-unauthenticated",
+         "db-unrotated", "worker-no-size", "proxy-syslog"],
+)
+def test_operations_rules_catch_broken_compose(compose: Compose, rule: Any, breakage: Any) -> None:
+    broken = copy.deepcopy(compose)
+    breakage(broken)
+    assert rule(broken)
 
 
 def test_dockerfile_is_pinned_non_root_and_starts_wsgi(dockerfile_text: str) -> None:
@@ -379,6 +525,7 @@ def test_env_example_documents_every_setting() -> None:
         "EMAIL_URL",
         "DEFAULT_FROM_EMAIL",
         "CSRF_TRUSTED_ORIGINS",
+        "REDIS_PASSWORD",
     } <= keys
 
 
@@ -440,16 +587,18 @@ def test_rule_catches_broken_compose(compose: Compose, rule: Any, breakage: Any)
     assert rule(broken)
 
 
-@pytest.mark.parametrize("service_name", ["web", "worker"])
+@pytest.mark.parametrize("service_name", ["web", "worker", "migrate"])
 @pytest.mark.parametrize(
     "breakage",
     [
         lambda env: env.pop("DATABASE_URL"),
         lambda env: env.pop("REDIS_URL"),
         lambda env: env.update(DATABASE_URL="postgres://zi:pw@localhost:5432/zi"),
-        lambda env: env.update(REDIS_URL="redis://cache:6379/0"),
+        lambda env: env.update(REDIS_URL="redis://:${REDIS_PASSWORD:?x}@cache:6379/0"),
+        lambda env: env.update(REDIS_URL="redis://redis:6379/0"),
     ],
-    ids=["no-database-url", "no-redis-url", "database-not-db-service", "redis-not-redis-service"],
+    ids=["no-database-url", "no-redis-url", "database-not-db-service", "redis-not-redis-service",
+         "redis-without-password"],
 )
 def test_url_rule_catches_broken_environment(
     compose: Compose, service_name: str, breakage: Any
@@ -637,6 +786,24 @@ def test_only_the_proxy_is_published_and_gunicorn_is_exposed(compose: Compose) -
     assert "ports" not in compose["services"]["web"]
 
 
+def loopback_problems(compose: Compose) -> list[str]:
+    """Unless the operator says otherwise, the one published port listens on 127.0.0.1 only."""
+    ports = [interpolate(str(port)) for port in (compose["services"].get("proxy") or {}).get("ports") or []]
+    return [f"proxy publishes {port} beyond 127.0.0.1" for port in ports if not port.startswith("127.0.0.1:")]
+
+
+def test_the_portal_is_published_on_loopback_by_default(compose: Compose) -> None:
+    assert loopback_problems(compose) == []
+    assert compose["services"]["proxy"]["ports"] == ["${ZI_PORTAL_HTTP_PORT:-127.0.0.1:8000}:80"]
+
+
+@pytest.mark.parametrize("port", ["8000:80", "0.0.0.0:8000:80", "${ZI_PORTAL_HTTP_PORT:-8000}:80"])
+def test_loopback_rule_catches_a_port_on_every_address(compose: Compose, port: str) -> None:
+    broken = copy.deepcopy(compose)
+    broken["services"]["proxy"]["ports"] = [port]
+    assert loopback_problems(broken)
+
+
 def test_proxy_configuration_buffers_bodies_with_a_limit_and_a_timeout(proxy_conf: str) -> None:
     assert largest_upload_request_mb() == 501  # 25 MB x 20 files + 1 MB: the documented defaults
     assert proxy_conf_problems(proxy_conf, largest_upload_request_mb()) == []
@@ -649,6 +816,32 @@ def test_proxy_healthcheck_requests_a_path_nginx_answers(services: dict[str, Any
     path = urlsplit(url).path
     [location] = [d for d in directives(parse_nginx(proxy_conf), "location") if d.args == ["=", path]]
     assert [d.args for d in location.block if d.name == "return"] == [["200", "ok\\n"]]
+
+
+def test_proxy_passes_a_request_id_and_logs_json_lines(proxy_conf: str) -> None:
+    tree = parse_nginx(proxy_conf)
+    [request_id] = [d for d in directives(tree, "map") if d.args == ["$http_x_request_id", "$zi_request_id"]]
+    assert {d.name: d.args for d in request_id.block} == {"default": ["$http_x_request_id"], "": ["$request_id"]}
+    headers = {d.args[0]: d.args[1] for d in directives(tree, "proxy_set_header")}
+    assert headers["X-Request-ID"] == "$zi_request_id"
+    [log_format] = directives(tree, "log_format")
+    assert log_format.args[:2] == ["zi_json", "escape=json"]
+    sample = "".join(log_format.args[2:])
+    for variable in re.findall(r"\$\w+", sample):  # a line as nginx writes it, numbers for numbers
+        sample = sample.replace(variable, "0" if variable in ("$status", "$request_time", "$body_bytes_sent") else "x")
+    assert set(json.loads(sample)) == {"time", "level", "logger", "request_id", "method", "path", "status",
+                                       "duration_s", "upstream_s", "bytes", "client"}
+    [server] = directives(tree, "server")
+    assert [d.args for d in server.block if d.name == "access_log"] == [["/dev/stdout", "zi_json"]]
+
+
+def test_dockerfile_collects_static_files_with_throwaway_settings(dockerfile_text: str) -> None:
+    [collect] = [args for keyword, args in dockerfile_instructions(dockerfile_text)
+                 if keyword == "RUN" and "collectstatic" in args]
+    for variable in ("SECRET_KEY=", "ALLOWED_HOSTS=", "DATABASE_URL="):
+        assert variable in collect.split("python manage.py collectstatic")[0]
+    launch = [args for keyword, args in dockerfile_instructions(dockerfile_text) if keyword == "CMD"][-1]
+    assert "--access-logfile" not in command_words(launch)
 
 
 def test_prod_settings_trust_the_header_the_proxy_sets() -> None:

@@ -11,4 +11,7 @@ class CommonConfig(AppConfig):
     verbose_name = _("Umum")
 
     def ready(self) -> None:
+        # the checks register themselves on import
+        from . import checks  # noqa: F401, PLC0415 — AppConfig.ready: registered once the app registry is ready
+
         user_logged_in.connect(stamp_login, dispatch_uid="zi_portal.common.session_idle.stamp_login")

@@ -9,6 +9,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
+
+from zi_portal.common.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -35,6 +38,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "axes",
+    "django_ratelimit",
     "zi_portal.common",
     "units",
     "assessments",
@@ -42,6 +46,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: every request gets its id, and its log line, whatever a later middleware answers
+    "zi_portal.common.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # before anything reads the path or the query string
     "zi_portal.common.middleware.RefuseNulMiddleware",
@@ -82,11 +88,38 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A connection pooler between Django and PostgreSQL: "" (none) or "pgbouncer". PgBouncer in
+# transaction pooling mode (docker-compose) hands each transaction whichever server connection is
+# free, so a server-side cursor (a named cursor of QuerySet.iterator()) opened in one transaction
+# may be gone in the next: Django must not use them behind it.
+DATABASE_POOLERS = ("", "pgbouncer")
+
+
+def database_settings(*, conn_max_age_default: int) -> dict:
+    """``DATABASES["default"]`` from ``DATABASE_URL`` (the SQLite file of the laptop run when unset).
+
+    Options given in the URL's query string (``?conn_max_age=600``) win over the environment
+    variables of the same name. ``CONN_MAX_AGE`` keeps a connection open that many seconds after a
+    request (0: close it at the end of each request; with PgBouncer the connection is to the
+    pooler, which is cheap either way); ``CONN_HEALTH_CHECKS`` tests a kept connection before a
+    request reuses it, so a database restart costs no failed request once the server is back.
+    """
+    pooler = env.str("DATABASE_POOLER", default="").strip().lower()
+    if pooler not in DATABASE_POOLERS:
+        raise ImproperlyConfigured(
+            f"DATABASE_POOLER={pooler!r} is not known: leave it unset (no pooler) or set it to 'pgbouncer'."
+        )
+    config = env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+    config["ATOMIC_REQUESTS"] = False
+    config.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=conn_max_age_default))
+    config.setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
+    config.setdefault(
+        "DISABLE_SERVER_SIDE_CURSORS", env.bool("DISABLE_SERVER_SIDE_CURSORS", default=pooler == "pgbouncer")
+    )
+    return config
+
+
+DATABASES = {"default": database_settings(conn_max_age_default=0)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Broker, cache and background tasks ------------------------------------------------------
@@ -143,12 +176,16 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-lke-import-stash": {"task": "assessments.tasks.sweep_lke_import_stash", "schedule": 60 * 60},
 }
 
+# The cache holds the rate-limit counters, which every web process must share: Redis when there
+# is one. Short socket timeouts: with Redis down a request waits a second at most, then the limit is
+# skipped (zi_portal.common.ratelimits) instead of the request failing.
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="zi"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -183,7 +220,27 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 # Locking by IP as well would lock a whole office behind one NAT address (typical in local
 # government networks) after a few typos by anyone; the account lock is what the users expect.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# django-ratelimit's W001 only says Django's own Redis cache is not on its list; it increments
+# atomically (Redis INCR), which is what the counters need.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "django_ratelimit.W001"]
+
+# --- Rate limits (zi_portal.common.ratelimits; README "Operations") ---------------------------
+# Rates as COUNT/PERIOD (s, m, h, d; "10/5m"); empty for no limit. Counted in the default cache.
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_USE_CACHE = "default"
+# A counter the cache could not read or increment lets the request through (as does an unreachable
+# cache, zi_portal.common.ratelimits): a cache fault must not lock users out.
+RATELIMIT_FAIL_OPEN = True
+# A whole office often shares one address (NAT), so the per-address login rate is generous; the
+# per-login rate and the axes lock (AXES_FAILURE_LIMIT) guard each account.
+RATELIMIT_LOGIN_IP = env.str("RATELIMIT_LOGIN_IP", default="60/m")
+RATELIMIT_LOGIN_USERNAME = env.str("RATELIMIT_LOGIN_USERNAME", default="10/m")
+RATELIMIT_REPORT = env.str("RATELIMIT_REPORT", default="20/m")
+RATELIMIT_UPLOAD = env.str("RATELIMIT_UPLOAD", default="30/m")
+RATELIMIT_API = env.str("RATELIMIT_API", default="120/m")
+# Proxies in front of gunicorn that append to X-Forwarded-For (the compose nginx is one; a TLS
+# terminator in front of it makes two). 0: the peer address is the client's.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 
 # --- I18N ------------------------------------------------------------------------------------
 # One language: the portal is Indonesian whatever the browser asks for (Accept-Language, a
@@ -254,13 +311,22 @@ ZI_DEMO_DEFAULT_PASSWORD = "ZonaIntegritas-2026"
 # Public address of the portal, for links in e-mails.
 ZI_PORTAL_BASE_URL = env("ZI_PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+# Logs go to stderr: "plain" lines for a person at a terminal, "json" (one object per line, with
+# the request id, user, method, path, status and duration, or the Celery task id) for a log
+# collector. Production defaults to json (settings/prod.py).
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+
+
+def logging_settings(*, default_format: str) -> tuple[str, dict]:
+    """``(LOG_FORMAT, LOGGING)`` from the environment; an unknown format stops the start."""
+    log_format = env.str("LOG_FORMAT", default=default_format).strip().lower()
+    try:
+        return log_format, logging_config(log_format=log_format, level=LOG_LEVEL)
+    except ValueError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
+
+
+LOG_FORMAT, LOGGING = logging_settings(default_format="plain")
 
 # === evidence (data dukung) — settings of the evidence app ====================================
 # Allowed file types by extension; the sniffed content type (python-magic) must be one of the
