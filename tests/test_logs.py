@@ -25,7 +25,7 @@ HEX32 = re.compile(r"[0-9a-f]{32}")
 @pytest.fixture
 def json_lines():
     """Everything logged during the test, formatted as production formats it (JSON lines)."""
-    stream = io.io.StringIO()
+    stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.addFilter(ContextFilter())
     handler.setFormatter(JsonFormatter())
