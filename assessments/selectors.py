@@ -132,14 +132,6 @@ def assessment_list(user, year: int | None = None, state: str | None = None):
     return qs
 
 
-def answers_for_assessments(assessments) -> dict[int, dict]:
-    """assessment pk -> {item code -> Answer} for many assessments in one query (list pages)."""
-    grouped: dict[int, dict] = {a.pk: {} for a in assessments}
-    for answer in Answer.objects.filter(assessment__in=[a.pk for a in assessments]).select_related("item"):
-        grouped[answer.assessment_id][answer.item.code] = answer
-    return grouped
-
-
 def side_answers_many(assessments) -> dict[int, dict[str, dict]]:
     """assessment pk -> {"unit": {item code: answer}, "tpi": {...}}: each side's answers as the
     engine takes them, in one query of four columns (no model instances: a warm-up of thousands of
