@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "units",
     "assessments",
     "evidence",
+    "backups",
 ]
 
 MIDDLEWARE = [
@@ -267,6 +268,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Backups (``import_bundle``): what an archive may declare before a byte of it is read.
+BUNDLE_MAX_MEMBERS = env.int("BUNDLE_MAX_MEMBERS", default=500_000)
+BUNDLE_MAX_GB = env.float("BUNDLE_MAX_GB", default=100)
+BUNDLE_MAX_RATIO = env.int("BUNDLE_MAX_RATIO", default=200)
+BUNDLE_MAX_DATA_MB = env.float("BUNDLE_MAX_DATA_MB", default=2048)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
