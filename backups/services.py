@@ -210,9 +210,11 @@ def _user_ids(tables: dict[str, list[dict[str, Any]]]) -> set[int]:
 
 @contextlib.contextmanager
 def _snapshot() -> Iterator[None]:
-    """One consistent view of the database for the whole export (PostgreSQL: repeatable read)."""
+    """One consistent view of the database for the whole export (PostgreSQL: repeatable read; inside
+    a caller's transaction, that transaction's view)."""
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         yield
