@@ -1,10 +1,11 @@
 """Two-factor enforcement: a user who must verify a code reaches nothing else until they have.
 
-After ``django_otp.middleware.OTPMiddleware`` (which sets ``request.user.is_verified()``). With
-``TWO_FACTOR_REQUIRED`` off, or for a user ``twofactor.two_factor_required`` does not name, it
-does nothing. Otherwise an unverified session is sent to the verify page (or, without a confirmed
-device, to the setup page) with ``?next=`` the page asked for; the API answers 403 in JSON. Left
-open: the log-in, log-out, set-up and verify pages, static files and the health checks.
+After ``django_otp.middleware.OTPMiddleware`` (which sets ``request.user.is_verified()``). A
+session must verify a code when its user has a confirmed device (noted at log-in) or, with
+``TWO_FACTOR_REQUIRED`` on, when ``twofactor.two_factor_required`` names the user. Such an
+unverified session is sent to the verify page (or, without a confirmed device, to the setup page)
+with ``?next=`` the page asked for; the API answers 403 in JSON. Left open: the log-in, log-out,
+set-up and verify pages, static files and the health checks.
 
 API requests authenticated by a token never carry a session user here (the token is read by the
 API's own view), so they are not affected: tokens are issued to a person from a verified session
@@ -34,7 +35,7 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if settings.TWO_FACTOR_REQUIRED and self._must_verify(request) and not self._is_open(request.path_info):
+        if self._must_verify(request) and not self._is_open(request.path_info):
             return self._refuse(request)
         return self.get_response(request)
 
@@ -43,6 +44,10 @@ class TwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return False
+        if twofactor.code_pending(request):
+            if twofactor.has_confirmed_device(user):
+                return True
+            twofactor.clear_code_pending(request)  # the device was reset since this session logged in
         return twofactor.two_factor_required(user)
 
     @staticmethod

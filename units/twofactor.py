@@ -2,9 +2,12 @@
 
 Who must: with ``TWO_FACTOR_REQUIRED`` on (production's default), every TPI assessor (anyone with a
 TPI assignment, any year), every instansi administrator, and staff and superusers (the Django
-admin). Everyone else may enrol from their account page. Such a user, once logged in with a
-password, reaches no page until the session is verified with a code (``TwoFactorMiddleware``);
-without a confirmed device they are sent to set one up first.
+admin). Everyone else may enrol from their account page, and whoever has a confirmed device is
+asked for a code at every log-in, whatever the setting (they chose it; the setting decides only
+who *must* enrol). Such a user, once logged in with a password, reaches no page until the session
+is verified with a code (``TwoFactorMiddleware``); a required user without a confirmed device is
+sent to set one up first. Whether a session waits for a code because of a device is decided once,
+at log-in (``CODE_PENDING``), so other requests pay no query for it.
 
 One TOTP device per person, named ``DEVICE_NAME``: enrolment creates it unconfirmed (a new secret)
 and confirms it when the person types a right code; removal and an administrator's reset delete
@@ -30,6 +33,22 @@ from .models import InstansiRole, TpiAssignment, User
 logger = logging.getLogger(__name__)
 
 DEVICE_NAME = "aplikasi-otentikator"
+# session key: this session logged in with a password and its user has a confirmed device
+CODE_PENDING = "twofactor_code_pending"
+
+
+def mark_session_at_login(sender, request, user, **kwargs) -> None:
+    """``user_logged_in`` receiver: remember whether this session owes a code (one query)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[CODE_PENDING] = has_confirmed_device(user)
+
+
+def code_pending(request) -> bool:
+    return bool(request.session.get(CODE_PENDING, False))
+
+
+def clear_code_pending(request) -> None:
+    request.session.pop(CODE_PENDING, None)
 
 
 def two_factor_required(user) -> bool:

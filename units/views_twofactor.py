@@ -75,7 +75,11 @@ def twofactor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
 @rate_limit("otp", rate="RATELIMIT_OTP", key=user_key)
 def twofactor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not twofactor.has_confirmed_device(request.user):
-        return redirect("accounts:twofactor_setup")
+        # the device was reset since this session logged in: set up a new one if the role requires it
+        twofactor.clear_code_pending(request)
+        if twofactor.two_factor_required(request.user):
+            return redirect("accounts:twofactor_setup")
+        return redirect(_next_url(request))
     if request.user.is_verified():
         return redirect(_next_url(request))
     form = TotpTokenForm(request.POST or None)

@@ -159,10 +159,27 @@ def test_with_the_setting_off_nobody_is_forced(world, settings, client):
         c = Client()
         password_login(c, user)
         assert c.get(HOME).status_code == 200
-    # an enrolled TPI member is not asked for the code either
-    enrol(client, world.tpi_a)
+        assert not TOTPDevice.objects.filter(user=user).exists()
+
+
+@pytest.mark.parametrize("setting", [False, True])
+def test_whoever_enrolled_is_asked_for_the_code(world, settings, no_throttle, client, setting):
+    # enrolling is the person's choice: it holds whatever the setting, for a role that need not enrol too
+    settings.TWO_FACTOR_REQUIRED = setting
+    device = enrol(client, world.team_a)
     client.post(reverse("accounts:logout"))
-    password_login(client, world.tpi_a)
+    password_login(client, world.team_a)
+    assert client.get(HOME)["Location"] == f"{VERIFY}?next=%2F"
+    client.post(VERIFY, {"token": code(device, 1)})
+    assert client.get(HOME).status_code == 200
+
+
+def test_a_reset_device_of_someone_not_required_stops_the_question(world, required, client):
+    enrol(client, world.team_a)
+    client.post(reverse("accounts:logout"))
+    password_login(client, world.team_a)
+    assert client.get(HOME).status_code == 302
+    TOTPDevice.objects.filter(user=world.team_a).delete()  # what the admin's reset does
     assert client.get(HOME).status_code == 200
 
 
