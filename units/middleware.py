@@ -21,6 +21,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from zi_portal.common.middleware import API_PREFIX
 
@@ -66,7 +67,7 @@ class TwoFactorMiddleware:
         target = reverse(name)
         if request.method == "GET":
             target += "?" + urlencode({"next": request.get_full_path()})
-        response = HttpResponseRedirect(target)
         if request.headers.get("HX-Request") == "true":
-            response["HX-Redirect"] = target
-        return response
+            # a 302 would be followed inside the XMLHttpRequest and the page swapped into a fragment
+            return HttpResponseClientRedirect(target)
+        return HttpResponseRedirect(target)
