@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
 # Stand-ins for the varying arguments: they pass the ``str`` and ``int`` converters, and cannot
@@ -62,3 +64,15 @@ class UrlMaker:
     def _reverse(self, values: tuple[object, ...]) -> str:
         given = iter(values)
         return reverse(self.viewname, args=[next(given) if i in self.slots else arg for i, arg in enumerate(self.args)])
+
+
+@functools.lru_cache(maxsize=128)
+def _shared(viewname: str, kinds: tuple[type, ...], prefix: str, urlconf: object, root: str) -> UrlMaker:
+    return UrlMaker(viewname, *(Slot(kind) for kind in kinds))
+
+
+def url_maker(viewname: str, *kinds: type[int] | type[str]) -> UrlMaker:
+    """A ``UrlMaker`` whose arguments all vary (``url_maker("evidence:upload", int, str)``), kept
+    for the process per view name, script prefix and URLconf — for a template tag that runs once
+    per row and has no page of its own to keep it on."""
+    return _shared(viewname, kinds, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
