@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django import template
-import functools
-
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
