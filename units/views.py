@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zi_portal.common.pagination import PAGE_PARAM, answers_bad_parameters, paginate
 from zi_portal.common.params import int_or_default
 
 from . import roles, selectors, services
@@ -52,16 +53,23 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+UNITS_PER_PAGE = 50
+
+
 @login_required
+@answers_bad_parameters
 def unit_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.unit_list_for_home(request.user)
     query = request.GET.get("q", "").strip()
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(code__icontains=query))
+    page_obj = paginate(qs.order_by("instansi__name", "name", "pk"), request.GET.get(PAGE_PARAM),
+                        per_page=UNITS_PER_PAGE)
     return render(
         request,
         "units/workunit_list.html",
-        {"units": list(qs), "query": query, "can_admin": roles.is_administrator(request.user)},
+        {"units": list(page_obj.object_list), "page_obj": page_obj, "query": query,
+         "can_admin": roles.is_administrator(request.user)},
     )
 
 
