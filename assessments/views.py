@@ -80,7 +80,6 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "page_obj": page_obj,
             "years": selectors.assessment_years(request.user),
-            "years": years,
             "year": year,
             "state": state,
             "states": _state_choices(),
