@@ -2,7 +2,10 @@
 
 Authentication: the browser session, or ``Authorization: Token <key>`` (``manage.py api_token``).
 Scoped exactly like the pages (``assessments_visible_to``); anything not visible answers 404.
-Figures are the scoring engine's, as JSON numbers at full precision (round half-up to two decimals
+The list is paginated (``?page=``, ``?page_size=`` up to 200; ``{"count", "next", "previous",
+"results"}``). A GET writes nothing: stale figures are computed for the response without being
+stored, and a token's last-used stamp is renewed at most every 15 minutes. The OpenAPI
+description of both endpoints is ``assessments/openapi.py``. Figures are the scoring engine's, as JSON numbers at full precision (round half-up to two decimals
 to show them, as the LKE does).
 """
 
@@ -15,7 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from units.services import api_token_user
-from zi_portal.common.params import InvalidNumber, parse_year
+from zi_portal.common.pagination import BadParameter, page_query, paginate
+from zi_portal.common.params import InvalidNumber, parse_int, parse_year
 from zi_portal.common.ratelimits import api_key, rate_limit
 
 from . import lke
@@ -74,10 +78,32 @@ def _summary(assessment, standing: Standing) -> dict:
     }
 
 
+PAGE_SIZE_DEFAULT = 50
+PAGE_SIZE_MAX = 200
+
+
+def _page_size(raw: str | None) -> int:
+    try:
+        size = parse_int(raw, min_value=1, max_value=PAGE_SIZE_MAX)
+    except InvalidNumber:
+        raise BadParameter(
+            _("Parameter 'page_size' harus bilangan bulat 1 sampai %(max)s.") % {"max": PAGE_SIZE_MAX}, status=400
+        ) from None
+    return PAGE_SIZE_DEFAULT if size is None else size
+
+
+def _page_link(request: HttpRequest, number: int) -> str:
+    return request.build_absolute_uri(request.path) + page_query(request.GET, number, name="page")
+
+
 @never_cache
 @require_GET
 @rate_limit("api", rate="RATELIMIT_API", key=api_key, methods=None)
 def assessment_list(request: HttpRequest) -> HttpResponse:
+    """One page of the visible assessments: ``{"count", "next", "previous", "results"}``.
+
+    A read only: the figures of a stale row are computed for the response and not stored (the
+    warm-up task stores them)."""
     user = _api_user(request)
     if user is None:
         return _unauthorized()
@@ -88,11 +114,19 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"detail": exc.message}, status=400)
     if period is not None:
         qs = qs.filter(period__year=period)
-    assessments = list(qs.defer("instrument__definition", "snapshot"))
-    # from the figures cache (the engine's figures, recomputed for whatever changed)
-    standings = standings_of(assessments)
-    results = [_summary(a, standings[a.pk]) for a in assessments]
-    return _json({"count": len(results), "results": results})
+    try:
+        page = paginate(qs.defer("instrument__definition", "snapshot"), request.GET.get("page"),
+                        per_page=_page_size(request.GET.get("page_size")), name="page")
+    except BadParameter as exc:
+        return JsonResponse({"detail": exc.message}, status=exc.status)
+    assessments = list(page.object_list)
+    standings = standings_of(assessments, store=False)  # from the figures cache
+    return _json({
+        "count": page.paginator.count,
+        "next": _page_link(request, page.next_page_number()) if page.has_next() else None,
+        "previous": _page_link(request, page.previous_page_number()) if page.has_previous() else None,
+        "results": [_summary(a, standings[a.pk]) for a in assessments],
+    })
 
 
 @never_cache

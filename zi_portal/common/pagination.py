@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from .params import InvalidNumber, parse_int
 
 PAGE_PARAM = "halaman"
-MAX_PAGE = 10**9  # far beyond any list; keeps the number within what OFFSET accepts
+MAX_PAGE = 10**18 - 1  # 18 digits; a page past the last is refused before any OFFSET is built
 
 
 class BadParameter(Exception):
