@@ -5,13 +5,16 @@ Scoped exactly like the pages (``assessments_visible_to``); anything not visible
 The list is paginated (``?page=``, ``?page_size=`` up to 200; ``{"count", "next", "previous",
 "results"}``). A GET writes nothing: stale figures are computed for the response without being
 stored, and a token's last-used stamp is renewed at most every 15 minutes. The OpenAPI
-description of both endpoints is ``assessments/openapi.py``. Figures are the scoring engine's, as JSON numbers at full precision (round half-up to two decimals
-to show them, as the LKE does).
+description of both endpoints is ``assessments/openapi.py`` (served at ``/api/v1/openapi.json``,
+shown at ``/api/v1/docs/``). Figures are the scoring engine's, as JSON numbers at full precision
+(round half-up to two decimals to show them, as the LKE does).
 """
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -24,6 +27,7 @@ from zi_portal.common.ratelimits import api_key, rate_limit
 
 from . import lke
 from .access import assessment_get_for_user, assessments_visible_to
+from .openapi import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, docs_sections, openapi_document
 from .standing import Standing, standing_of, standings_of
 
 
@@ -76,10 +80,6 @@ def _summary(assessment, standing: Standing) -> dict:
             "reasons": [r.text for r in recommendation.reasons],
         },
     }
-
-
-PAGE_SIZE_DEFAULT = 50
-PAGE_SIZE_MAX = 200
 
 
 def _page_size(raw: str | None) -> int:
@@ -149,3 +149,22 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # the one JSON shape of a score: what ``manage.py lke_score --format json`` prints, without gaps
         data[side] = lke.score_to_json(scores[side])
     return _json(data)
+
+
+@never_cache
+@require_GET
+@rate_limit("api", rate="RATELIMIT_API", key=api_key, methods=None)
+def openapi_json(request: HttpRequest) -> HttpResponse:
+    """The OpenAPI 3.1 description; like the API itself, for a logged-in user or a valid token."""
+    if _api_user(request) is None:
+        return _unauthorized()
+    return JsonResponse(openapi_document(request.build_absolute_uri("/")), json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+@login_required
+def api_docs(request: HttpRequest) -> HttpResponse:
+    """The API's documentation page, rendered on the server from the same OpenAPI document (no
+    script, no asset from elsewhere)."""
+    document = openapi_document(request.build_absolute_uri("/"))
+    return render(request, "assessments/api_docs.html", {"docs": docs_sections(document)})

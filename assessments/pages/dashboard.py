@@ -169,9 +169,10 @@ def _workload(year: int | None, qs) -> list[dict]:
                                        assessment_id__in=assessment_ids)
         .values("requested_by_id")
         .annotate(n=Count("pk"))
+        .values_list("requested_by_id", "n")
     )
-    for row in revisions:
-        people[row["requested_by_id"]]["open_revisions"] += row["n"]
+    for requester, n in revisions:
+        people[requester]["open_revisions"] += n
     return sorted(people.values(), key=lambda p: (p["user"].full_name, p["user"].username))
 
 
