@@ -199,3 +199,16 @@ def test_audit_page_a_page_at_a_time(lke, login, django_assert_max_num_queries, 
         assert f'href="?butir={code}&amp;halaman=2">Berikutnya</a>' in _pager(page)
         second = client.get(url, {"butir": code, "halaman": 2}).content.decode()
         assert second.count('<tr data-action="answer.unit">') == extra - 20
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("extra", SIZES)
+def test_home_shows_a_bounded_number_of_unit_cards(lke, login, django_assert_max_num_queries, extra):
+    for i in range(extra):
+        WorkUnitFactory(instansi=lke.instansi, code=f"EXTRA-{i:02d}", name=f"Unit Tambahan {i:02d}")
+    client = login(lke.leadership)
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("units:home")).content.decode()
+    shown = min(2 + extra, unit_views.HOME_UNITS)
+    assert page.count('class="card card-unit') == shown
+    assert ('id="all-units" href="/units/"' in page) == (2 + extra > unit_views.HOME_UNITS)

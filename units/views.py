@@ -39,14 +39,18 @@ def _form_error_from(exc: ValidationError, form) -> None:
         form.add_error(None, exc.messages)
 
 
+HOME_UNITS = 12  # cards on the home page; the unit list pages through the rest
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    units = list(selectors.unit_list_for_home(request.user))
+    units = list(selectors.unit_list_for_home(request.user)[:HOME_UNITS + 1])  # one more: "see all"?
     return render(
         request,
         "units/home.html",
         {
-            "units": units,
+            "units": units[:HOME_UNITS],
+            "more_units": len(units) > HOME_UNITS,
             "role_labels": roles.role_labels(request.user),
             "can_admin": roles.is_administrator(request.user),
         },
