@@ -46,7 +46,8 @@ def render_report(self, *, report_id: int) -> str:
     """Render one queued PDF report (idempotent: a report that is gone, ready, failed or being
     rendered by another worker is left alone; the file is written to a temporary name and renamed).
     Retries on OSError, then marks the report failed."""
-    report = report_claim(report_id=report_id)
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    report = report_claim(report_id=report_id, redelivered=redelivered)
     if report is None:
         return ""
     try:

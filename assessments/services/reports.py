@@ -119,15 +119,21 @@ def _queue(*, actor, report: Report, unit_code: str = "") -> Report:
 # --- the workers' side ---------------------------------------------------------------------------
 
 
-def report_claim(*, report_id: int) -> Report | None:
+def report_claim(*, report_id: int, redelivered: bool = False) -> Report | None:
     """Mark the report ``running`` for the worker about to render it, or None when there is nothing
     to do: the row is gone, ready or failed, or another worker is rendering it.
 
     A report still ``running`` after the task's hard time limit has lost its worker (killed, or
     the machine went away) and may be claimed again; after ``REPORT_MAX_ATTEMPTS`` renders it is
-    marked failed instead, so a report that kills its worker cannot loop forever."""
+    marked failed instead, so a report that kills its worker cannot loop forever.
+
+    ``redelivered``: the broker handed this message out again because the worker that had it died
+    before acknowledging it (a pool process killed: ``task_reject_on_worker_lost``; a whole worker
+    gone: the visibility timeout, three times the hard time limit). The render that left the report
+    ``running`` is then known to be dead, so the report is claimed at once instead of waiting for
+    the time limit to pass."""
     now = timezone.now()
-    lost = now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    lost = now if redelivered else now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
     claimable = Q(status=Report.Status.QUEUED) | Q(status=Report.Status.RUNNING, started_at__lt=lost)
     report = Report.objects.filter(claimable, pk=report_id).first()
     if report is None:

@@ -5,13 +5,8 @@ broker of a Celery app made current for the test, so the portal's real publishin
 on SQLite as on PostgreSQL, and a worker of the session (CI's Redis) is not disturbed.
 """
 
-import base64
 import datetime as dt
-import json
 import shutil
-import socket
-import subprocess
-import time
 
 import pytest
 import redis
@@ -23,57 +18,11 @@ from django.utils import timezone
 from assessments.models import Comment, InstrumentItem, Notification, Report
 from assessments.services.notifications import notification_emails_sweep
 from assessments.services.reports import reports_sweep
+from tests.faults.stack import PrivateRedis
 from units import services as unit_services
 from units.models import TpiAssignment
 
 QUEUE = "zi-outage-test"
-
-
-class PrivateRedis:
-    """``redis-server`` on a free loopback port, without persistence; ``stop()``/``start()``."""
-
-    def __init__(self, executable: str, directory):
-        self.executable, self.directory = executable, directory
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [self.executable, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.directory)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=self.port)
-        deadline = time.monotonic() + 20  # waiting for readiness, not asserting a speed
-        while True:
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=20)
-            self.process = None
-
-    def messages(self, queue: str) -> list[tuple[str, dict]]:
-        """(task name, keyword arguments) of every message waiting in ``queue``, oldest first."""
-        found = []
-        for raw in reversed(redis.Redis(port=self.port).lrange(queue, 0, -1)):  # kombu LPUSHes
-            envelope = json.loads(raw)
-            body = envelope["body"]
-            if envelope["properties"].get("body_encoding") == "base64":
-                body = base64.b64decode(body)
-            _args, kwargs, _embed = json.loads(body)
-            found.append((envelope["headers"]["task"], kwargs))
-        return found
 
 
 @pytest.fixture

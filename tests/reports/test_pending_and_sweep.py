@@ -187,6 +187,19 @@ def test_a_redelivered_message_claims_only_a_report_whose_worker_is_gone(lke):
     assert running.attempts == 2
 
 
+def test_a_message_the_broker_handed_back_claims_the_running_report_at_once(lke):
+    """Redis redelivers a message only once the worker that held it is gone (its pool process was
+    killed, or the visibility timeout passed), so the render left ``running`` is dead: claim it
+    without waiting for the time limit (tests/faults proves it with a real worker killed)."""
+    running = _report(lke, status=Report.Status.RUNNING, started_at=timezone.now(), attempts=1)
+    assert report_services.report_claim(report_id=running.pk) is None
+    claimed = report_services.report_claim(report_id=running.pk, redelivered=True)
+    assert claimed is not None and claimed.status == Report.Status.RUNNING and claimed.attempts == 2
+    ready = _report(lke, status=Report.Status.READY, document_number="LAP-ZI/2026/UNIT-A/00002",
+                    requested_by=lke.tpi_a)
+    assert report_services.report_claim(report_id=ready.pk, redelivered=True) is None
+
+
 def test_queued_reports_are_sent_again_after_the_grace_period_only(lke, django_capture_on_commit_callbacks):
     report = _report(lke)
     with django_capture_on_commit_callbacks() as callbacks:

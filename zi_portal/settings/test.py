@@ -28,4 +28,5 @@ if not CELERY_TASK_ALWAYS_EAGER:  # noqa: F405
     # A queue of its own per run, so stale messages of an earlier run never reach this worker.
     import uuid
 
-    CELERY_TASK_DEFAULT_QUEUE = f"zi-test-{uuid.uuid4().hex[:12]}"
+    # The fault tests name it, so the web and worker processes they start share one.
+    CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default=f"zi-test-{uuid.uuid4().hex[:12]}")
