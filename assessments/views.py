@@ -32,7 +32,7 @@ from .pages.dashboard import build_dashboard
 from .pages.recommendation import gap_sections
 from .pages.scores import area_rows, assessment_progress, indicator_rows, summary_rows
 from .pages.worksheet import build_item_context, build_score_bar, build_worksheet
-from .standing import standing_of, standings_of
+from .standing import assessment_figures_many, standing_of
 
 
 def _evidence_by_item(assessment) -> dict:
@@ -62,14 +62,16 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.assessment_list(request.user, year_value, state or None).defer("instrument__definition", "snapshot")
     page_obj = paginate(qs, request.GET.get(PAGE_PARAM), per_page=ASSESSMENTS_PER_PAGE)
     assessments = list(page_obj.object_list)
-    standings = standings_of(assessments)  # the page's rows only, from the figures cache
+    # the page's rows only, from the figures cache; the list shows totals and progress, so neither
+    # side's breakdown is decoded nor the prerequisites and recommendation assembled
+    figures = assessment_figures_many(assessments, sides=())
     rows = [
         {
             "assessment": assessment,
-            "unit_total": standings[assessment.pk].unit_total,
-            "tpi_total": standings[assessment.pk].tpi_total,
-            "answered": standings[assessment.pk].answered,
-            "items": standings[assessment.pk].items,
+            "unit_total": figures[assessment.pk]["unit_total"],
+            "tpi_total": figures[assessment.pk]["tpi_total"],
+            "answered": figures[assessment.pk]["answered"],
+            "items": figures[assessment.pk]["items"],
         }
         for assessment in assessments
     ]
