@@ -102,14 +102,25 @@ def assessment_answers(assessment) -> dict:
     return {a.item.code: a for a in Answer.objects.filter(assessment=assessment).select_related("item")}
 
 
-def item_rows(assessment) -> dict:
-    """item code -> InstrumentItem row (with its scale), in one query."""
-    return {i.code: i for i in InstrumentItem.objects.filter(instrument=assessment.instrument).select_related("scale")}
+def item_rows(assessment, *, codes=None) -> dict:
+    """item code -> InstrumentItem row (with its scale), in one query; ``codes`` limits it."""
+    qs = InstrumentItem.objects.filter(instrument_id=assessment.instrument_id).select_related("scale")
+    if codes is not None:
+        qs = qs.filter(code__in=list(codes))
+    return {i.code: i for i in qs}
 
 
-def comments_by_item(assessment) -> dict[str, list]:
+def item_pks(assessment) -> dict[str, int]:
+    """item code -> InstrumentItem pk of the assessment's instrument (one narrow query)."""
+    return dict(InstrumentItem.objects.filter(instrument_id=assessment.instrument_id).values_list("code", "pk"))
+
+
+def comments_by_item(assessment, *, codes=None) -> dict[str, list]:
+    qs = Comment.objects.filter(assessment=assessment).select_related("author", "item")
+    if codes is not None:
+        qs = qs.filter(item__code__in=list(codes))
     grouped: dict[str, list] = {}
-    for c in Comment.objects.filter(assessment=assessment).select_related("author", "item"):
+    for c in qs:
         grouped.setdefault(c.item.code, []).append(c)
     return grouped
 
