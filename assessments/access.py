@@ -19,7 +19,10 @@ from .models import Assessment
 def assessments_visible_to(user) -> QuerySet[Assessment]:
     """Team and leader of the unit; TPI assigned to the unit for the period's year; leadership and
     administrators of the instansi."""
-    qs = Assessment.objects.select_related("unit", "unit__instansi", "period", "instrument")
+    # The instrument's definition and the Final snapshot are large JSON documents that no page reads
+    # through this queryset (the engine is parsed once per process, by checksum).
+    qs = Assessment.objects.select_related("unit", "unit__instansi", "period", "instrument").defer(
+        "instrument__definition", "snapshot")
     if not user.is_authenticated:
         return qs.none()
     if user.is_superuser:

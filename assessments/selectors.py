@@ -11,7 +11,16 @@ from units.models import InstansiFact, PredicateAward, UnitFact
 
 from . import hooks, lke
 from .access import assessments_visible_to
-from .models import Answer, Assessment, AuditEvent, Comment, Instrument, InstrumentItem, RevisionRequest
+from .models import (
+    Answer,
+    Assessment,
+    AuditEvent,
+    Comment,
+    Instrument,
+    InstrumentItem,
+    Notification,
+    RevisionRequest,
+)
 
 
 def engine_instrument_by_code(code: str) -> lke.Instrument | None:
@@ -93,14 +102,25 @@ def assessment_answers(assessment) -> dict:
     return {a.item.code: a for a in Answer.objects.filter(assessment=assessment).select_related("item")}
 
 
-def item_rows(assessment) -> dict:
-    """item code -> InstrumentItem row (with its scale), in one query."""
-    return {i.code: i for i in InstrumentItem.objects.filter(instrument=assessment.instrument).select_related("scale")}
+def item_rows(assessment, *, codes=None) -> dict:
+    """item code -> InstrumentItem row (with its scale), in one query; ``codes`` limits it."""
+    qs = InstrumentItem.objects.filter(instrument_id=assessment.instrument_id).select_related("scale")
+    if codes is not None:
+        qs = qs.filter(code__in=list(codes))
+    return {i.code: i for i in qs}
 
 
-def comments_by_item(assessment) -> dict[str, list]:
+def item_pks(assessment) -> dict[str, int]:
+    """item code -> InstrumentItem pk of the assessment's instrument (one narrow query)."""
+    return dict(InstrumentItem.objects.filter(instrument_id=assessment.instrument_id).values_list("code", "pk"))
+
+
+def comments_by_item(assessment, *, codes=None) -> dict[str, list]:
+    qs = Comment.objects.filter(assessment=assessment).select_related("author", "item")
+    if codes is not None:
+        qs = qs.filter(item__code__in=list(codes))
     grouped: dict[str, list] = {}
-    for c in Comment.objects.filter(assessment=assessment).select_related("author", "item"):
+    for c in qs:
         grouped.setdefault(c.item.code, []).append(c)
     return grouped
 
@@ -130,6 +150,17 @@ def assessment_list(user, year: int | None = None, state: str | None = None):
     if state:
         qs = qs.filter(state=state)
     return qs
+
+
+def assessment_years(user) -> list[int]:
+    """The years of the visible assessments, latest first (one query: the year filter's options)."""
+    years = assessments_visible_to(user).order_by().values_list("period__year", flat=True).distinct()
+    return sorted(set(years), reverse=True)
+
+
+def notifications_of(user):
+    """The user's notifications, newest first (what the notifications page lists)."""
+    return Notification.objects.filter(user=user).select_related("assessment").order_by("-created_at", "-pk")
 
 
 def side_answers_many(assessments) -> dict[int, dict[str, dict]]:

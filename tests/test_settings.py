@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +37,7 @@ print(json.dumps({
     "soft_time_limit": settings.CELERY_TASK_SOFT_TIME_LIMIT, "time_limit": settings.CELERY_TASK_TIME_LIMIT,
     "rates": {name: getattr(settings, name) for name in (
         "RATELIMIT_LOGIN_IP", "RATELIMIT_LOGIN_USERNAME", "RATELIMIT_REPORT", "RATELIMIT_UPLOAD", "RATELIMIT_API")},
+    "two_factor_required": settings.TWO_FACTOR_REQUIRED,
 }))
 """
 
@@ -44,6 +46,7 @@ CLEARED = (
     "CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "DATABASE_POOLER", "DISABLE_SERVER_SIDE_CURSORS", "LOG_FORMAT",
     "LOG_LEVEL", "TRUSTED_PROXY_HOPS", "RATELIMIT_LOGIN_IP", "RATELIMIT_LOGIN_USERNAME", "RATELIMIT_REPORT",
     "RATELIMIT_UPLOAD", "RATELIMIT_API", "CELERY_TASK_SOFT_TIME_LIMIT", "CELERY_TASK_TIME_LIMIT",
+    "TWO_FACTOR_REQUIRED",
 )
 PROD = {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "zi.kotabogor.go.id", "DATABASE_URL": "postgres://zi:pw@db:5432/zi"}
 
@@ -222,3 +225,11 @@ def test_a_malformed_rate_fails_the_checks():
     assert result.returncode != 0
     assert "common.E001" in result.stderr and "RATELIMIT_UPLOAD='thirty per minute' is not a rate." in result.stderr
     assert _check("zi_portal.settings.dev", RATELIMIT_UPLOAD="").returncode == 0  # empty: no limit
+
+
+def test_two_factor_is_required_in_production_only():
+    # dev (``make run``, the demo logins) and the tests keep plain password logins
+    assert probe("zi_portal.settings.prod", **PROD)["two_factor_required"] is True
+    assert probe("zi_portal.settings.prod", **PROD, TWO_FACTOR_REQUIRED="false")["two_factor_required"] is False
+    assert probe("zi_portal.settings.dev")["two_factor_required"] is False
+    assert settings.TWO_FACTOR_REQUIRED is False  # this run's (test) settings

@@ -1,8 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import twofactor
 from .models import (
     Instansi,
     InstansiFact,
@@ -24,6 +25,14 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         (_("Data pegawai"), {"fields": ("full_name", "nip", "jabatan", "email")}),
     )
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=_("Atur ulang verifikasi dua langkah (hapus perangkat otentikator)"))
+    def reset_two_factor(self, request, queryset):
+        """For a lost phone: the person sets up a new device at the next log-in (or may, if not required)."""
+        reset = sum(1 for user in queryset if twofactor.totp_remove(actor=request.user, user=user))
+        self.message_user(request, _("Verifikasi dua langkah diatur ulang untuk %(n)d pengguna.") % {"n": reset},
+                          messages.SUCCESS)
 
 
 class InstansiFactInline(admin.TabularInline):

@@ -34,6 +34,22 @@ class LoginForm(AuthenticationForm):
     }
 
 
+class TotpTokenForm(forms.Form):
+    """The six digits an authenticator app shows (spaces typed between them are ignored)."""
+
+    token = forms.CharField(
+        label=_("Kode 6 angka dari aplikasi otentikator"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean_token(self) -> str:
+        token = "".join(self.cleaned_data["token"].split())
+        if not (token.isascii() and token.isdigit() and len(token) == 6):
+            raise forms.ValidationError(_("Kode terdiri dari 6 angka."))
+        return token
+
+
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         extra = f" — {obj.jabatan}" if obj.jabatan else ""

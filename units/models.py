@@ -4,6 +4,8 @@ Invariants kept here (``clean()`` + constraints): unit codes are unique, facts s
 range, and nobody is both in a unit's development team and a TPI assessor of that unit.
 """
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -50,6 +52,10 @@ class User(AbstractUser):
         _("NIP"), max_length=18, unique=True, null=True, blank=True, validators=[nip_validator]
     )
     jabatan = models.CharField(_("jabatan"), max_length=200, blank=True)
+
+    # Not stored: set on ``request.user`` by django_otp's OTPMiddleware (whether this session has
+    # passed a two-factor code).
+    is_verified: Callable[[], bool]
 
     class Meta:
         verbose_name = _("pengguna")

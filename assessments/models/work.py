@@ -233,6 +233,8 @@ class AuditAction(models.TextChoices):
     EVIDENCE_REVIEW = "evidence.review", _("Tinjauan TPI")
     EVIDENCE_RECONFIRM = "evidence.reconfirm", _("Perlu konfirmasi ulang")
     EVIDENCE_CARRY_FORWARD = "evidence.carry_forward", _("Dilanjutkan dari penilaian sebelumnya")
+    # backups (written by the backups app when a bundle is restored)
+    BUNDLE_IMPORT = "bundle.import", _("Cadangan dipulihkan")
 
     @classmethod
     def answer(cls, side: str) -> AuditAction:

@@ -37,12 +37,16 @@ def _options(engine_item) -> list[dict]:
     ]
 
 
-def _base(assessment, roles, evidence_by_item: dict) -> dict[str, Any]:
+def _base(assessment, roles, evidence_by_item: dict, only: str | None = None) -> dict[str, Any]:
+    """What every item of the worksheet needs; ``only``: one item's rows and comments (the response
+    to a save), with the scores and progress of the whole assessment still."""
     engine = assessment.instrument.engine()
     answers = selectors.assessment_answers(assessment)
     scores = assessment_scores(assessment, answers)
-    rows = selectors.item_rows(assessment)
-    items_with_evidence = {code for code, row in rows.items() if evidence_by_item.get(row.pk)}
+    codes = None if only is None else [only]
+    rows = selectors.item_rows(assessment, codes=codes)
+    pks = {code: row.pk for code, row in rows.items()} if only is None else selectors.item_pks(assessment)
+    items_with_evidence = {code for code, pk in pks.items() if evidence_by_item.get(pk)}
     revision = selectors.open_revision(assessment) if assessment.state in (
         lke.workflow.REVISION_REQUESTED, lke.workflow.RESUBMITTED) else None
     revision_notes = {ri.item.code: ri.note for ri in revision.items.all()} if revision else {}
@@ -51,7 +55,7 @@ def _base(assessment, roles, evidence_by_item: dict) -> dict[str, Any]:
         "answers": answers,
         "scores": scores,
         "rows": rows,
-        "comments": selectors.comments_by_item(assessment),
+        "comments": selectors.comments_by_item(assessment, codes=codes),
         "revision_notes": revision_notes,
         "progress": assessment_progress(assessment, answers, items_with_evidence),
         "side": side_of(roles),
@@ -118,7 +122,7 @@ def build_worksheet(assessment, roles, area: str | None, evidence_by_item: dict)
 
 def build_item_context(assessment, roles, code: str, evidence_by_item: dict, **extra) -> dict[str, Any]:
     """One item re-rendered after a save or a comment, with the score bar for an out-of-band swap."""
-    base = _base(assessment, roles, evidence_by_item)
+    base = _base(assessment, roles, evidence_by_item, only=code)
     engine_item = base["engine"].item_map[code]
     context = _item(assessment, base, engine_item, evidence_by_item, **extra)
     context.update({"scores": base["scores"], "progress": base["progress"], "oob": True})

@@ -171,7 +171,8 @@ def answer_save(
     The side follows the actor's role; the unit edits only in Draft and Revision requested, the
     TPI only in review. ``expected_version`` is the version the form was loaded with: a different
     stored version raises StaleAnswerError and changes nothing."""
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    assessment = (Assessment.objects.select_for_update(of=("self",)).select_related("unit", "period", "instrument")
+                  .defer("instrument__definition", "snapshot").get(pk=assessment.pk))
     if actor is None:
         # A trusted system write (demo seed, imports): the caller names the side.
         roles = lke.workflow.UNIT_ROLES if side == "unit" else lke.workflow.TPI_ROLES
@@ -214,7 +215,10 @@ def answer_save(
         return answer
     answer.version += 1
     answer.updated_by = actor
-    answer.full_clean()
+    # The row was just fetched (locked) by its assessment and item and the actor is the logged-in
+    # user: re-checking that those three exist and that the pair is unique would be four queries on
+    # the busiest write of the portal for nothing.
+    answer.full_clean(exclude=["assessment", "item", "updated_by"], validate_unique=False)
     answer.save()
     for field, before, after in changes:
         audit_record(actor=actor, assessment=assessment, action=AuditAction.answer(side), item_code=item.code,

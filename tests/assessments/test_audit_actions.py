@@ -21,6 +21,7 @@ STORED_VALUES = {
     "report.requeue.recap",
     "evidence.upload", "evidence.attach", "evidence.link", "evidence.replace", "evidence.remove",
     "evidence.review", "evidence.reconfirm", "evidence.carry_forward",
+    "bundle.import",
 }
 
 

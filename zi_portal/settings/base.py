@@ -41,10 +41,13 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_ratelimit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "zi_portal.common",
     "units",
     "assessments",
     "evidence",
+    "backups",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +62,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(), then: a user who must use two-factor reaches nothing else until verified
+    "django_otp.middleware.OTPMiddleware",
+    "units.middleware.TwoFactorMiddleware",
     "zi_portal.common.session_idle.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -207,6 +213,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+# Two-factor (TOTP): TPI assessors, administrators, staff and superusers must verify a code after the
+# password when this is on (production's default; dev, test and the demo keep plain logins).
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Portal ZI")
 LOGIN_REDIRECT_URL = "units:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
@@ -237,6 +247,7 @@ RATELIMIT_FAIL_OPEN = True
 # per-login rate and the axes lock (AXES_FAILURE_LIMIT) guard each account.
 RATELIMIT_LOGIN_IP = env.str("RATELIMIT_LOGIN_IP", default="60/m")
 RATELIMIT_LOGIN_USERNAME = env.str("RATELIMIT_LOGIN_USERNAME", default="10/m")
+RATELIMIT_OTP = env.str("RATELIMIT_OTP", default="10/m")
 RATELIMIT_REPORT = env.str("RATELIMIT_REPORT", default="20/m")
 RATELIMIT_UPLOAD = env.str("RATELIMIT_UPLOAD", default="30/m")
 RATELIMIT_API = env.str("RATELIMIT_API", default="120/m")
@@ -300,6 +311,11 @@ STORAGES = {
 # to a URL of the object signed for STORAGE_PRESIGNED_SECONDS (S3 only).
 STORAGE_DOWNLOADS = STORAGE.downloads
 STORAGE_PRESIGNED_SECONDS = STORAGE.expires
+# Backups (``import_bundle``): what an archive may declare before a byte of it is read.
+BUNDLE_MAX_MEMBERS = env.int("BUNDLE_MAX_MEMBERS", default=500_000)
+BUNDLE_MAX_GB = env.float("BUNDLE_MAX_GB", default=100)
+BUNDLE_MAX_RATIO = env.int("BUNDLE_MAX_RATIO", default=200)
+BUNDLE_MAX_DATA_MB = env.float("BUNDLE_MAX_DATA_MB", default=2048)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail ----------------------------------------------------------------------------------

@@ -36,6 +36,9 @@ CSRF_COOKIE_SECURE = True
 # sets 2: a TLS terminator, then its nginx.
 TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=1)
 LOG_FORMAT, LOGGING = logging_settings(default_format="json")
+# TPI assessors and administrators verify a TOTP code after the password (TWO_FACTOR_REQUIRED=false
+# turns it off, e.g. for a demo on the compose stack).
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
 # HSTS preload is a commitment for the whole parent domain (often an agency's go.id domain), so it
 # is opt-in through SECURE_HSTS_PRELOAD rather than a default; the deploy check would nag otherwise.
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]  # noqa: F405
