@@ -7,7 +7,8 @@ number the portal does not."""
 
 from __future__ import annotations
 
-import os
+import base64
+import logging
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
@@ -15,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from units.models import Instansi, InstansiRole, TpiAssignment
+from zi_portal.common.storage import StorageUnavailable, stored_read
 
 from . import hooks, selectors
 from .access import assessments_visible_to
@@ -22,6 +24,8 @@ from .models import Assessment, Report
 from .pages.recommendation import gap_sections
 from .pages.scores import area_rows, indicator_rows, summary_rows
 from .standing import standing_of, standings_of
+
+logger = logging.getLogger(__name__)
 
 # --- scoping of reports --------------------------------------------------------------------------
 
@@ -70,16 +74,29 @@ def recap_years(user) -> list[int]:
 # --- data of one assessment's report -------------------------------------------------------------
 
 
+# The letterhead logo travels inside the report's HTML as a data: URI (read through the file
+# storage, so it works on a bucket too); a larger file or one not an image is left out.
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+_LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF87a": "image/gif",
+               b"GIF89a": "image/gif"}
+
+
+def _logo_data_uri(instansi: Instansi) -> str:
+    if not instansi.logo or not instansi.logo.name:
+        return ""
+    try:
+        data = stored_read(instansi.logo.name, max_bytes=LOGO_MAX_BYTES)
+    except (OSError, ValueError, StorageUnavailable):
+        logger.warning("logo of instansi %s not read; the report goes without it", instansi.pk, exc_info=True)
+        return ""
+    mime = next((m for magic, m in _LOGO_TYPES.items() if data.startswith(magic)), "")
+    if not mime:
+        return ""
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
 def _instansi_dict(instansi: Instansi) -> dict:
-    logo_path = ""
-    if instansi.logo:
-        try:
-            path = instansi.logo.path
-        except (ValueError, NotImplementedError):
-            path = ""
-        if path and os.path.isfile(path):
-            logo_path = path
-    return {"name": instansi.name, "address": instansi.address, "logo_path": logo_path,
+    return {"name": instansi.name, "address": instansi.address, "logo_data_uri": _logo_data_uri(instansi),
             "place": instansi_place(instansi.name)}
 
 

@@ -11,7 +11,16 @@ from units.models import InstansiFact, PredicateAward, UnitFact
 
 from . import hooks, lke
 from .access import assessments_visible_to
-from .models import Answer, Assessment, AuditEvent, Comment, Instrument, InstrumentItem, RevisionRequest
+from .models import (
+    Answer,
+    Assessment,
+    AuditEvent,
+    Comment,
+    Instrument,
+    InstrumentItem,
+    Notification,
+    RevisionRequest,
+)
 
 
 def engine_instrument_by_code(code: str) -> lke.Instrument | None:
@@ -141,6 +150,17 @@ def assessment_list(user, year: int | None = None, state: str | None = None):
     if state:
         qs = qs.filter(state=state)
     return qs
+
+
+def assessment_years(user) -> list[int]:
+    """The years of the visible assessments, latest first (one query: the year filter's options)."""
+    years = assessments_visible_to(user).order_by().values_list("period__year", flat=True).distinct()
+    return sorted(set(years), reverse=True)
+
+
+def notifications_of(user):
+    """The user's notifications, newest first (what the notifications page lists)."""
+    return Notification.objects.filter(user=user).select_related("assessment").order_by("-created_at", "-pk")
 
 
 def side_answers_many(assessments) -> dict[int, dict[str, dict]]:

@@ -66,13 +66,14 @@ def scored_side(assessment) -> str:
     return "tpi" if assessment.state in REVIEWED_STATES else "unit"
 
 
-def assessment_figures_many(assessments, sides=("unit", "tpi")) -> dict[int, dict]:
+def assessment_figures_many(assessments, sides=("unit", "tpi"), *, store: bool = True) -> dict[int, dict]:
     """assessment pk -> {"unit": ScoreSummary, "tpi": ScoreSummary, "unit_total", "tpi_total",
     "answered", "tpi_answered", "items"} (a summary only for the ``sides`` asked for; the
     totals at full precision always).
 
     Read from the figures cache; whatever is missing or was computed with another instrument
-    version is scored now from the answers (one query for all of them) and stored. Two queries
+    version is scored now from the answers (one query for all of them) and stored, unless
+    ``store`` is false (a read that must not write, the API: the warm-up task stores them). Two queries
     when the cache is warm, four when it is not (three on a first fill), whatever the number of
     assessments."""
 
@@ -129,6 +130,8 @@ def assessment_figures_many(assessments, sides=("unit", "tpi")) -> dict[int, dic
             unit_data=lke.summary_to_json(summaries["unit"]),
             tpi_data=lke.summary_to_json(summaries["tpi"]),
         ))
+    if not store:
+        return out
     try:
         # a cache fill: a concurrent fill of the same rows must never fail the page (an answer
         # saved meanwhile raised the assessment's stamp, so a row written now is simply stale)
@@ -164,8 +167,9 @@ class Standing:
     gaps: Mapping[str, lke.GapReport] | None = None  # predicate not reached -> its gap report
 
 
-def standings_of(assessments: Iterable[Assessment]) -> dict[int, Standing]:
+def standings_of(assessments: Iterable[Assessment], *, store: bool = True) -> dict[int, Standing]:
     """assessment pk -> :class:`Standing`, from the figures cache and the prerequisite facts in bulk.
+    Stale figures are computed for these assessments only, and stored unless ``store`` is false.
 
     The assessments need ``unit__instansi``, ``period`` and ``instrument`` loaded (the access
     helper's queryset does); ``instrument.definition`` may be deferred."""
@@ -173,7 +177,7 @@ def standings_of(assessments: Iterable[Assessment]) -> dict[int, Standing]:
     if not assessments:
         return {}
     sides = {a.pk: scored_side(a) for a in assessments}
-    figures = assessment_figures_many(assessments, sides=set(sides.values()))
+    figures = assessment_figures_many(assessments, sides=set(sides.values()), store=store)
     facts = selectors.prerequisite_facts_many([(a.unit, a.period.year) for a in assessments])
     out = {}
     for a in assessments:

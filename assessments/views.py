@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from units.http import AuthenticatedHttpRequest
 from units.selectors import units_visible_to
 from zi_portal.common.i18n import render_text
+from zi_portal.common.pagination import PAGE_PARAM, BadParameter, answers_bad_parameters, paginate
 from zi_portal.common.params import InvalidNumber, int_or_default, parse_year
 from zi_portal.common.spreadsheet import csv_writer
 
@@ -25,49 +26,57 @@ from . import lke, selectors, services
 from .access import assessment_get_for_user, assessment_roles, may_organise
 from .forms import BulkCreateForm, ResultForm
 from .links import item_url
-from .models import Assessment, InstrumentItem, Notification
+from .models import Assessment, InstrumentItem
 from .pages.audit import audit_rows
 from .pages.dashboard import build_dashboard
 from .pages.recommendation import gap_sections
 from .pages.scores import area_rows, assessment_progress, indicator_rows, summary_rows
 from .pages.worksheet import build_item_context, build_score_bar, build_worksheet
-from .standing import standing_of, standings_of
+from .standing import assessment_figures_many, standing_of
+
+ASSESSMENTS_PER_PAGE = 50
+NOTIFICATIONS_PER_PAGE = 50
+AUDIT_EVENTS_PER_PAGE = 100
 
 
 def _year_filter(request: HttpRequest, name: str = "tahun") -> int | None:
-    """The year filter of a list page; a malformed one is ignored (the page's natural default is
-    every year, or the latest one) with a warning instead of a 400, so the page still helps."""
+    """The year filter of a list page: None when absent; a malformed one is refused (400 with the
+    reason) rather than silently widened to every year."""
     try:
         return parse_year(request.GET.get(name), name=name)
     except InvalidNumber as exc:
-        messages.warning(request, _("%(message)s Filter tahun diabaikan.") % {"message": exc.message})
-        return None
+        raise BadParameter(exc.message, status=400) from None
 
 
 @login_required
+@answers_bad_parameters
 def assessment_list(request: HttpRequest) -> HttpResponse:
     year_value = _year_filter(request)
     year = "" if year_value is None else str(year_value)
     state = request.GET.get("status", "")
-    assessments = list(selectors.assessment_list(request.user, year_value, state or None))
-    standings = standings_of(assessments)  # from the figures cache: no re-scoring per row
+    qs = selectors.assessment_list(request.user, year_value, state or None).defer("instrument__definition", "snapshot")
+    page_obj = paginate(qs, request.GET.get(PAGE_PARAM), per_page=ASSESSMENTS_PER_PAGE)
+    assessments = list(page_obj.object_list)
+    # the page's rows only, from the figures cache; the list shows totals and progress, so neither
+    # side's breakdown is decoded nor the prerequisites and recommendation assembled
+    figures = assessment_figures_many(assessments, sides=())
     rows = [
         {
             "assessment": assessment,
-            "unit_total": standings[assessment.pk].unit_total,
-            "tpi_total": standings[assessment.pk].tpi_total,
-            "answered": standings[assessment.pk].answered,
-            "items": standings[assessment.pk].items,
+            "unit_total": figures[assessment.pk]["unit_total"],
+            "tpi_total": figures[assessment.pk]["tpi_total"],
+            "answered": figures[assessment.pk]["answered"],
+            "items": figures[assessment.pk]["items"],
         }
         for assessment in assessments
     ]
-    years = sorted({a.period.year for a in assessments}, reverse=True)
     return render(
         request,
         "assessments/assessment_list.html",
         {
             "rows": rows,
-            "years": years,
+            "page_obj": page_obj,
+            "years": selectors.assessment_years(request.user),
             "year": year,
             "state": state,
             "states": _state_choices(),
@@ -301,12 +310,16 @@ def assessment_revision(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@answers_bad_parameters
 def assessment_audit(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get_for_user(request.user, pk)
     item_code = request.GET.get("butir", "")
-    events = list(selectors.audit_events(assessment, item_code or None)[:1000])
+    page_obj = paginate(selectors.audit_events(assessment, item_code or None), request.GET.get(PAGE_PARAM),
+                        per_page=AUDIT_EVENTS_PER_PAGE)
+    events = list(page_obj.object_list)
     return render(request, "assessments/audit_list.html",
-                  {"assessment": assessment, "events": events, "rows": audit_rows(events), "item_code": item_code})
+                  {"assessment": assessment, "events": events, "rows": audit_rows(events), "item_code": item_code,
+                   "page_obj": page_obj})
 
 
 class _Echo:
@@ -338,11 +351,12 @@ def assessment_audit_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse
 
 
 @login_required
+@answers_bad_parameters
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = build_dashboard(
         request.user, _year_filter(request),
         state=request.GET.get("status", ""), target=request.GET.get("target", ""),
-        page=int_or_default(request.GET.get("halaman"), 1, min_value=1),
+        page=request.GET.get(PAGE_PARAM),
     )
     context.update({
         "state": request.GET.get("status", ""),
@@ -353,9 +367,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@answers_bad_parameters
 def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    notifications = list(Notification.objects.filter(user=request.user).select_related("assessment")[:200])
-    return render(request, "assessments/notification_list.html", {"notifications": notifications})
+    page_obj = paginate(selectors.notifications_of(request.user), request.GET.get(PAGE_PARAM),
+                        per_page=NOTIFICATIONS_PER_PAGE)
+    return render(request, "assessments/notification_list.html",
+                  {"notifications": list(page_obj.object_list), "page_obj": page_obj})
 
 
 @require_POST

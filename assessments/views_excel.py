@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from units.http import AuthenticatedHttpRequest
 from zi_portal.common.params import InvalidNumber, parse_year
 from zi_portal.common.ratelimits import rate_limit, user_key
+from zi_portal.common.storage import StorageUnavailable
 from zi_portal.common.uploads import upload_refusals
 
 from . import excel_data
@@ -88,7 +89,11 @@ def lke_import_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     if compare_only:
         token, sha = "", hashlib.sha256(data).hexdigest()
     else:
-        token, sha = lke_import.stash_upload(user_id=request.user.pk, assessment_id=assessment.pk, data=data)
+        try:
+            token, sha = lke_import.stash_upload(user_id=request.user.pk, assessment_id=assessment.pk, data=data)
+        except StorageUnavailable as exc:
+            context["error"] = exc.messages[0]
+            return render(request, "assessments/lke_import.html", context, status=503)
     context.update({"plan": plan, "token": token, "sha256": sha, "digest": plan.digest(),
                     "file_name": upload.name})
     return render(request, "assessments/lke_import_preview.html", context)
@@ -100,7 +105,11 @@ def lke_import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     assessment = assessment_get_for_user(request.user, pk)
     side = lke_import.import_side(request.user, assessment)
     token = request.POST.get("token", "")
-    kept = lke_import.stash_load(token=token, user_id=request.user.pk, assessment_id=assessment.pk)
+    try:
+        kept = lke_import.stash_load(token=token, user_id=request.user.pk, assessment_id=assessment.pk)
+    except StorageUnavailable as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("assessments:assessment_lke_import", pk=assessment.pk)
     if kept is None:
         messages.error(request, _("Berkas pratinjau sudah kedaluwarsa atau tidak ditemukan; unggah lagi."))
         return redirect("assessments:assessment_lke_import", pk=assessment.pk)

@@ -9,11 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zi_portal.common.params import InvalidNumber, parse_year
 from zi_portal.common.ratelimits import rate_limit, user_key
+from zi_portal.common.storage import StorageUnavailable, download_response
 
 from . import report_data
 from .access import assessment_get_for_user
@@ -60,18 +62,19 @@ def report_status_partial(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_download(request: HttpRequest, report_id: int) -> FileResponse:
+def report_download(request: HttpRequest, report_id: int) -> HttpResponse | FileResponse:
+    """The PDF as an attachment, only after the permission check (streamed, or a short-lived signed
+    URL of the bucket)."""
     report = report_data.report_get_for_user(request.user, report_id)
-    if report.status != Report.Status.READY or not report.file:
+    if report.status != Report.Status.READY or not report.file or not report.file.name:
         raise Http404
     try:
-        handle = report.file.open("rb")
+        return download_response(report.file.name, content_type="application/pdf",
+                                 disposition=content_disposition_header(True, report.filename) or "attachment")
     except FileNotFoundError:
         raise Http404
-    response = FileResponse(handle, as_attachment=True, filename=report.filename, content_type="application/pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    except StorageUnavailable as exc:
+        return HttpResponse(exc.messages[0], status=503, content_type="text/plain; charset=utf-8")
 
 
 @login_required

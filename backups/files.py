@@ -1,7 +1,7 @@
 """The one place where bundles touch evidence bytes: read a stored version, store a restored one.
 
 Both go through ``evidence.storage`` by the version's storage name, so the bundles follow wherever
-that module keeps the bytes (local disk today).
+that module keeps the bytes (the file storage: the local disk or a bucket).
 """
 
 from __future__ import annotations

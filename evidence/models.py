@@ -4,7 +4,7 @@ the items of an assessment.
 Invariants kept here:
 - a document belongs to one unit; its versions are numbered 1, 2, … per document and never
   deleted or rewritten (replacing a file adds a version; the worksheet shows the newest);
-- the bytes of a version live under ``MEDIA_ROOT/evidence/<unit_id>/`` under a generated
+- the bytes of a version live in the file storage under ``evidence/<unit_id>/`` under a generated
   ``storage_name``; ``original_name`` is only a sanitized display name;
 - an attachment points at either a document or a link, never both, never neither;
 - a document is attached at most once (while not removed) to the same item of an assessment;

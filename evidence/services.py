@@ -4,10 +4,13 @@ Each service takes keyword-only arguments with ``actor`` first, checks the actor
 assessment (``PermissionDenied`` with a sentence for the user), validates, writes inside one
 transaction and records an ``AuditEvent`` (before ⇒ after) in that same transaction.
 
-Files: bytes are staged beside their final place while hashed, and renamed to their final name
-as the last step inside the transaction; any failure removes them. (If a caller's outer
-transaction rolls back after that, the file stays without a row: harmless, and a sweep of
-``MEDIA_ROOT/evidence`` against ``EvidenceVersion.storage_name`` can remove it.)
+Files: bytes are staged in a local temporary file while hashed, and stored under their final name
+(``evidence.storage``: the local disk or a bucket) as the last step inside the transaction, after
+the rows are written; any failure removes them and rolls the rows back, so no row ever names a
+file that was not stored. A storage that cannot be reached refuses the upload with
+``StorageUnavailable`` (a ``ValidationError`` the page shows). (If a caller's outer transaction
+rolls back after that, the file stays without a row: harmless, and the sweep of ``evidence/``
+against ``EvidenceVersion.storage_name`` removes it.)
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from assessments import lke
 from assessments.access import assessment_get_for_user, assessment_roles
 from assessments.models import Assessment, InstrumentItem
+from zi_portal.common import storage as file_storage
 from zi_portal.common.http import HtmxHttpRequest
 from zi_portal.common.ratelimits import rate_limit, user_key
 from zi_portal.common.uploads import upload_refusals
@@ -216,19 +217,21 @@ def attach_picker(request: HtmxHttpRequest, assessment_id: int, item_code: str) 
 
 @login_required
 @require_GET
-def download(request: HttpRequest, version_id: int) -> FileResponse:
-    """One stored version, always as an attachment that no browser will render or sniff."""
+def download(request: HttpRequest, version_id: int) -> HttpResponse | FileResponse:
+    """One stored version, always as an attachment that no browser will render or sniff (streamed,
+    or a short-lived signed URL of the bucket; either only after the permission check)."""
     version = get_object_or_404(selectors.versions_visible_to(request.user), pk=version_id)
     try:
-        handle = storage.open_version(version.storage_name)
-    except (OSError, ValueError):
+        name = storage.check_name(version.storage_name)
+        return file_storage.download_response(
+            name,
+            content_type=version.content_type or "application/octet-stream",
+            disposition=validation.content_disposition(version.original_name),
+        )
+    except (FileNotFoundError, ValueError):
         raise Http404(_("Berkas tidak ditemukan di penyimpanan."))
-    response = FileResponse(handle, content_type=version.content_type or "application/octet-stream")
-    response["Content-Disposition"] = validation.content_disposition(version.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    except file_storage.StorageUnavailable as exc:
+        return HttpResponse(exc.messages[0], status=503, content_type="text/plain; charset=utf-8")
 
 
 # --- actions ----------------------------------------------------------------------------------

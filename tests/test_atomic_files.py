@@ -11,6 +11,7 @@ import pytest
 from assessments.services import lke_import
 from evidence import storage
 from zi_portal.common import files
+from zi_portal.common.storage import StorageUnavailable
 
 
 def disk_full_after_first_chunk():
@@ -76,16 +77,18 @@ def test_an_evidence_upload_failing_mid_read_leaves_no_part(settings, tmp_path):
     assert everything_under(tmp_path) == []
     staged = storage.stage(io.BytesIO(b"%PDF-1.7 evidence"), unit_id=7, extension="pdf")
     staged.commit()
-    assert everything_under(tmp_path) == [staged.final_path.name]
-    assert staged.final_path.read_bytes() == b"%PDF-1.7 evidence"
+    final = tmp_path / staged.storage_name
+    assert everything_under(tmp_path) == [final.name]
+    assert final.read_bytes() == b"%PDF-1.7 evidence"
 
 
 def test_an_import_stash_failing_mid_write_leaves_neither_half(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     # the workbook is written, then the disk fails while its description is written
     with mock.patch("zi_portal.common.files.os.fsync", side_effect=[None, OSError(errno.ENOSPC, "No space")]):
-        with pytest.raises(OSError, match="No space"):
+        with pytest.raises(StorageUnavailable) as failed:
             lke_import.stash_upload(user_id=1, assessment_id=2, data=b"PK workbook")
+    assert isinstance(failed.value.__cause__, OSError) and "No space" in str(failed.value.__cause__)
     assert everything_under(tmp_path) == []
     token, sha = lke_import.stash_upload(user_id=1, assessment_id=2, data=b"PK workbook")
     assert lke_import.stash_load(token=token, user_id=1, assessment_id=2) == (b"PK workbook", sha)

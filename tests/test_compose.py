@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from evidence.uploadhandlers import max_request_bytes
+from zi_portal.common.storage_url import InvalidStorageURL, parse_storage_url
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -26,7 +27,7 @@ DOCKERFILE = ROOT / "Dockerfile"
 ENV_EXAMPLE = ROOT / ".env.example"
 
 DJANGO_SERVICES = ("web", "worker", "beat")
-EXPECTED_SERVICES = {*DJANGO_SERVICES, "migrate", "db", "pgbouncer", "redis", "proxy"}
+EXPECTED_SERVICES = {*DJANGO_SERVICES, "migrate", "db", "pgbouncer", "redis", "proxy", "minio", "minio-init"}
 # Where each Django service's DATABASE_URL points: the long-running ones through PgBouncer, the
 # one-shot migration straight to PostgreSQL.
 DATABASE_HOSTS = {"web": "pgbouncer", "worker": "pgbouncer", "beat": "pgbouncer", "migrate": "db"}
@@ -295,12 +296,13 @@ def test_every_service_is_healthchecked_or_waits_for_healthy_dependencies(compos
     assert unhealthy_services(compose) == []
 
 
-def test_django_services_start_only_after_the_migrations_and_healthy_pgbouncer_and_redis(
+def test_django_services_start_only_after_the_migrations_the_bucket_and_healthy_pgbouncer_and_redis(
     services: dict[str, Any],
 ) -> None:
     for name in DJANGO_SERVICES:
         assert depends_on(services[name]) == {
             "migrate": "service_completed_successfully",
+            "minio-init": "service_completed_successfully",
             "pgbouncer": "service_healthy",
             "redis": "service_healthy",
         }
@@ -332,13 +334,70 @@ def test_named_volumes_are_declared(compose: Compose) -> None:
     assert undeclared_volumes(compose) == []
 
 
-@pytest.mark.parametrize("service_name", ["web", "worker"])
-def test_media_volume_is_shared_by_web_and_worker(
-    services: dict[str, Any], service_name: str
-) -> None:
-    service = services[service_name]
-    assert ("volume", "media", "/app/media") in volume_mounts(service)
-    assert environment(service).get("MEDIA_ROOT") == "/app/media"
+def storage_problems(compose: Compose, service_name: str) -> list[str]:
+    """A service that stores files names the MinIO bucket in STORAGE_URL (a URL the settings
+    accept), and starts only after minio-init created the bucket; MinIO is pinned to a release,
+    healthchecked, keeps its data on a declared volume and is not published."""
+    services = compose.get("services") or {}
+    service = services.get(service_name) or {}
+    problems = []
+    raw = environment(service).get("STORAGE_URL", "")
+    try:
+        config = parse_storage_url(interpolate(raw))
+    except InvalidStorageURL as exc:
+        return [f"{service_name} STORAGE_URL refused: {exc}"]
+    if config.backend != "s3":
+        problems.append(f"{service_name} STORAGE_URL is not an s3:// bucket")
+    elif urlsplit(config.endpoint_url).hostname != "minio" or "minio" not in services:
+        problems.append(f"{service_name} STORAGE_URL endpoint is not the minio service")
+    if depends_on(service).get("minio-init") != "service_completed_successfully":
+        problems.append(f"{service_name} does not wait for minio-init to complete")
+    minio, init = services.get("minio") or {}, services.get("minio-init") or {}
+    for name, image in (("minio", minio.get("image", "")), ("minio-init", init.get("image", ""))):
+        if not str(image).partition(":")[2].startswith("RELEASE."):
+            problems.append(f"{name} image {image!r} is not pinned to a RELEASE tag")
+    if not has_healthcheck(minio):
+        problems.append("minio has no healthcheck")
+    if depends_on(init).get("minio") != "service_healthy":
+        problems.append("minio-init does not wait for a healthy minio")
+    if init.get("restart", "no") != "no":
+        problems.append("minio-init is not one-shot")
+    if not any(kind == "volume" and target == "/data" for kind, _source, target in volume_mounts(minio)):
+        problems.append("minio keeps its data on no named volume")
+    if minio.get("ports"):
+        problems.append("minio is published; only the portal may reach the bucket")
+    return problems
+
+
+@pytest.mark.parametrize("service_name", ["web", "worker", "beat"])
+def test_file_storage_is_the_minio_bucket(compose: Compose, service_name: str) -> None:
+    assert storage_problems(compose, service_name) == []
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda c: c["services"]["web"]["environment"].pop("STORAGE_URL"),
+        lambda c: c["services"]["web"]["environment"].update(STORAGE_URL="s3://Bad_Bucket"),
+        lambda c: c["services"]["web"]["environment"].update(STORAGE_URL="s3://zi?endpoint_url=http://s3:9000"),
+        lambda c: c["services"]["web"]["depends_on"].pop("minio-init"),
+        lambda c: c["services"]["minio"].update(image="minio/minio:latest"),
+        lambda c: c["services"]["minio-init"].update(image="minio/mc"),
+        lambda c: c["services"]["minio"].pop("healthcheck"),
+        lambda c: c["services"]["minio-init"].pop("depends_on"),
+        lambda c: c["services"]["minio-init"].update(restart="always"),
+        lambda c: c["services"]["minio"].pop("volumes"),
+        lambda c: c["services"]["minio"].update(ports=["9000:9000"]),
+    ],
+    ids=["no-storage-url", "bad-storage-url", "not-minio", "no-wait-for-bucket", "minio-latest", "mc-untagged",
+         "minio-unchecked", "init-before-minio", "init-restarts", "minio-no-volume", "minio-published"],
+)
+def test_storage_rule_catches_broken_compose(compose: Compose, breakage: Any) -> None:
+    broken = copy.deepcopy(compose)
+    web = broken["services"]["web"]
+    web["environment"] = environment(web)
+    breakage(broken)
+    assert storage_problems(broken, "web")
 
 
 def test_database_data_lives_on_the_pgdata_volume(services: dict[str, Any]) -> None:
@@ -526,6 +585,11 @@ def test_env_example_documents_every_setting() -> None:
         "DEFAULT_FROM_EMAIL",
         "CSRF_TRUSTED_ORIGINS",
         "REDIS_PASSWORD",
+        "STORAGE_URL",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "MINIO_ROOT_USER",
+        "MINIO_ROOT_PASSWORD",
     } <= keys
 
 
@@ -565,8 +629,8 @@ def _disable_redis_healthcheck(c: Compose) -> None:
         (unpinned_images, lambda c: c["services"]["redis"].update(image="redis:latest")),
         (unpinned_images, lambda c: c["services"]["db"].update(image="postgres")),
         (unpinned_images, lambda c: c["services"]["web"].update(image="zi-portal:${ZI_TAG}")),
-        (undeclared_volumes, lambda c: c["volumes"].pop("media")),
-        (undeclared_volumes, lambda c: c["services"]["worker"]["volumes"].append("scratch:/tmp/x")),
+        (undeclared_volumes, lambda c: c["volumes"].pop("minio-data")),
+        (undeclared_volumes, lambda c: c["services"]["worker"].setdefault("volumes", []).append("scratch:/tmp/x")),
     ],
     ids=[
         "unknown-dependency",
@@ -577,7 +641,7 @@ def _disable_redis_healthcheck(c: Compose) -> None:
         "latest-tag",
         "no-tag",
         "tag-from-unset-variable",
-        "undeclared-media",
+        "undeclared-minio-data",
         "undeclared-extra-volume",
     ],
 )

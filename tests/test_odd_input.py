@@ -26,15 +26,27 @@ def _urls(lke) -> dict[str, str]:
 
 # (url template, expected status for a user who may see everything on it)
 SUPERSCRIPT_URLS = [
-    ("/penilaian/?tahun=" + SUPERSCRIPT, 200),
-    ("/dasbor/?tahun=" + SUPERSCRIPT, 200),
-    ("/dasbor/?tahun=2026&halaman=" + SUPERSCRIPT, 200),
+    ("/penilaian/?tahun=" + SUPERSCRIPT, 400),
+    ("/dasbor/?tahun=" + SUPERSCRIPT, 400),
+    ("/dasbor/?tahun=2026&halaman=" + SUPERSCRIPT, 400),
+    ("/penilaian/?halaman=" + SUPERSCRIPT, 400),
+    ("/penilaian/?halaman=" + TOO_BIG, 400),
+    ("/penilaian/?halaman=0", 404),
+    ("/penilaian/?halaman=99", 404),
+    ("/dasbor/?halaman=99", 404),
+    ("/notifikasi/?halaman=abc", 400),
+    ("/units/?halaman=-1", 400),
+    ("/penilaian/{a}/audit/?halaman=" + SUPERSCRIPT, 400),
     ("/laporan/rekap/?period=" + SUPERSCRIPT, 200),
     ("/laporan/rekap.xlsx?period=" + SUPERSCRIPT, 400),
     ("/api/v1/assessments/?period=" + SUPERSCRIPT, 400),
     ("/units/{code}/data/?year=" + SUPERSCRIPT, 302),
-    ("/penilaian/?tahun=" + TOO_BIG, 200),
-    ("/dasbor/?tahun=" + TOO_BIG, 200),
+    ("/penilaian/?tahun=" + TOO_BIG, 400),
+    ("/dasbor/?tahun=" + TOO_BIG, 400),
+    ("/penilaian/?tahun=abc", 400),
+    ("/dasbor/?tahun=abc", 400),
+    ("/penilaian/?tahun=99999999999", 400),
+    ("/dasbor/?tahun=99999999999", 400),
     ("/laporan/rekap/?period=" + TOO_BIG, 200),
     ("/laporan/rekap.xlsx?period=" + TOO_BIG, 400),
     ("/api/v1/assessments/?period=" + TOO_BIG, 400),
@@ -100,11 +112,33 @@ def test_nul_is_refused_for_anonymous_requests_and_the_api_with_a_token(lke, cli
     assert response.status_code == 400 and response["Content-Type"] == "application/json"
 
 
-def test_filter_pages_fall_back_to_their_default_with_a_warning(lke, login):
+@pytest.mark.parametrize("path", ["/penilaian/", "/dasbor/"])
+def test_a_malformed_year_on_a_list_is_refused_with_the_reason(lke, login, path):
+    """Regression: ``?tahun=²`` answered 500 on these pages, later 200 with every year silently
+    shown; now a 400 that says why, with a link back to the list without parameters."""
     client = login(lke.admin)
-    page = client.get("/penilaian/?tahun=" + SUPERSCRIPT).content.decode()
-    assert "Parameter &#x27;tahun&#x27; harus tahun, mis. 2026. Filter tahun diabaikan." in page
-    assert f'href="/penilaian/{lke.assessment.pk}/"' in page  # every year listed, as without a filter
+    for raw in (SUPERSCRIPT, "abc", "99999999999"):
+        response = client.get(f"{path}?tahun={raw}")
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert '<p class="alert alert-warning" id="bad-parameter">Parameter &#x27;tahun&#x27; harus tahun, ' \
+               'mis. 2026.</p>' in page
+        assert f'<a href="{path}" class="btn btn-primary">Kembali ke daftar</a>' in page
+        assert f'href="/penilaian/{lke.assessment.pk}/"' not in page
+
+
+def test_a_page_past_the_last_is_not_found_with_the_reason(lke, login):
+    client = login(lke.admin)
+    response = client.get("/penilaian/?tahun=2026&halaman=7")
+    assert response.status_code == 404
+    assert "Halaman 7 tidak ada: daftar ini hanya 1 halaman." in response.content.decode()
+    response = client.get("/penilaian/?halaman=abc")
+    assert response.status_code == 400
+    assert "Parameter &#x27;halaman&#x27; harus nomor halaman (1, 2, 3, …)." in response.content.decode()
+
+
+def test_the_recap_page_falls_back_to_the_latest_year_with_a_warning(lke, login):
+    client = login(lke.admin)
     page = client.get("/laporan/rekap/?period=" + SUPERSCRIPT).content.decode()
     assert "Ditampilkan tahun terakhir." in page
     assert '<input type="hidden" name="period" value="2026">' in page

@@ -69,6 +69,8 @@ PATHS = [
     ("assessments:report_download", [7], "/laporan/7/unduh/"),
     ("assessments:api_assessment_list", [], "/api/v1/assessments/"),
     ("assessments:api_assessment_detail", [1], "/api/v1/assessments/1/"),
+    ("assessments:api_openapi", [], "/api/v1/openapi.json"),
+    ("assessments:api_docs", [], "/api/v1/docs/"),
     ("assessments:dashboard", [], "/dasbor/"),
     ("assessments:notification_list", [], "/notifikasi/"),
     ("assessments:notification_read", [], "/notifikasi/baca/"),

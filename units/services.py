@@ -6,6 +6,7 @@ enforced here under a row lock on the person, so two concurrent requests cannot 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
@@ -182,8 +183,12 @@ def api_token_create(*, actor: User | None, user: User, label: str = "") -> tupl
     return key, token
 
 
+API_TOKEN_STAMP_INTERVAL = dt.timedelta(minutes=15)
+
+
 def api_token_user(key: str, *, request: HttpRequest) -> User | None:
-    """The user holding ``key`` (and a last-used stamp), or None — also when that account is
+    """The user holding ``key`` (and a last-used stamp, renewed when older than
+    ``API_TOKEN_STAMP_INTERVAL``), or None — also when that account is
     deactivated or currently locked by django-axes after repeated failed logins: a token must not
     outlive what stops the password."""
     if not key:
@@ -191,5 +196,9 @@ def api_token_user(key: str, *, request: HttpRequest) -> User | None:
     token = ApiToken.objects.select_related("user").filter(key_hash=hashlib.sha256(key.encode()).hexdigest()).first()
     if token is None or not token.user.is_active or account_locked(request, token.user.username):
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    last_used = token.last_used_at
+    if last_used is None or now - last_used >= API_TOKEN_STAMP_INTERVAL:
+        # a read stays a read: the stamp is written at most once per interval per token
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zi_portal.common.pagination import PAGE_PARAM, answers_bad_parameters, paginate
 from zi_portal.common.params import int_or_default
 
 from . import roles, selectors, services
@@ -38,30 +39,41 @@ def _form_error_from(exc: ValidationError, form) -> None:
         form.add_error(None, exc.messages)
 
 
+HOME_UNITS = 12  # cards on the home page; the unit list pages through the rest
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    units = list(selectors.unit_list_for_home(request.user))
+    units = list(selectors.unit_list_for_home(request.user)[:HOME_UNITS + 1])  # one more: "see all"?
     return render(
         request,
         "units/home.html",
         {
-            "units": units,
+            "units": units[:HOME_UNITS],
+            "more_units": len(units) > HOME_UNITS,
             "role_labels": roles.role_labels(request.user),
             "can_admin": roles.is_administrator(request.user),
         },
     )
 
 
+UNITS_PER_PAGE = 50
+
+
 @login_required
+@answers_bad_parameters
 def unit_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.unit_list_for_home(request.user)
     query = request.GET.get("q", "").strip()
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(code__icontains=query))
+    page_obj = paginate(qs.order_by("instansi__name", "name", "pk"), request.GET.get(PAGE_PARAM),
+                        per_page=UNITS_PER_PAGE)
     return render(
         request,
         "units/workunit_list.html",
-        {"units": list(qs), "query": query, "can_admin": roles.is_administrator(request.user)},
+        {"units": list(page_obj.object_list), "page_obj": page_obj, "query": query,
+         "can_admin": roles.is_administrator(request.user)},
     )
 
 

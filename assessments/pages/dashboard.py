@@ -8,11 +8,11 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Case, Count, DecimalField, F, Q, Sum, When
 from django.utils.translation import gettext as _
 
-from units.models import TpiAssignment, WorkUnit
+from units.models import TpiAssignment, User
+from zi_portal.common.pagination import paginate
 
 from .. import lke, selectors
 from ..access import assessments_visible_to
@@ -72,15 +72,42 @@ def _shown(row: dict, key: str):
     return row[f"figures__{side}_{key}"]
 
 
-def _overview(columns: list[dict]) -> dict:
-    shown = [_shown(r, "total") for r in columns]
-    predicates = [_shown(r, "predicate") for r in columns]
+def _fresh_figures() -> Q:
+    """An assessment whose figures cache row is current (same stamp, same instrument version)."""
+    return Q(figures__stamp=F("figures_stamp")) & Q(figures__instrument_checksum=F("instrument__checksum"))
+
+
+def _overview(qs) -> dict:
+    """Counts and the average over every assessment of ``qs``, as one SQL aggregate over the figures
+    cache: no figure is computed here. An assessment whose cached figures are stale (an answer
+    changed since, or none computed yet) is left out of the average and the predicate counts and
+    counted in ``stale`` instead; the warm-up task (``assessments.tasks.figures_warm``, sent by the
+    bulk change or by the minutely sweep) computes it."""
+    fresh = _fresh_figures()
+    reviewed = Q(state__in=REVIEWED_STATES)
+    shown_total = Case(When(reviewed, then=F("figures__tpi_total")), default=F("figures__unit_total"),
+                       output_field=DecimalField(max_digits=12, decimal_places=2))
+
+    def reaching(*predicates: str) -> Q:
+        return fresh & ((reviewed & Q(figures__tpi_predicate__in=predicates))
+                        | (~reviewed & Q(figures__unit_predicate__in=predicates)))
+
+    figures = qs.order_by().aggregate(
+        count=Count("pk"),
+        fresh=Count("pk", filter=fresh),
+        total=Sum(shown_total, filter=fresh),
+        wbk_or_better=Count("pk", filter=reaching("WBK", "WBBM")),
+        wbbm=Count("pk", filter=reaching("WBBM")),
+        reviewed=Count("pk", filter=reviewed),
+    )
+    fresh_count = figures["fresh"]
     return {
-        "count": len(columns),
-        "average": (sum(shown, Decimal(0)) / len(shown)) if shown else None,
-        "wbk_or_better": sum(1 for p in predicates if p in ("WBK", "WBBM")),
-        "wbbm": sum(1 for p in predicates if p == "WBBM"),
-        "reviewed": sum(1 for r in columns if r["state"] in REVIEWED_STATES),
+        "count": figures["count"],
+        "average": Decimal(figures["total"]) / fresh_count if fresh_count else None,
+        "wbk_or_better": figures["wbk_or_better"],
+        "wbbm": figures["wbbm"],
+        "reviewed": figures["reviewed"],
+        "stale": figures["count"] - fresh_count,
     }
 
 
@@ -106,50 +133,57 @@ def _trend(columns: list[dict], years: list[int], thresholds: dict) -> dict:
     }
 
 
-def _workload(year: int | None, columns: list[dict]) -> list[dict]:
-    """Per TPI assessor of the units in ``columns`` in ``year``: units assigned, items the
-    assessor scored (distinct items with a TPI answer written by them), open revision requests
-    they made. Filtered by year and instansi in SQL, by unit here (short queries whatever the
-    number of units)."""
-    if not year or not columns:
+def _workload(year: int | None, qs) -> list[dict]:
+    """Per TPI assessor of the units of ``qs`` in ``year``: units assigned (and how many as lead),
+    items the assessor scored in those assessments (distinct items with a TPI answer written by
+    them), open revision requests they made. Counted in SQL (three queries whatever the number of
+    units); a row per assessor."""
+    if not year:
         return []
-    unit_ids = {r["unit_id"] for r in columns}
-    assessment_ids = {r["pk"] for r in columns}
-    instansi_ids = WorkUnit.objects.filter(pk=next(iter(unit_ids))).values("instansi_id")
-    assignments = (
-        TpiAssignment.objects.filter(year=year, unit__instansi_id__in=instansi_ids)
-        .select_related("user", "unit")
-        .order_by("user__full_name", "user__username", "unit__name")
+    unit_ids = qs.order_by().values("unit_id")
+    assessment_ids = qs.order_by().values("pk")
+    assigned = (
+        TpiAssignment.objects.filter(year=year, unit_id__in=unit_ids)
+        .values("user_id")
+        .annotate(units=Count("unit_id", distinct=True),
+                  lead=Count("pk", filter=Q(role=TpiAssignment.Role.LEAD)))
     )
-    people: dict[int, dict] = {}
-    for a in assignments:
-        if a.unit_id not in unit_ids:
-            continue
-        entry = people.setdefault(a.user_id, {"user": a.user, "units": [], "lead": 0, "reviewed": 0,
-                                              "open_revisions": 0})
-        entry["units"].append(a.unit)
-        entry["lead"] += a.role == TpiAssignment.Role.LEAD
+    counts = {row["user_id"]: row for row in assigned}
+    if not counts:
+        return []
+    users = User.objects.in_bulk(list(counts))
+    people = {
+        pk: {"user": users[pk], "units": row["units"], "lead": row["lead"], "reviewed": 0, "open_revisions": 0}
+        for pk, row in counts.items()
+    }
     reviewed = (
         AuditEvent.objects.filter(action=AuditAction.ANSWER_TPI, actor_id__in=list(people),
-                                  assessment__period__year=year)
+                                  assessment_id__in=assessment_ids)
         .values("actor_id", "assessment_id")
         .annotate(n=Count("item_code", distinct=True))
     )
     for row in reviewed:
-        if row["assessment_id"] in assessment_ids:
-            people[row["actor_id"]]["reviewed"] += row["n"]
-    revisions = RevisionRequest.objects.filter(
-        resolved_at__isnull=True, requested_by_id__in=list(people), assessment__period__year=year
-    ).values_list("requested_by_id", "assessment_id")
-    for person, assessment_id in revisions:
-        if assessment_id in assessment_ids:
-            people[person]["open_revisions"] += 1
-    return list(people.values())
+        people[row["actor_id"]]["reviewed"] += row["n"]
+    revisions = (
+        RevisionRequest.objects.filter(resolved_at__isnull=True, requested_by_id__in=list(people),
+                                       assessment_id__in=assessment_ids)
+        .values("requested_by_id")
+        .annotate(n=Count("pk"))
+        .values_list("requested_by_id", "n")
+    )
+    for requester, n in revisions:
+        people[requester]["open_revisions"] += n
+    return sorted(people.values(), key=lambda p: (p["user"].full_name, p["user"].username))
 
 
-def build_dashboard(user, year: int | None, state: str = "", target: str = "", page: int | str = 1) -> dict:
+def build_dashboard(user, year: int | None, state: str = "", target: str = "", page: str | None = None) -> dict:
+    """Everything the dashboard shows for ``year`` (the latest visible one when absent or not
+    visible), page ``page`` (``?halaman=``; :class:`BadParameter` for a malformed or missing page).
+
+    Only the page's assessments may compute their own stale figures (``standings_of``); the
+    overview is an aggregate over the figures cache, the workload counts in SQL."""
     visible = assessments_visible_to(user).defer("instrument__definition", "snapshot")
-    years = sorted(set(visible.values_list("period__year", flat=True)), reverse=True)
+    years = selectors.assessment_years(user)
     year = year if year in years else (years[0] if years else None)
     qs = visible.filter(period__year=year) if year else visible.none()
     if state:
@@ -157,15 +191,9 @@ def build_dashboard(user, year: int | None, state: str = "", target: str = "", p
     if target:
         qs = qs.filter(target=target)
     qs = qs.order_by("unit__name", "pk")
-    columns = _figure_columns(qs)
-    overview = _overview(columns)
-    page_obj = Paginator(columns, PAGE_SIZE).get_page(page)
-    # the page's rows by primary key (they came from the visible queryset just above)
-    page_pks = [r["pk"] for r in page_obj.object_list]
-    by_pk = Assessment.objects.select_related("unit", "unit__instansi", "period", "instrument").defer(
-        "instrument__definition", "snapshot").in_bulk(page_pks)
-    assessments = [by_pk[pk] for pk in page_pks]
-    standings = standings_of(assessments)
+    page_obj = paginate(qs, page, per_page=PAGE_SIZE)
+    assessments = list(page_obj.object_list)
+    standings = standings_of(assessments)  # the page's stale rows are computed (and stored) here
     evidence = selectors.items_with_evidence_many(assessments)
     rows: list[dict[str, Any]] = []
     area_numbers: list[str] = []
@@ -193,7 +221,9 @@ def build_dashboard(user, year: int | None, state: str = "", target: str = "", p
             "distance": distance,
         })
     page_units = [a.unit_id for a in assessments]
+    # the page's units over the years: a bounded number of assessments (page size x years)
     trend_columns = _figure_columns(visible.filter(unit_id__in=page_units).order_by("period__year", "pk"))
+    overview = _overview(qs)  # after the page's own rows were filled
     # the minimum total of each predicate, drawn as a line on the trend chart
     total_minimums = {
         pred: float(c.minimum) for pred, res in (rows[0]["shown"].thresholds.items() if rows else [])
@@ -209,5 +239,5 @@ def build_dashboard(user, year: int | None, state: str = "", target: str = "", p
         "predicates": ["WBK", "WBBM"],
         "overview": overview,
         "trend": _trend(trend_columns, years, total_minimums),
-        "workload": _workload(year, columns),
+        "workload": _workload(year, qs),
     }

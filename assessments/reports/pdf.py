@@ -1,8 +1,9 @@
 """PDF builders (WeasyPrint): report data in, HTML, then PDF bytes out. No queries here.
 
 Safety: every resource WeasyPrint asks for goes through :class:`LocalFilesFetcher`, which serves
-only files under our static folders and the instansi logos under MEDIA_ROOT and refuses anything
-else (other files, http(s), data: URLs). User text is autoescaped by the template; the fetcher is
+only files under our static folders and inline raster images (the instansi logo, read from the file
+storage by ``report_data`` and embedded as a ``data:image/png|jpeg|gif;base64`` URI) and refuses
+anything else (other files, http(s), other data: URLs). User text is autoescaped by the template; the fetcher is
 the second wall. Fonts are the vendored Noto Sans, embedded through ``@font-face``.
 
 Importing this module imports WeasyPrint (1.5-3 s): the web process never does, only the code that
@@ -12,9 +13,11 @@ renders (``services.reports.assessment_pdf``/``recap_pdf``, run by the Celery ta
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import mimetypes
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,11 +37,12 @@ from .charts import area_chart_svg
 MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
              "Oktober", "November", "Desember")
 REPORT_CSS = "css/report.css"
-LOGO_FOLDER = "instansi-logo"
+# The only data: URLs served: a base64 raster image (the letterhead logo); never text, HTML or SVG.
+_IMAGE_DATA_URL = re.compile(r"^data:(image/(?:png|jpeg|gif));base64,([A-Za-z0-9+/]*={0,2})$")
 
 
 class RefusedURL(ValueError):
-    """The fetcher refused a URL (not a local static file or instansi logo)."""
+    """The fetcher refused a URL (not a local static file or an inline logo image)."""
 
 
 def format_date_id(value: dt.date | dt.datetime | None) -> str:
@@ -59,7 +63,7 @@ def static_roots() -> list[Path]:
 
 
 def allowed_roots() -> list[Path]:
-    return [*static_roots(), Path(settings.MEDIA_ROOT) / LOGO_FOLDER]
+    return static_roots()
 
 
 class LocalFilesFetcher(URLFetcher):
@@ -86,7 +90,15 @@ class LocalFilesFetcher(URLFetcher):
         return path
 
     def fetch(self, url, headers=None):
-        self.calls.append(url)
+        self.calls.append(url[:64] if isinstance(url, str) and url.startswith("data:") else url)
+        image = _IMAGE_DATA_URL.match(url) if isinstance(url, str) else None
+        if image is not None:
+            try:
+                body = base64.b64decode(image.group(2), validate=True)
+            except ValueError:
+                self.refused.append(url[:200])
+                raise RefusedURL("refused a malformed data: URL") from None
+            return URLFetcherResponse(url[:64], body=body, headers={"Content-Type": image.group(1)})
         try:
             path = self.resolve(url)
         except RefusedURL:
@@ -133,8 +145,7 @@ def _with_date_text(entries: list[dict]) -> list[dict]:
 
 
 def _letterhead(instansi: dict) -> dict:
-    logo = instansi.get("logo_path") or ""
-    return {**instansi, "logo_url": Path(logo).as_uri() if logo else ""}
+    return {**instansi, "logo_url": instansi.get("logo_data_uri") or ""}
 
 
 def assessment_html(data: dict, *, document_number: str, generated_at: dt.datetime) -> str:

@@ -7,7 +7,7 @@ version counter, the audit trail, the permissions by side and the workflow-state
 same as for an answer saved on the worksheet. The other side's columns are never imported.
 
 The temporary-file helpers keep an uploaded workbook between the preview and the confirmation
-in a private folder under MEDIA_ROOT, bound to a random token, the user, the assessment and the
+in a private folder of the file storage, bound to a random token, the user, the assessment and the
 file's SHA-256.
 """
 
@@ -20,7 +20,6 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -29,7 +28,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zi_portal.common.files import write_atomically
+from zi_portal.common.storage import (
+    STORAGE_ERRORS,
+    StorageUnavailable,
+    file_storage,
+    stored_delete,
+    stored_modified_timestamp,
+    stored_put,
+    stored_read,
+)
 from zi_portal.common.text import clean_text
 
 from .. import lke, selectors
@@ -388,40 +395,66 @@ def import_limits(assessment: Assessment | None = None) -> Limits:
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
 
-def _stash_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "private" / "lke-import"
+STASH_FOLDER = "private/lke-import"
+_STASH_INFO_MAX_BYTES = 4096
+
+
+def _stash_name(token: str, suffix: str) -> str:
+    return f"{STASH_FOLDER}/{token}{suffix}"
+
+
+def _stash_max_bytes() -> int:
+    return int(float(getattr(settings, "LKE_IMPORT_MAX_MB", 10)) * 1024 * 1024)
 
 
 def stash_upload(*, user_id: int, assessment_id: int, data: bytes) -> tuple[str, str]:
-    """Keep ``data`` for the confirmation step; returns (token, sha256).
+    """Keep ``data`` for the confirmation step (in the file storage); returns (token, sha256).
 
     Removes expired files, and this user's oldest kept files beyond ``LKE_IMPORT_STASH_PER_USER``
-    (their previews can no longer be confirmed), so no user can fill the disk with uploads."""
-    folder = _stash_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    (their previews can no longer be confirmed), so no user can fill the storage with uploads.
+    ``StorageUnavailable`` when the storage cannot be reached (nothing is then kept)."""
     stash_purge_expired()
     _stash_make_room(user_id)
     token = secrets.token_urlsafe(32)
+    sha = hashlib.sha256(data).hexdigest()
+    info = json.dumps({"user": user_id, "assessment": assessment_id, "sha256": sha, "created": time.time()})
     try:
-        sha = write_atomically(folder / f"{token}.xlsx", data).sha256
-        write_atomically(folder / f"{token}.json", json.dumps(
-            {"user": user_id, "assessment": assessment_id, "sha256": sha, "created": time.time()}).encode())
+        for suffix, content in ((".xlsx", data), (".json", info.encode())):
+            name = _stash_name(token, suffix)
+            if stored_put(name, content) != name:  # a fresh random token: never taken
+                raise StorageUnavailable
     except BaseException:
-        stash_delete(token)  # neither half of a stash that cannot be confirmed stays on disk
+        stash_delete(token)  # neither half of a stash that cannot be confirmed stays behind
         raise
     return token, sha
+
+
+def _stash_tokens() -> list[str]:
+    """The tokens of the kept files (their ``.json`` halves)."""
+    try:
+        _folders, names = file_storage().listdir(STASH_FOLDER)
+    except FileNotFoundError:
+        return []
+    except STORAGE_ERRORS as exc:
+        raise StorageUnavailable from exc
+    return sorted(n[: -len(".json")] for n in names if n.endswith(".json") and _TOKEN.match(n[: -len(".json")]))
+
+
+def _stash_info(token: str) -> dict | None:
+    try:
+        info = json.loads(stored_read(_stash_name(token, ".json"), max_bytes=_STASH_INFO_MAX_BYTES))
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) else None
 
 
 def _stash_make_room(user_id: int) -> None:
     """Delete ``user_id``'s oldest kept files so that one more stays within the cap."""
     mine = []
-    for path in _stash_dir().glob("*.json"):
-        try:
-            info = json.loads(path.read_text())
-        except (OSError, ValueError):
-            continue
-        if isinstance(info, dict) and info.get("user") == user_id:
-            mine.append((float(info.get("created") or 0), path.stem))
+    for token in _stash_tokens():
+        info = _stash_info(token)
+        if info is not None and info.get("user") == user_id:
+            mine.append((float(info.get("created") or 0), token))
     keep = max(_per_user() - 1, 0)
     for _created, token in sorted(mine)[:max(len(mine) - keep, 0)]:
         stash_delete(token)
@@ -429,13 +462,14 @@ def _stash_make_room(user_id: int) -> None:
 
 def stash_load(*, token: str, user_id: int, assessment_id: int) -> tuple[bytes, str] | None:
     """The kept file and its SHA-256, if ``token`` is this user's for this assessment, unexpired
-    and intact; else None."""
+    and intact; else None. ``StorageUnavailable`` when the storage cannot be reached."""
     if not isinstance(token, str) or not _TOKEN.match(token):
         return None
-    folder = _stash_dir()
+    info = _stash_info(token)
+    if info is None:
+        return None
     try:
-        info = json.loads((folder / f"{token}.json").read_text())
-        data = (folder / f"{token}.xlsx").read_bytes()
+        data = stored_read(_stash_name(token, ".xlsx"), max_bytes=_stash_max_bytes())
     except (OSError, ValueError):
         return None
     if info.get("user") != user_id or info.get("assessment") != assessment_id:
@@ -452,23 +486,26 @@ def stash_delete(token: str) -> None:
     if not isinstance(token, str) or not _TOKEN.match(token):
         return
     for suffix in (".xlsx", ".json"):
-        (_stash_dir() / f"{token}{suffix}").unlink(missing_ok=True)
+        stored_delete(_stash_name(token, suffix))
 
 
 def stash_purge_expired() -> int:
     """Remove kept files older than the time to live (run on every upload and hourly by Celery
     beat); returns how many files were removed."""
-    folder = _stash_dir()
-    if not folder.is_dir():
+    try:
+        _folders, names = file_storage().listdir(STASH_FOLDER)
+    except FileNotFoundError:
         return 0
+    except STORAGE_ERRORS as exc:
+        raise StorageUnavailable from exc
     limit = time.time() - _ttl()
     removed = 0
-    for path in folder.iterdir():
+    for entry in names:
+        name = f"{STASH_FOLDER}/{entry}"
         try:
-            if path.stat().st_mtime < limit:
-                path.unlink(missing_ok=True)
+            if stored_modified_timestamp(name) < limit and stored_delete(name):
                 removed += 1
-        except OSError:
+        except STORAGE_ERRORS:
             continue
     return removed
 

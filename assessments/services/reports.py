@@ -5,8 +5,8 @@ and send again what a broker outage or a dead worker left behind (``reports_swee
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
-from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from units.models import InstansiRole
-from zi_portal.common.files import write_atomically
+from zi_portal.common.storage import StorageUnavailable, stored_put
 from zi_portal.common.tasks import enqueue_on_commit
 
 from ..access import assessment_roles, assessments_visible_to
@@ -261,9 +261,12 @@ def report_render(*, report: Report) -> Report:
     except Exception as exc:
         logger.exception("report %s failed", report.pk)
         return report_fail(report=report, error=f"{type(exc).__name__}: {exc}")
-    name = _relative_name(report)
-    written = write_atomically(Path(settings.MEDIA_ROOT) / name, rendered.content)
-    sha256, size = written.sha256, written.size
+    sha256, size = hashlib.sha256(rendered.content).hexdigest(), len(rendered.content)
+    try:
+        # Stored whole under its name (a re-run replaces the file of this same report).
+        name = stored_put(_relative_name(report), rendered.content, overwrite=True, content_type="application/pdf")
+    except StorageUnavailable as exc:
+        raise OSError(f"report storage unavailable: {exc.__cause__!r}") from exc  # the task retries
     with transaction.atomic():
         Report.objects.filter(pk=report.pk).update(
             status=Report.Status.READY, file=name, sha256=sha256, size=size, pages=rendered.pages,

@@ -136,9 +136,11 @@ def test_list_query_count_is_constant_in_the_number_of_assessments(hand_made, lo
         services.assessments_create_bulk(actor=None, period=hand_made.period, units=[unit], target="WBK",
                                          instrument=hand_made.instrument)
     client = login(hand_made.leadership)
-    with django_assert_max_num_queries(14):  # cold: the figures cache is filled
+    # cold: the figures cache is filled (with the page's COUNT, the year filter's options and the
+    # instrument's deferred definition when this process has not parsed it yet)
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("assessments:assessment_list"))
     assert len(response.context["rows"]) == 2 + extra
-    with django_assert_max_num_queries(10):  # warm: read from the cache
+    with django_assert_max_num_queries(12):  # warm: read from the cache
         response = client.get(reverse("assessments:assessment_list"))
     assert len(response.context["rows"]) == 2 + extra

@@ -420,7 +420,7 @@ def test_export_of_a_year_without_a_period_says_so(world, tmp_path):
 
 def test_export_stops_on_a_damaged_stored_file(period, tmp_path, media):
     version = EvidenceVersion.objects.order_by("pk").first()
-    storage.path_of(version.storage_name).write_bytes(b"rusak")
+    (media / version.storage_name).write_bytes(b"rusak")  # the local disk of these tests
     with pytest.raises(Exception, match="no longer matches its SHA-256"):
         bundle_export(year=2026, output=tmp_path / "x.zip")
     assert not (tmp_path / "x.zip").exists() and list(tmp_path.glob(".x.zip*")) == []

@@ -147,7 +147,6 @@ def main() -> int:  # noqa: C901 — one linear script, read top to bottom
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from django.db.models import F
 
     from assessments.models import Answer, Assessment
     from assessments.selectors import assessments_with_stale_figures
@@ -167,6 +166,11 @@ def main() -> int:  # noqa: C901 — one linear script, read top to bottom
                          stdout=open(os.devnull, "w"))  # noqa: SIM115
             print(f"seeded {args.units} units x {args.periods}: {Assessment.objects.count():,} assessments, "
                   f"{Answer.objects.count():,} answers in {time.monotonic() - started:.0f} s")
+        # Every figure warm before measuring (a reused database may hold stale ones).
+        from assessments.services.figures import figures_refresh
+
+        while assessments_with_stale_figures().exists():
+            figures_refresh()
         # 16 team members, each of a draft scale unit of 2026, for the answer saves and uploads.
         drafts = list(Assessment.objects.filter(unit__code__startswith="SKALA-", period__year=2026, state="draft")
                       .select_related("unit").order_by("pk")[:SAVE_USERS])
@@ -276,20 +280,22 @@ def main() -> int:  # noqa: C901 — one linear script, read top to bottom
         results.append(("answer saves at 16 users", f"{share:.0%} of trivial", ">= 40%",
                         share >= 0.40 and not saves["non_2xx"] and not saves["errors"]))
 
-        # A bulk change of every 2026 assessment of the scale units: the write such a change makes
-        # (their figures stamps move on) and the warm-up sent after the commit, as the services do.
-        from celery import current_app
-        from django.conf import settings as django_settings
-        from django.db import transaction
-
-        from assessments.services.figures import figures_warm_on_commit
-
-        current_app.conf.update(broker_url=broker.url, task_always_eager=False, task_default_queue=queue)
-        django_settings.CELERY_TASK_ALWAYS_EAGER = False
-        bulk = Assessment.objects.filter(period__year=2026).order_by("pk")[:3000].values_list("pk", flat=True)
-        with transaction.atomic():
-            changed = Assessment.objects.filter(pk__in=list(bulk)).update(figures_stamp=F("figures_stamp") + 1)
-            figures_warm_on_commit()
+        # A bulk change of 3,000 assessments of 2026: the write such a change makes (their figures
+        # stamps move on) and the warm-up the services send after the commit, run by the portal's
+        # own code with the broker of the stack (a management shell, as a web process would).
+        bulk_change = (
+            "from django.db import transaction\n"
+            "from django.db.models import F\n"
+            "from assessments.models import Assessment\n"
+            "from assessments.services.figures import figures_warm_on_commit\n"
+            "ids = list(Assessment.objects.filter(period__year=2026).order_by('pk')"
+            ".values_list('pk', flat=True)[:3000])\n"
+            "with transaction.atomic():\n"
+            "    print(Assessment.objects.filter(pk__in=ids).update(figures_stamp=F('figures_stamp') + 1))\n"
+            "    figures_warm_on_commit()\n"
+        )
+        changed = int(subprocess.run([sys.executable, "manage.py", "shell", "-c", bulk_change], cwd=ROOT, env=env,
+                                     capture_output=True, text=True, check=True).stdout.split()[-1])
         stale_before = assessments_with_stale_figures().count()
         started = time.monotonic()
         response = leader.get(f"{base}/dasbor/", timeout=120)

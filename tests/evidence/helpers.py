@@ -129,9 +129,12 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
 
 
 def files_on_disk(media: Path) -> list[Path]:
-    """Every file under MEDIA_ROOT/evidence, temporary ``.part`` files included."""
-    root = media / "evidence"
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    """Every file under MEDIA_ROOT/evidence and in the upload staging folder, temporary ``.part``
+    files included."""
+    found: list[Path] = []
+    for root in (media / "evidence", media / ".staging"):
+        found += [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+    return sorted(found)
 
 
 def evidence_rows() -> tuple[int, int, int]:

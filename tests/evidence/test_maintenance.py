@@ -13,7 +13,6 @@ from django.db import transaction
 from evidence import services
 from evidence.maintenance import evidence_orphans_sweep
 from evidence.models import EvidenceVersion
-from evidence.storage import path_of
 from evidence.tasks import sweep_evidence_orphans
 from zi_portal.celery import app
 
@@ -39,7 +38,7 @@ def _orphan(media, unit_id: int, name: str, content: bytes = b"%PDF-1.4 orphan")
 def test_sweep_removes_old_orphans_only(lke, media):
     outcome = services.evidence_upload(actor=lke.team_a, assessment=lke.assessment, item=lke.item,
                                        uploaded_file=upload("SK Tim.pdf", pdf_bytes("sk")))
-    kept = path_of(outcome.version.storage_name)
+    kept = media / outcome.version.storage_name
     _age(kept, 3 * DAY)  # old, but a row names it
     old_orphan = _orphan(media, lke.unit_a.pk, "0" * 32 + ".pdf")
     _age(old_orphan, 2 * DAY)
@@ -67,7 +66,7 @@ def test_file_left_by_a_rolled_back_transaction_is_swept(lke, media):
     with pytest.raises(RuntimeError), transaction.atomic():
         outcome = services.evidence_upload(actor=lke.team_a, assessment=lke.assessment, item=lke.item,
                                            uploaded_file=upload("Notulen.pdf", pdf_bytes("n")))
-        left = path_of(outcome.version.storage_name)
+        left = media / outcome.version.storage_name
         raise RuntimeError("outer failure")
     assert not EvidenceVersion.objects.exists()
     assert left.exists()

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from pathlib import Path
 from typing import Any
 
 import factory
-from django.conf import settings
 from django.utils import timezone
 
 from assessments.lke import canonical, workflow
@@ -32,8 +30,8 @@ from assessments.models import (
     RevisionRequest,
 )
 from assessments.services import ensure_bundled_instrument
-from assessments.services import reports as report_services
 from assessments.standing import assessment_figures_many
+from zi_portal.common.storage import stored_put
 
 from .units import (
     InstansiFactory,
@@ -228,10 +226,8 @@ class NotificationFactory(ValidatedFactory):
 
 
 def _stored_report_file(o, n: int) -> str:
-    """Write ``o.content`` under MEDIA_ROOT the way the render task does; the file's name."""
-    name = f"reports/{o.year}/test-{n}.pdf"
-    report_services.write_atomically(Path(settings.MEDIA_ROOT) / name, o.content)
-    return name
+    """Store ``o.content`` in the file storage the way the render task does; the file's name."""
+    return stored_put(f"reports/{o.year}/test-{n}.pdf", o.content, overwrite=True)
 
 
 class ReportFactory(ValidatedFactory):

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from assessments.models import Assessment, Comment
 from assessments.standing import assessment_scores
 from evidence.models import EvidenceAttachment, EvidenceVersion
-from evidence.storage import path_of
+from evidence.storage import read_version
 from units.demo import seed_units
 from units.models import (
     InstansiFact,
@@ -115,7 +115,7 @@ def test_seed_demo_evidence_files_are_real_and_hashed(settings, tmp_path):
     versions = EvidenceVersion.objects.filter(document__unit__code="RSUD")
     assert versions.count() == 6
     for version in versions:
-        data = path_of(version.storage_name).read_bytes()
+        data = read_version(version.storage_name)
         assert data.startswith(b"%PDF-1.4") and hashlib.sha256(data).hexdigest() == version.sha256
         assert version.content_type == "application/pdf" and version.size == len(data)
     rsud = EvidenceAttachment.objects.filter(assessment__unit__code="RSUD")

@@ -9,9 +9,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from botocore.config import Config as BotoConfig
 from django.core.exceptions import ImproperlyConfigured
 
 from zi_portal.common.logs import logging_config
+from zi_portal.common.storage_url import InvalidStorageURL, StorageConfig, parse_storage_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -274,16 +276,46 @@ STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 # views, so MEDIA_URL is deliberately not routed.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Every stored file (evidence, reports, logos, the import's kept workbook) goes through the
+# "default" storage. STORAGE_URL picks it: empty = the local disk under MEDIA_ROOT; s3://BUCKET?…
+# = an S3-compatible bucket (see zi_portal/common/storage_url.py and the README's "Storage").
+try:
+    STORAGE = parse_storage_url(env("STORAGE_URL", default=""))
+except InvalidStorageURL as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+
+
+def default_storage_setting(config: StorageConfig) -> dict:
+    """``STORAGES["default"]`` for a parsed ``STORAGE_URL``."""
+    if config.backend == "local":
+        return {"BACKEND": "zi_portal.common.storage.AtomicFileSystemStorage", "OPTIONS": config.storage_options()}
+    s3 = {"addressing_style": config.addressing_style} if config.addressing_style else {}
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        **config.storage_options(),
+        # An unreachable endpoint fails an upload within seconds, with the user's message, rather
+        # than hanging a web worker through boto's default retries.
+        "client_config": BotoConfig(s3=s3, signature_version="s3v4", connect_timeout=5, read_timeout=60,
+                                    retries={"max_attempts": 3, "mode": "standard"}),
+        # A download read from the bucket spills to a temporary file beyond this (0 would keep it
+        # all in memory).
+        "max_memory_size": FILE_UPLOAD_MAX_MEMORY_SIZE,
+    }}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_setting(STORAGE),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# stream: downloads pass through the web process; presigned: after the permission check, a redirect
+# to a URL of the object signed for STORAGE_PRESIGNED_SECONDS (S3 only).
+STORAGE_DOWNLOADS = STORAGE.downloads
+STORAGE_PRESIGNED_SECONDS = STORAGE.expires
 # Backups (``import_bundle``): what an archive may declare before a byte of it is read.
 BUNDLE_MAX_MEMBERS = env.int("BUNDLE_MAX_MEMBERS", default=500_000)
 BUNDLE_MAX_GB = env.float("BUNDLE_MAX_GB", default=100)
 BUNDLE_MAX_RATIO = env.int("BUNDLE_MAX_RATIO", default=200)
 BUNDLE_MAX_DATA_MB = env.float("BUNDLE_MAX_DATA_MB", default=2048)
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail ----------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ DATABASES = {"default": database_settings(conn_max_age_default=60)}
 DEBUG = False
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": STORAGES["default"],  # noqa: F405 — from STORAGE_URL (base)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -8,13 +8,18 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import default_storage_setting, env, parse_storage_url
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="test-only-secret-key")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=tempfile.mkdtemp(prefix="zi-test-media-")))
+# The local disk whatever STORAGE_URL a developer's .env names: the S3 tests (tests/storage) start
+# their own S3 server and point STORAGES at it.
+STORAGE = parse_storage_url("")
+STORAGES = {**STORAGES, "default": default_storage_setting(STORAGE)}  # noqa: F405
+STORAGE_DOWNLOADS = "stream"
 ALLOWED_HOSTS = ["*"]
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Generous limits: the suite logs in and uploads many times within a minute. The limiter's own tests

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from assessments import lke
 from zi_portal.common.i18n import render_text
+from zi_portal.common.pagination import page_query, page_range
 from zi_portal.common.params import is_plain_decimal
 
 register = template.Library()
@@ -84,3 +85,15 @@ def scale_label(scale) -> str:
     if kind == "index":
         return _("Indeks survei 0,00–4,00")
     return getattr(scale, "label", str(scale))
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number: int) -> str:
+    """``?…&halaman=N``: the link to page ``number`` of the list, keeping its filters."""
+    return page_query(context["request"].GET, int(number))
+
+
+@register.filter
+def pager_numbers(page) -> list:
+    """The page numbers a pager shows (``None`` for a gap)."""
+    return list(page_range(page))
