@@ -6,7 +6,7 @@
 - a demo contributor: ``fn(*, assessment, author) -> int`` adding demo files to a draft;
 - an evidence lister: ``fn(assessment) -> dict[item_code, list[dict]]`` for reports and exports;
 - an evidence counter: ``fn(assessment_ids) -> dict[assessment pk, int]`` for list pages;
-- an attachment lister: ``fn(assessment) -> dict[item pk, list[attachment]]``, the attachment rows
+- an attachment lister: ``fn(assessment, *, item_ids=None) -> dict[item pk, list[attachment]]``, the attachment rows
   the worksheet and the detail page hand to the evidence templates.
 
 Its audit actions are members of ``models.AuditAction`` like every other (one list, one set of labels).
@@ -21,7 +21,8 @@ demo_evidence_contributors: list[Callable] = []
 evidence_listers: list[Callable] = []
 # fn(assessment_ids) -> {assessment pk: number of items with evidence}, one query for all
 evidence_counters: list[Callable] = []
-# fn(assessment) -> {item pk: [attachment, ...]}, a fixed number of queries for the whole assessment
+# fn(assessment, *, item_ids=None) -> {item pk: [attachment, ...]}, a fixed number of queries for the
+# whole assessment (or the items named)
 attachment_listers: list[Callable] = []
 
 
@@ -74,11 +75,12 @@ def evidence_listing(assessment) -> dict[str, list[dict]]:
     return merged
 
 
-def attachments_by_item(assessment) -> dict[int, list]:
+def attachments_by_item(assessment, *, item_ids=None) -> dict[int, list]:
     """Per item pk, the attachments of ``assessment`` as the registered listers return them (the
-    objects the evidence templates render). Empty when no lister is registered."""
+    objects the evidence templates render); ``item_ids`` limits them to those items. Empty when no
+    lister is registered."""
     merged: dict[int, list] = {}
     for fn in attachment_listers:
-        for item_pk, attachments in fn(assessment).items():
+        for item_pk, attachments in fn(assessment, item_ids=item_ids).items():
             merged.setdefault(item_pk, []).extend(attachments)
     return merged

@@ -22,7 +22,7 @@ from zi_portal.common.pagination import PAGE_PARAM, BadParameter, answers_bad_pa
 from zi_portal.common.params import InvalidNumber, int_or_default, parse_year
 from zi_portal.common.spreadsheet import csv_writer
 
-from . import hooks, lke, selectors, services
+from . import lke, selectors, services
 from .access import assessment_get_for_user, assessment_roles, may_organise
 from .forms import BulkCreateForm, ResultForm
 from .links import item_url
@@ -33,11 +33,6 @@ from .pages.recommendation import gap_sections
 from .pages.scores import area_rows, assessment_progress, indicator_rows, summary_rows
 from .pages.worksheet import build_item_context, build_score_bar, build_worksheet
 from .standing import assessment_figures_many, standing_of
-
-
-def _evidence_by_item(assessment) -> dict:
-    return hooks.attachments_by_item(assessment)  # registered by the evidence app
-
 
 ASSESSMENTS_PER_PAGE = 50
 NOTIFICATIONS_PER_PAGE = 50
@@ -136,8 +131,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if scores is None or gaps is None:  # standing_of fills both unless told to skip the gaps
         raise ValueError("standing_of left out the scores or the gaps")
     engine = assessment.instrument.engine()
-    evidence = _evidence_by_item(assessment)
-    items_with_evidence = {code for code, atts in _evidence_codes(assessment, evidence).items() if atts}
+    with_evidence = selectors.items_with_evidence_many([assessment])[assessment.pk]
     revision = selectors.open_revision(assessment)
     return render(
         request,
@@ -152,7 +146,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "indicator_rows": indicator_rows(engine, scores),
             "shown_side": standing.side,
             "shown": standing.shown,
-            "progress": assessment_progress(assessment, answers, items_with_evidence),
+            "progress": assessment_progress(assessment, answers, with_evidence),
             "transitions": [t for t in lke.workflow.available(assessment.state, roles) if t.action != "record_result"],
             "can_request_revision": lke.workflow.may("request_revision", assessment.state, roles),
             "can_record_result": lke.workflow.may("record_result", assessment.state, roles),
@@ -171,17 +165,12 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _evidence_codes(assessment, evidence_by_item_id: dict) -> dict[str, list]:
-    ids = dict(assessment.instrument.items.values_list("pk", "code"))
-    return {ids[item_id]: atts for item_id, atts in evidence_by_item_id.items() if item_id in ids}
-
-
 @login_required
 def assessment_worksheet(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get_for_user(request.user, pk)
     roles = assessment_roles(request.user, assessment)
     area = request.GET.get("area", "")
-    context = build_worksheet(assessment, roles, area or None, _evidence_by_item(assessment))
+    context = build_worksheet(assessment, roles, area or None)
     return render(request, "assessments/worksheet.html", context)
 
 
@@ -190,7 +179,7 @@ def assessment_score_bar(request: HttpRequest, pk: int) -> HttpResponse:
     """The worksheet's score bar alone (htmx refresh after an evidence change)."""
     assessment = assessment_get_for_user(request.user, pk)
     roles = assessment_roles(request.user, assessment)
-    context = build_score_bar(assessment, roles, _evidence_by_item(assessment))
+    context = build_score_bar(assessment, roles)
     return render(request, "assessments/partials/_score_bar.html", context)
 
 
@@ -256,7 +245,7 @@ def _item_response(request, assessment, roles, code, **extra) -> HttpResponse:
         else:
             messages.success(request, _("Butir %(code)s disimpan.") % {"code": code})
         return redirect(item_url(assessment.pk, code))
-    context = build_item_context(assessment, roles, code, _evidence_by_item(assessment), **extra)
+    context = build_item_context(assessment, roles, code, **extra)
     return render(request, "assessments/partials/_item_response.html", context)
 
 

@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy
 from .. import lke
 
 
-def assessment_progress(assessment, answers: dict, items_with_evidence: set[str] | None = None) -> dict:
-    """Answered % (unit side) and items-with-evidence % of the instrument's items."""
+def assessment_progress(assessment, answers: dict, with_evidence: int = 0) -> dict:
+    """Answered % (unit side) and items-with-evidence % (``with_evidence``: how many items have
+    evidence) of the instrument's items."""
     total = len(assessment.instrument.engine().items)
     answered = sum(1 for a in answers.values() if a.unit_answer is not None)
-    with_evidence = len(items_with_evidence or ())
     tpi_answered = sum(1 for a in answers.values() if a.tpi_answer is not None)
 
     def pct(n):

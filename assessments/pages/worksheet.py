@@ -7,11 +7,34 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .. import lke, selectors
+from zi_portal.common.urlmaker import Slot, UrlMaker
+
+from .. import hooks, lke, selectors
 from ..access import side_of
 from ..links import item_dom_id
 from ..standing import assessment_scores
 from .scores import assessment_progress
+
+
+def _labels() -> dict[str, str]:
+    """The fixed words of every item, translated once per page instead of once per item."""
+    return {
+        "reconfirm": _("perlu konfirmasi ulang"),
+        "typical_evidence": _("Data dukung lazim"),
+        "revision_note": _("Catatan perbaikan TPI"),
+        "saved": _("Tersimpan."),
+        "unit_answer": _("Jawaban unit"),
+        "tpi_answer": _("Jawaban TPI"),
+        "value": _("nilai"),
+        "comments": _("Komentar"),
+        "no_comments": _("Belum ada komentar."),
+        "comment_placeholder": _("Tulis komentar…"),
+        "comment_send": _("Kirim komentar"),
+        "options": _("Pilihan jawaban"),
+        "index": _("Indeks (0,00–4,00)"),
+        "note": _("Catatan"),
+        "save": _("Simpan"),
+    }
 
 
 def _area_sections(engine) -> list[dict]:
@@ -37,16 +60,16 @@ def _options(engine_item) -> list[dict]:
     ]
 
 
-def _base(assessment, roles, evidence_by_item: dict, only: str | None = None) -> dict[str, Any]:
-    """What every item of the worksheet needs; ``only``: one item's rows and comments (the response
-    to a save), with the scores and progress of the whole assessment still."""
+def _base(assessment, roles, codes: list[str] | None = None) -> dict[str, Any]:
+    """What every item of the worksheet needs. ``codes``: the items shown (an area, or the one item
+    a save answers with) — only their rows, comments and attachments are read; the scores and the
+    progress are those of the whole assessment still (the items with evidence counted in SQL)."""
     engine = assessment.instrument.engine()
     answers = selectors.assessment_answers(assessment)
     scores = assessment_scores(assessment, answers)
-    codes = None if only is None else [only]
     rows = selectors.item_rows(assessment, codes=codes)
-    pks = {code: row.pk for code, row in rows.items()} if only is None else selectors.item_pks(assessment)
-    items_with_evidence = {code for code, pk in pks.items() if evidence_by_item.get(pk)}
+    attachments = hooks.attachments_by_item(assessment, item_ids=[row.pk for row in rows.values()])
+    with_evidence = selectors.items_with_evidence_many([assessment])[assessment.pk]
     revision = selectors.open_revision(assessment) if assessment.state in (
         lke.workflow.REVISION_REQUESTED, lke.workflow.RESUBMITTED) else None
     revision_notes = {ri.item.code: ri.note for ri in revision.items.all()} if revision else {}
@@ -55,17 +78,20 @@ def _base(assessment, roles, evidence_by_item: dict, only: str | None = None) ->
         "answers": answers,
         "scores": scores,
         "rows": rows,
+        "attachments": attachments,
         "comments": selectors.comments_by_item(assessment, codes=codes),
         "revision_notes": revision_notes,
-        "progress": assessment_progress(assessment, answers, items_with_evidence),
+        "progress": assessment_progress(assessment, answers, with_evidence),
         "side": side_of(roles),
         "can_edit_unit": lke.workflow.unit_may_edit(assessment.state, roles),
         "can_score_tpi": lke.workflow.tpi_may_score(assessment.state, roles),
         "can_comment": side_of(roles) is not None and assessment.state != lke.workflow.RESULT_RECORDED,
+        "save_url": UrlMaker("assessments:item_save", assessment.pk, Slot()),
+        "comment_url": UrlMaker("assessments:item_comment", assessment.pk, Slot()),
     }
 
 
-def _item(assessment, base: dict, engine_item, evidence_by_item: dict, **extra) -> dict[str, Any]:
+def _item(assessment, base: dict, engine_item, **extra) -> dict[str, Any]:
     code = engine_item.code
     answer = base["answers"].get(code)
     row = base["rows"][code]
@@ -74,6 +100,8 @@ def _item(assessment, base: dict, engine_item, evidence_by_item: dict, **extra) 
         "assessment": assessment,
         "code": code,
         "dom_id": item_dom_id(code),
+        "save_url": base["save_url"](code),
+        "comment_url": base["comment_url"](code),
         "def": engine_item,
         "row": row,
         "item": row,  # the evidence partial's contract
@@ -85,7 +113,7 @@ def _item(assessment, base: dict, engine_item, evidence_by_item: dict, **extra) 
         "version": answer.version if answer else 0,
         "submitted": submitted,
         "typed_counts": {n: submitted.get(f"count-{n}", "") for n in engine_item.inputs} if submitted else None,
-        "attachments": evidence_by_item.get(row.pk, []),
+        "attachments": base["attachments"].get(row.pk, []),
         "comments": base["comments"].get(code, []),
         "revision_note": base["revision_notes"].get(code, ""),
         "can_edit_unit": base["can_edit_unit"],
@@ -100,18 +128,21 @@ def _item(assessment, base: dict, engine_item, evidence_by_item: dict, **extra) 
     }
 
 
-def build_worksheet(assessment, roles, area: str | None, evidence_by_item: dict) -> dict[str, Any]:
-    base = _base(assessment, roles, evidence_by_item)
-    sections = _area_sections(base["engine"])
-    if area:
-        sections = [s for s in sections if s["code"] == area] or sections
+def build_worksheet(assessment, roles, area: str | None) -> dict[str, Any]:
+    all_sections = _area_sections(assessment.instrument.engine())
+    # An unknown area shows them all.
+    sections = [s for s in all_sections if s["code"] == area] if area else []
+    sections = sections or all_sections
+    base = _base(assessment, roles, None if sections is all_sections
+                 else [it.code for section in sections for it in section["items"]])
     for section in sections:
-        section["rows"] = [_item(assessment, base, it, evidence_by_item) for it in section["items"]]
+        section["rows"] = [_item(assessment, base, it) for it in section["items"]]
     return {
         "assessment": assessment,
+        "labels": _labels(),
         "sections": sections,
         "area": area or "",
-        "area_codes": [s["code"] for s in _area_sections(base["engine"])],
+        "area_codes": [s["code"] for s in all_sections],
         "scores": base["scores"],
         "progress": base["progress"],
         "side": base["side"],
@@ -120,15 +151,14 @@ def build_worksheet(assessment, roles, area: str | None, evidence_by_item: dict)
     }
 
 
-def build_item_context(assessment, roles, code: str, evidence_by_item: dict, **extra) -> dict[str, Any]:
+def build_item_context(assessment, roles, code: str, **extra) -> dict[str, Any]:
     """One item re-rendered after a save or a comment, with the score bar for an out-of-band swap."""
-    base = _base(assessment, roles, evidence_by_item, only=code)
+    base = _base(assessment, roles, codes=[code])
     engine_item = base["engine"].item_map[code]
-    context = _item(assessment, base, engine_item, evidence_by_item, **extra)
-    context.update({"scores": base["scores"], "progress": base["progress"], "oob": True})
-    return context
+    return {"it": _item(assessment, base, engine_item, **extra), "labels": _labels(), "assessment": assessment,
+            "scores": base["scores"], "progress": base["progress"], "oob": True}
 
 
-def build_score_bar(assessment, roles, evidence_by_item: dict) -> dict[str, Any]:
-    base = _base(assessment, roles, evidence_by_item)
+def build_score_bar(assessment, roles) -> dict[str, Any]:
+    base = _base(assessment, roles, codes=[])
     return {"assessment": assessment, "scores": base["scores"], "progress": base["progress"]}

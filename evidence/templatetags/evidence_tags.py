@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django import template
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from assessments.pages.audit import action_label
+from zi_portal.common.urlmaker import url_maker
 
 from ..validation import accept_attribute, allowed_types_label, max_upload_label
 
@@ -35,6 +37,69 @@ def evidence_limits() -> str:
         "types": allowed_types_label(),
         "max": max_upload_label(),
     }
+
+
+@functools.lru_cache(maxsize=16)
+def _block_labels(language: str | None) -> dict[str, str]:
+    """The fixed words of the evidence block in ``language`` (the active one when called)."""
+    return {
+        "evidence": _("Data dukung"),
+        "history": _("Riwayat"),
+        "none": _("Belum ada data dukung."),
+        "download": _("Unduh"),
+        "link": _("Tautan"),
+        "replace_file": _("Ganti berkas"),
+        "replacement": _("Berkas pengganti (versi lama tetap disimpan)"),
+        "document_date": _("Tanggal dokumen (opsional)"),
+        "replace": _("Ganti"),
+        "progress": _("Kemajuan unggahan"),
+        "remove_confirm": _("Lepas lampiran ini dari butir? Lampiran tetap tercatat di riwayat."),
+        "remove": _("Lepas"),
+        "reason_placeholder": _("Alasan (wajib bila ditolak)"),
+        "reason": _("Alasan"),
+        "review": _("Tinjauan TPI"),
+        "accept": _("Terima"),
+        "reject": _("Tolak"),
+        "add": _("Tambah data dukung"),
+        "upload_files": _("Unggah berkas (boleh beberapa sekaligus)"),
+        "title": _("Judul (opsional)"),
+        "upload": _("Unggah"),
+        "attach_existing": _("Lampirkan berkas unit yang sudah ada"),
+        "link_url": _("Alamat tautan (http/https)"),
+        "link_title": _("Judul tautan (opsional)"),
+    }
+
+
+@register.simple_tag
+def evidence_block(assessment, item, attachments, can_edit=False) -> dict:
+    """What the evidence block of one item shows besides its rows: its id, its URLs (with those of
+    each attachment: ``attachments`` as ``(attachment, urls)`` pairs), its fixed words, and the
+    upload limits when ``can_edit``. The block is drawn once per item of the worksheet, so the
+    words are translated once per language and the URLs made without a ``reverse`` each."""
+    pk, code = assessment.pk, item.code
+    rows = []
+    for attachment in attachments or ():
+        urls = {name: url_maker(f"evidence:{name}", int, str, int)(pk, code, attachment.pk)
+                for name in ("replace", "remove", "review")}
+        version = getattr(attachment, "current_version", None)
+        if version is not None:
+            urls["download"] = url_maker("evidence:download", int)(version.pk)
+        rows.append((attachment, urls))
+    block = {
+        "id": evidence_dom_id(code),
+        "labels": _block_labels(get_language()),
+        "history_url": url_maker("evidence:history", int, str)(pk, code),
+        "attachments": rows,
+    }
+    if can_edit:
+        block.update({
+            "upload_url": url_maker("evidence:upload", int, str)(pk, code),
+            "attach_picker_url": url_maker("evidence:attach_picker", int, str)(pk, code),
+            "link_url": url_maker("evidence:link", int, str)(pk, code),
+            "accept": accept_attribute(),
+            "limits": evidence_limits(),
+        })
+    return block
 
 
 _VALUE_LABELS = {

@@ -234,7 +234,11 @@ def main() -> int:  # noqa: C901 — one linear script, read top to bottom
 
         leader = login("inspektur")
         sample = Assessment.objects.filter(unit__code__startswith="SKALA-", period__year=2026).order_by("pk")[1]
-        for path in ("/penilaian/", "/dasbor/", f"/penilaian/{sample.pk}/lke/?area=1", f"/penilaian/{sample.pk}/lke/"):
+        # The worksheet selects an area by its code (P.1 ... R.6, B); an unknown value such as
+        # "?area=1" shows every area, so the one-area figure must name a real code.
+        area_code = sample.instrument.engine().areas[0].code
+        area_path = f"/penilaian/{sample.pk}/lke/?area={area_code}"
+        for path in ("/penilaian/", "/dasbor/", area_path, f"/penilaian/{sample.pk}/lke/"):
             response = leader.get(base + path, timeout=60)  # warm every worker's caches once
             assert response.status_code == 200, (path, response.status_code)
 
@@ -254,7 +258,7 @@ def main() -> int:  # noqa: C901 — one linear script, read top to bottom
                 "/api/v1/assessments/?period=2026", [{"path": "/api/v1/assessments/?period=2026",
                                                        "auth": f"Token {token}"}], 4),
         }
-        area = measure("worksheet, area 1", [client(leader, f"/penilaian/{sample.pk}/lke/?area=1")], 4)
+        area = measure(f"worksheet, one area (?area={area_code})", [client(leader, area_path)], 4)
         full = measure("worksheet, all areas", [client(leader, f"/penilaian/{sample.pk}/lke/")], 4)
         for name, figures in pages.items():
             ratio = figures["p50"] / trivial["p50"]

@@ -5,7 +5,9 @@ number of files."""
 import pytest
 from django.urls import reverse
 
+from assessments.models import InstrumentItem
 from evidence.models import EvidenceVersion
+from tests.factories import EvidenceAttachmentFactory
 
 from .test_selectors import make_attachments
 
@@ -32,3 +34,22 @@ def test_worksheet_shows_each_items_evidence_block(lke, login, django_assert_max
     for version in newest.values():
         assert reverse("evidence:download", args=[version.pk]) in html
     assert "js/evidence-upload.js" in html
+
+
+def test_area_and_save_read_their_items_but_count_evidence_of_all(lke, login, django_assert_max_num_queries):
+    """An area page and a save's response read the attachments of the items they show only; the score
+    bar still counts every item with evidence (here two items outside P.1 and one inside)."""
+    items = {i.code: i for i in InstrumentItem.objects.filter(instrument=lke.instrument)}
+    for code in ("P.1.i.a", "P.2.i.a", "R.1.i.a"):
+        EvidenceAttachmentFactory(link=True, assessment=lke.assessment, item=items[code],
+                                  link_url=f"https://example.go.id/{code}", added_by=lke.team_a)
+    client = login(lke.team_a)
+    html = worksheet(client, lke).content.decode()
+    assert "berbukti 3/113" in html
+    assert "https://example.go.id/P.1.i.a" in html
+    assert "https://example.go.id/P.2.i.a" not in html and "https://example.go.id/R.1.i.a" not in html
+    url = reverse("assessments:item_save", args=[lke.assessment.pk, "P.2.i.a"])
+    page = client.post(url, {"answer": "Tidak", "note": ""}, HTTP_HX_REQUEST="true").content.decode()
+    assert "berbukti 3/113" in page
+    assert page.count('class="evidence-block"') == 1
+    assert "https://example.go.id/P.2.i.a" in page and "https://example.go.id/P.1.i.a" not in page
