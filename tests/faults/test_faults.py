@@ -151,7 +151,7 @@ def test_with_redis_stopped_pages_are_served_reports_wait_and_run_once_it_return
     assessment_id = assessment_of(portal, "RSUD")
     portal.broker.stop()
     try:
-        for path in (f"/penilaian/{assessment_id}/", f"/penilaian/{assessment_id}/lke/?area=1", "/dasbor/",
+        for path in (f"/penilaian/{assessment_id}/", f"/penilaian/{assessment_id}/lke/?area=P.1", "/dasbor/",
                      "/penilaian/"):
             response = session.get(portal.base_url + path, timeout=30)
             assert response.status_code == 200, (path, response.status_code)
