@@ -57,12 +57,20 @@ class Activity(models.Model):
     indicator = models.CharField(_("indikator"), max_length=255, blank=True)
     unit_of_measure = models.CharField(_("satuan"), max_length=60, blank=True)
     person_in_charge = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("penanggung jawab kegiatan"),
     )
     responsible_official = models.CharField(_("pejabat penanggung jawab"), max_length=255, blank=True)
     budget = models.DecimalField(
-        _("anggaran (Rp)"), max_digits=16, decimal_places=2, null=True, blank=True,
+        _("anggaran (Rp)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal(0))],
     )
     lke_items = models.JSONField(_("butir LKE terkait"), default=list, blank=True)
@@ -80,10 +88,10 @@ class Activity(models.Model):
 
 class ActivityQuarter(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="quarters")
-    quarter = models.PositiveSmallIntegerField(
-        _("triwulan"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    quarter = models.PositiveSmallIntegerField(_("triwulan"), validators=[MinValueValidator(1), MaxValueValidator(4)])
+    target = models.DecimalField(
+        _("target"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
     )
-    target = models.DecimalField(_("target"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal(0))])
     realisation = models.DecimalField(
         _("realisasi"), max_digits=12, decimal_places=2, default=Decimal(0), validators=[MinValueValidator(Decimal(0))]
     )

@@ -112,7 +112,5 @@ def realisation_errors(*, quarter: object, value: Decimal, target: Decimal) -> l
     if value < 0:
         return ["Realisasi tidak boleh negatif."]
     if value > target * MAX_REALISATION_FACTOR:
-        return [
-            f"Realisasi {value} melebihi 10 kali target TW{quarter} ({target}): periksa kembali angkanya."
-        ]
+        return [f"Realisasi {value} melebihi 10 kali target TW{quarter} ({target}): periksa kembali angkanya."]
     return []

@@ -34,15 +34,17 @@ def activity_in_plan(plan: WorkPlan | None, pk: int) -> Activity | None:
 
 
 def unit_members(unit: WorkUnit) -> QuerySet[User]:
-    return User.objects.filter(
-        pk__in=UnitMembership.objects.filter(unit=unit).values("user_id")
-    ).order_by("first_name", "last_name", "username")
+    return User.objects.filter(pk__in=UnitMembership.objects.filter(unit=unit).values("user_id")).order_by(
+        "first_name", "last_name", "username"
+    )
 
 
 def known_item_codes(codes: list[str]) -> set[str]:
     """Which of ``codes`` are items of a published LKE instrument."""
     return set(
-        InstrumentItem.objects.filter(instrument__status=Instrument.Status.PUBLISHED, code__in=codes).values_list("code", flat=True)
+        InstrumentItem.objects.filter(instrument__status=Instrument.Status.PUBLISHED, code__in=codes).values_list(
+            "code", flat=True
+        )
     )
 
 

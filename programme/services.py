@@ -21,8 +21,16 @@ from . import access, plan, selectors
 from .models import Activity, ActivityQuarter, WorkPlan
 
 ACTIVITY_FIELDS = (
-    "area", "title", "description", "output", "indicator", "unit_of_measure", "responsible_official",
-    "budget", "lke_items", "status",
+    "area",
+    "title",
+    "description",
+    "output",
+    "indicator",
+    "unit_of_measure",
+    "responsible_official",
+    "budget",
+    "lke_items",
+    "status",
 )
 
 
@@ -35,14 +43,18 @@ def _snapshot(activity: Activity, targets: dict[int, Decimal]) -> dict:
     data = {field: getattr(activity, field) for field in ACTIVITY_FIELDS}
     data["budget"] = None if activity.budget is None else str(activity.budget)
     data["person_in_charge"] = activity.person_in_charge_id
-    data["targets"] = {f"TW{q}": str(v) for q, v in sorted(targets.items())}
+    data["targets"] = {f"TW{q}": str(Decimal(targets.get(q, 0)).quantize(Decimal("0.01"))) for q in plan.QUARTERS}
     return data
 
 
 def _audit(*, actor, work_plan: WorkPlan, action: AuditAction, field: str = "", before=None, after=None) -> None:
     audit_record(
-        actor=actor, assessment=selectors.assessment_for_audit(work_plan.unit, work_plan.year), action=action,
-        field=field, before=before, after=after,
+        actor=actor,
+        assessment=selectors.assessment_for_audit(work_plan.unit, work_plan.year),
+        action=action,
+        field=field,
+        before=before,
+        after=after,
     )
 
 
@@ -97,8 +109,13 @@ def activity_create(*, actor, work_plan: WorkPlan, targets: dict[int, Decimal], 
     _check(work_plan, activity, targets)
     activity.save()
     _save_targets(activity, targets)
-    _audit(actor=actor, work_plan=work_plan, action=AuditAction.ACTIVITY_CREATE, field=f"activity:{activity.pk}",
-           after=_snapshot(activity, targets))
+    _audit(
+        actor=actor,
+        work_plan=work_plan,
+        action=AuditAction.ACTIVITY_CREATE,
+        field=f"activity:{activity.pk}",
+        after=_snapshot(activity, targets),
+    )
     return activity
 
 
@@ -116,8 +133,14 @@ def activity_update(*, actor, activity: Activity, targets: dict[int, Decimal], *
     _check(work_plan, activity, targets)
     activity.save()
     _save_targets(activity, targets)
-    _audit(actor=actor, work_plan=work_plan, action=AuditAction.ACTIVITY_UPDATE, field=f"activity:{activity.pk}",
-           before=before, after=_snapshot(activity, targets))
+    _audit(
+        actor=actor,
+        work_plan=work_plan,
+        action=AuditAction.ACTIVITY_UPDATE,
+        field=f"activity:{activity.pk}",
+        before=before,
+        after=_snapshot(activity, targets),
+    )
     return activity
 
 
@@ -137,14 +160,22 @@ def realisation_record(
     problems = plan.realisation_errors(quarter=quarter, value=value, target=row.target)
     if problems:
         raise ValidationError({"value": problems})
-    before = {"realisation": str(row.realisation), "realised_on": row.realised_on and row.realised_on.isoformat(),
-              "note": row.note}
+    before = {
+        "realisation": str(row.realisation),
+        "realised_on": row.realised_on and row.realised_on.isoformat(),
+        "note": row.note,
+    }
     row.realisation, row.realised_on, row.note = value, realised_on, note
     row.full_clean()
     row.save()
-    _audit(actor=actor, work_plan=work_plan, action=AuditAction.REALISATION_RECORD,
-           field=f"activity:{activity.pk}:TW{quarter}", before=before,
-           after={"realisation": str(value), "realised_on": realised_on and realised_on.isoformat(), "note": note})
+    _audit(
+        actor=actor,
+        work_plan=work_plan,
+        action=AuditAction.REALISATION_RECORD,
+        field=f"activity:{activity.pk}:TW{quarter}",
+        before=before,
+        after={"realisation": str(value), "realised_on": realised_on and realised_on.isoformat(), "note": note},
+    )
     return row
 
 

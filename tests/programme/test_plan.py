@@ -11,7 +11,11 @@ from programme.plan import QuarterFigures as Q
 
 def test_quarter_ends():
     assert [plan.quarter_end(2026, q) for q in plan.QUARTERS] == [
-        dt.date(2026, 3, 31), dt.date(2026, 6, 30), dt.date(2026, 9, 30), dt.date(2026, 12, 31)]
+        dt.date(2026, 3, 31),
+        dt.date(2026, 6, 30),
+        dt.date(2026, 9, 30),
+        dt.date(2026, 12, 31),
+    ]
     assert plan.quarters_ended(2026, dt.date(2026, 3, 31)) == ()
     assert plan.quarters_ended(2026, dt.date(2026, 4, 1)) == (1,)
     assert plan.quarters_ended(2026, dt.date(2026, 12, 2)) == (1, 2, 3)
@@ -53,10 +57,12 @@ def test_validation_messages():
     assert plan.target_errors({1: D("1"), 2: D("0")}) == []
     assert plan.target_errors({1: D("-1")}) == ["Target TW1 tidak boleh negatif."]
     assert plan.target_errors({1: D("0"), 2: D("0")}) == [
-        "Kegiatan harus mempunyai target pada sedikitnya satu triwulan."]
+        "Kegiatan harus mempunyai target pada sedikitnya satu triwulan."
+    ]
     assert plan.target_errors({5: D("1")}) == ["Triwulan harus 1 sampai 4, bukan 5."]
     assert plan.realisation_errors(quarter=2, value=D("20"), target=D("2")) == []
     assert plan.realisation_errors(quarter=2, value=D("20.5"), target=D("2")) == [
-        "Realisasi 20.5 melebihi 10 kali target TW2 (2): periksa kembali angkanya."]
+        "Realisasi 20.5 melebihi 10 kali target TW2 (2): periksa kembali angkanya."
+    ]
     assert plan.realisation_errors(quarter=0, value=D("1"), target=D("2")) == ["Triwulan harus 1 sampai 4, bukan 0."]
     assert plan.realisation_errors(quarter=1, value=D("-1"), target=D("2")) == ["Realisasi tidak boleh negatif."]
