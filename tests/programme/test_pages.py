@@ -2,15 +2,18 @@
 
 import datetime as dt
 from decimal import Decimal as D
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.http import Http404
 from django.urls import reverse
 
 from assessments.models import AuditAction, AuditEvent
 from programme import services
 from programme.models import Activity, ActivityQuarter, WorkPlan
+from units.models import User
 
 YEAR = 2026
 
@@ -234,3 +237,20 @@ def test_page_queries_do_not_grow(world, plan_a, login, count, django_assert_max
     with django_assert_max_num_queries(14):
         response = client.get(_url("plan"))
     assert response.context["page"].activity_count == count
+
+
+
+def test_seed_demo_writes_the_work_plans_once(db, login, monkeypatch):
+    monkeypatch.setattr("programme.views.timezone.localdate", lambda: dt.date(2026, 8, 1))
+    call_command("seed_demo", "--password", "Demo-Pass-1", stdout=StringIO())
+    out = StringIO()
+    call_command("seed_demo", "--password", "Demo-Pass-1", stdout=out)
+    assert "nothing changed" in out.getvalue()
+    for code in ("RSUD", "DISDUKCAPIL"):
+        activities = list(WorkPlan.objects.get(unit__code=code, year=2026).activities.all())
+        assert len(activities) == 12
+        assert {a.area for a in activities} == {"1", "2", "3", "4", "5", "6"}
+    assert not ActivityQuarter.objects.filter(quarter__gt=2, realisation__gt=0).exists()
+    page = login(User.objects.get(username="tim.rsud")).get(reverse("programme:plan", args=["RSUD", 2026]))
+    assert page.context["page"].overdue_count == 2
+    assert page.context["page"].pct == D("92.31")  # 24 of the 26 targeted units realised
