@@ -22,6 +22,7 @@ EXPECTED_NAMESPACES = {
     "units.auth_urls": "accounts",
     "assessments.urls": "assessments",
     "evidence.urls": "evidence",
+    "programme.urls": "programme",
 }
 
 # (namespaced name, args, the exact path it had before the names were namespaced)
@@ -78,6 +79,11 @@ PATHS = [
     ("evidence:upload", [1, "P.1.i.a"], "/penilaian/1/butir/P.1.i.a/bukti/unggah/"),
     ("evidence:review", [1, "P.1.i.a", 5], "/penilaian/1/butir/P.1.i.a/bukti/5/tinjau/"),
     ("evidence:download", [9], "/bukti/versi/9/unduh/"),
+    ("programme:plan", ["RSUD", 2026], "/units/RSUD/rencana-aksi/2026/"),
+    ("programme:activity_add", ["RSUD", 2026], "/units/RSUD/rencana-aksi/2026/kegiatan/baru/"),
+    ("programme:activity_edit", ["RSUD", 2026, 7], "/units/RSUD/rencana-aksi/2026/kegiatan/7/ubah/"),
+    ("programme:realisation", ["RSUD", 2026, 7], "/units/RSUD/rencana-aksi/2026/kegiatan/7/realisasi/"),
+    ("programme:activity_delete", ["RSUD", 2026, 7], "/units/RSUD/rencana-aksi/2026/kegiatan/7/hapus/"),
 ]
 
 
@@ -155,7 +161,8 @@ def test_every_url_module_of_the_apps_defines_app_name():
 
 def test_every_include_of_the_root_urlconf_has_a_namespace():
     resolvers = [e for e in get_resolver().url_patterns if isinstance(e, URLResolver)]
-    assert sorted(r.namespace for r in resolvers) == ["accounts", "admin", "assessments", "evidence", "units"]
+    assert sorted(r.namespace for r in resolvers) == [
+        "accounts", "admin", "assessments", "evidence", "programme", "units"]
 
 
 @pytest.mark.parametrize(("name", "args", "path"), PATHS)

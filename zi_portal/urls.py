@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("units.urls")),
     path("", include("assessments.urls")),
     path("", include("evidence.urls")),
+    path("", include("programme.urls")),
 ]

@@ -235,6 +235,12 @@ class AuditAction(models.TextChoices):
     EVIDENCE_CARRY_FORWARD = "evidence.carry_forward", _("Dilanjutkan dari penilaian sebelumnya")
     # backups (written by the backups app when a bundle is restored)
     BUNDLE_IMPORT = "bundle.import", _("Cadangan dipulihkan")
+    # programme (written by the programme app's services: the unit's work plan)
+    PLAN_CREATE = "plan.create", _("Rencana aksi dibuat")
+    ACTIVITY_CREATE = "activity.create", _("Kegiatan rencana aksi ditambahkan")
+    ACTIVITY_UPDATE = "activity.update", _("Kegiatan rencana aksi diubah")
+    ACTIVITY_DELETE = "activity.delete", _("Kegiatan rencana aksi dihapus")
+    REALISATION_RECORD = "realisation.record", _("Realisasi kegiatan dicatat")
 
     @classmethod
     def answer(cls, side: str) -> AuditAction:

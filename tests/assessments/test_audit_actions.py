@@ -22,6 +22,7 @@ STORED_VALUES = {
     "evidence.upload", "evidence.attach", "evidence.link", "evidence.replace", "evidence.remove",
     "evidence.review", "evidence.reconfirm", "evidence.carry_forward",
     "bundle.import",
+    "plan.create", "activity.create", "activity.update", "activity.delete", "realisation.record",
 }
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "units",
     "assessments",
     "evidence",
+    "programme",
     "backups",
 ]
 

@@ -1,0 +1,95 @@
+"""Demo work plans: RSUD and DISDUKCAPIL get a 2026 plan written through the real services
+(checked, audited) — twelve activities over the six areas, realised through TW II, two of them
+behind at the end of TW II (so they show as overdue from July on). Idempotent: a unit whose plan
+already has activities is left alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from units.models import UnitMembership, WorkUnit
+
+from . import services
+from .models import Activity
+
+DEMO_YEAR = 2026
+DEMO_UNITS = ("RSUD", "DISDUKCAPIL")
+REALISED_ON = {1: dt.date(2026, 3, 20), 2: dt.date(2026, 6, 19)}
+
+# area, title, output, unit of measure, LKE items, (target TW I, target TW II), behind at TW II
+ACTIVITIES = [
+    ("1", "Penetapan Tim Pembangunan ZI", "SK Tim Pembangunan ZI", "dokumen", ["P.1.i.a"], (1, 0), False),
+    (
+        "1",
+        "Penyusunan rencana kerja pembangunan ZI",
+        "Rencana kerja ditetapkan",
+        "dokumen",
+        ["P.1.ii.a"],
+        (1, 0),
+        False,
+    ),
+    (
+        "1",
+        "Monitoring dan evaluasi pembangunan ZI",
+        "Laporan monev",
+        "laporan",
+        ["P.1.iii.a", "P.1.iii.b"],
+        (1, 1),
+        True,
+    ),
+    ("2", "Penyusunan dan reviu SOP layanan utama", "SOP ditetapkan", "SOP", ["P.2.i.a", "P.2.i.b"], (4, 6), False),
+    ("2", "Pengembangan layanan daring", "Layanan daring aktif", "layanan", ["P.2.ii.a"], (0, 1), False),
+    ("3", "Penyusunan rencana kebutuhan pegawai", "Dokumen kebutuhan pegawai", "dokumen", ["P.3.i.a"], (1, 0), False),
+    ("3", "Pengembangan kompetensi pegawai", "Pelatihan terlaksana", "kegiatan", ["P.3.iii.a"], (1, 1), False),
+    ("4", "Penyusunan perjanjian kinerja", "Perjanjian kinerja", "dokumen", ["P.4.i.a"], (1, 0), False),
+    ("4", "Pemantauan capaian kinerja triwulanan", "Laporan capaian kinerja", "laporan", ["P.4.ii.a"], (1, 1), False),
+    ("5", "Sosialisasi pengendalian gratifikasi", "Sosialisasi terlaksana", "kegiatan", ["P.5.i.b"], (1, 1), False),
+    ("5", "Penanganan pengaduan masyarakat", "Rekap tindak lanjut pengaduan", "laporan", ["P.5.iii.a"], (1, 1), True),
+    ("6", "Survei kepuasan masyarakat semester I", "Laporan SKM", "laporan", ["P.6.iv.a"], (0, 1), False),
+]
+
+
+def seed_programme() -> int:
+    """Write the demo plans; returns the number of activities written (0 on a second run)."""
+    written = 0
+    for code in DEMO_UNITS:
+        unit = WorkUnit.objects.filter(code=code).first()
+        membership = (
+            UnitMembership.objects.filter(unit=unit, role=UnitMembership.Role.TEAM).select_related("user").first()
+        )
+        if unit is None or membership is None:
+            continue
+        author = membership.user
+        work_plan = services.plan_get_or_create(actor=author, unit=unit, year=DEMO_YEAR)
+        if Activity.objects.filter(plan=work_plan).exists():
+            continue
+        for area, title, output, measure, items, (tw1, tw2), behind in ACTIVITIES:
+            targets = {1: Decimal(tw1), 2: Decimal(tw2)}
+            activity = services.activity_create(
+                actor=author,
+                work_plan=work_plan,
+                targets=targets,
+                area=area,
+                title=title,
+                output=output,
+                indicator=f"Jumlah {measure}",
+                unit_of_measure=measure,
+                lke_items=items,
+                person_in_charge=author,
+                responsible_official=f"Pimpinan {unit.code}",
+                status=Activity.Status.PROSES if behind else Activity.Status.SELESAI,
+            )
+            for quarter, target in targets.items():
+                value = target - 1 if behind and quarter == 2 else target
+                if value > 0:
+                    services.realisation_record(
+                        actor=author,
+                        activity=activity,
+                        quarter=quarter,
+                        value=value,
+                        realised_on=REALISED_ON[quarter],
+                        note="",
+                    )
+            written += 1
+    return written

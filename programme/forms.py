@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from units.models import User
+
+from . import plan
+from .models import Activity, Area
+
+
+def _helper(label: str) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False  # templates own the <form> tag (CSRF)
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+def _quarter_field(roman: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=_("Target TW %(q)s") % {"q": roman},
+        min_value=Decimal(0),
+        max_digits=12,
+        decimal_places=2,
+        initial=Decimal(0),
+    )
+
+
+class ActivityForm(forms.Form):
+    area = forms.ChoiceField(label=_("Area perubahan"), choices=Area.choices)
+    title = forms.CharField(label=_("Kegiatan"), max_length=255)
+    description = forms.CharField(
+        label=_("Uraian"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    output = forms.CharField(label=_("Keluaran"), max_length=255, required=False)
+    indicator = forms.CharField(label=_("Indikator"), max_length=255, required=False)
+    unit_of_measure = forms.CharField(label=_("Satuan"), max_length=60, required=False)
+    target_1 = _quarter_field("I")
+    target_2 = _quarter_field("II")
+    target_3 = _quarter_field("III")
+    target_4 = _quarter_field("IV")
+    person_in_charge: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Penanggung jawab kegiatan"), queryset=User.objects.none(), required=False
+    )
+    responsible_official = forms.CharField(label=_("Pejabat penanggung jawab"), max_length=255, required=False)
+    budget = forms.DecimalField(
+        label=_("Anggaran (Rp)"), min_value=Decimal(0), max_digits=16, decimal_places=2, required=False
+    )
+    lke_items = forms.CharField(
+        label=_("Butir LKE terkait"),
+        required=False,
+        max_length=500,
+        help_text=_("Kode butir dipisah koma, mis. P.1.ii.a, P.1.ii.b"),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=Activity.Status.choices)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person_in_charge"].queryset = members
+        self.helper = _helper(str(_("Simpan kegiatan")))
+
+    def clean_lke_items(self) -> list[str]:
+        raw = self.cleaned_data.get("lke_items") or ""
+        return [code.strip() for code in raw.split(",") if code.strip()]
+
+    def targets(self) -> dict[int, Decimal]:
+        return {q: self.cleaned_data[f"target_{q}"] for q in plan.QUARTERS}
+
+    def activity_fields(self) -> dict:
+        return {
+            name: self.cleaned_data[name]
+            for name in (
+                "area",
+                "title",
+                "description",
+                "output",
+                "indicator",
+                "unit_of_measure",
+                "person_in_charge",
+                "responsible_official",
+                "budget",
+                "lke_items",
+                "status",
+            )
+        }
+
+    @staticmethod
+    def initial_for(activity: Activity) -> dict:
+        initial = {
+            name: getattr(activity, name)
+            for name in (
+                "area",
+                "title",
+                "description",
+                "output",
+                "indicator",
+                "unit_of_measure",
+                "person_in_charge",
+                "responsible_official",
+                "budget",
+                "status",
+            )
+        }
+        initial["lke_items"] = ", ".join(activity.lke_items)
+        for row in activity.quarters.all():
+            initial[f"target_{row.quarter}"] = row.target
+        return initial
+
+
+class RealisationForm(forms.Form):
+    quarter = forms.TypedChoiceField(label=_("Triwulan"), coerce=int, choices=[(q, f"TW {q}") for q in plan.QUARTERS])
+    value = forms.DecimalField(label=_("Realisasi"), max_digits=12, decimal_places=2)
+    realised_on = forms.DateField(
+        label=_("Tanggal realisasi"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("Catatan"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(str(_("Catat realisasi")))

@@ -1,0 +1,111 @@
+"""The work plan (rencana aksi) of a unit for a year: activities per change area with targets and
+realisation per quarter. Workflows live in ``services.py``; the arithmetic in ``plan.py``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from units.models import WorkUnit
+
+
+class Area(models.TextChoices):
+    """The six change areas of the pengungkit side, plus Hasil (the LKE's own order)."""
+
+    MANAJEMEN_PERUBAHAN = "1", _("Manajemen Perubahan")
+    TATA_LAKSANA = "2", _("Penataan Tata Laksana")
+    SDM = "3", _("Penataan Sistem Manajemen SDM")
+    AKUNTABILITAS = "4", _("Penguatan Akuntabilitas")
+    PENGAWASAN = "5", _("Penguatan Pengawasan")
+    PELAYANAN_PUBLIK = "6", _("Peningkatan Kualitas Pelayanan Publik")
+    HASIL = "H", _("Hasil")
+
+
+class WorkPlan(models.Model):
+    unit = models.ForeignKey(WorkUnit, on_delete=models.CASCADE, related_name="work_plans")
+    year = models.PositiveSmallIntegerField(_("tahun"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rencana aksi")
+        verbose_name_plural = _("rencana aksi")
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="workplan_unique_unit_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} {self.year}"
+
+
+class Activity(models.Model):
+    class Status(models.TextChoices):
+        BELUM = "belum", _("Belum mulai")
+        PROSES = "proses", _("Dalam proses")
+        SELESAI = "selesai", _("Selesai")
+        BATAL = "batal", _("Batal")
+
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="activities")
+    area = models.CharField(_("area perubahan"), max_length=2, choices=Area.choices)
+    title = models.CharField(_("kegiatan"), max_length=255)
+    description = models.TextField(_("uraian"), max_length=4000, blank=True)
+    output = models.CharField(_("keluaran"), max_length=255, blank=True)
+    indicator = models.CharField(_("indikator"), max_length=255, blank=True)
+    unit_of_measure = models.CharField(_("satuan"), max_length=60, blank=True)
+    person_in_charge = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("penanggung jawab kegiatan"),
+    )
+    responsible_official = models.CharField(_("pejabat penanggung jawab"), max_length=255, blank=True)
+    budget = models.DecimalField(
+        _("anggaran (Rp)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    lke_items = models.JSONField(_("butir LKE terkait"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.BELUM)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("kegiatan")
+        verbose_name_plural = _("kegiatan")
+        ordering = ["area", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActivityQuarter(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="quarters")
+    quarter = models.PositiveSmallIntegerField(_("triwulan"), validators=[MinValueValidator(1), MaxValueValidator(4)])
+    target = models.DecimalField(
+        _("target"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+    realisation = models.DecimalField(
+        _("realisasi"), max_digits=12, decimal_places=2, default=Decimal(0), validators=[MinValueValidator(Decimal(0))]
+    )
+    realised_on = models.DateField(_("tanggal realisasi"), null=True, blank=True)
+    note = models.CharField(_("catatan"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("target triwulan")
+        verbose_name_plural = _("target triwulan")
+        ordering = ["quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "quarter"], name="activityquarter_unique"),
+            models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4), name="activityquarter_1_to_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} TW{self.quarter}"

@@ -1,0 +1,194 @@
+"""Every write to a work plan: keyword-only, ``actor`` first, atomic, checked, audited.
+
+Audit rows go to the unit's assessment of the plan's year when there is one (so the plan's history
+shows on that assessment's audit page, next to the LKE answers it supports), else to no assessment
+(``audit_record`` allows it; the row is still in the audit table and its CSV export)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+
+from assessments.audit import audit_record
+from assessments.models import AuditAction
+from units.models import WorkUnit
+
+from . import access, plan, selectors
+from .models import Activity, ActivityQuarter, WorkPlan
+
+ACTIVITY_FIELDS = (
+    "area",
+    "title",
+    "description",
+    "output",
+    "indicator",
+    "unit_of_measure",
+    "responsible_official",
+    "budget",
+    "lke_items",
+    "status",
+)
+
+
+def _require_editor(actor, unit: WorkUnit) -> None:
+    if not access.may_edit_plan(actor, unit):
+        raise Http404
+
+
+def _snapshot(activity: Activity, targets: dict[int, Decimal]) -> dict:
+    data = {field: getattr(activity, field) for field in ACTIVITY_FIELDS}
+    data["budget"] = None if activity.budget is None else str(activity.budget)
+    data["person_in_charge"] = activity.person_in_charge_id
+    data["targets"] = {f"TW{q}": str(Decimal(targets.get(q, 0)).quantize(Decimal("0.01"))) for q in plan.QUARTERS}
+    return data
+
+
+def _audit(*, actor, work_plan: WorkPlan, action: AuditAction, field: str = "", before=None, after=None) -> None:
+    audit_record(
+        actor=actor,
+        assessment=selectors.assessment_for_audit(work_plan.unit, work_plan.year),
+        action=action,
+        field=field,
+        before=before,
+        after=after,
+    )
+
+
+@transaction.atomic
+def plan_get_or_create(*, actor, unit: WorkUnit, year: int) -> WorkPlan:
+    _require_editor(actor, unit)
+    existing = WorkPlan.objects.filter(unit=unit, year=year).first()
+    if existing is not None:
+        return existing
+    work_plan = WorkPlan(unit=unit, year=year, created_by=actor)
+    work_plan.full_clean()
+    work_plan.save()
+    _audit(actor=actor, work_plan=work_plan, action=AuditAction.PLAN_CREATE, after={"unit": unit.code, "year": year})
+    return work_plan
+
+
+def _check(work_plan: WorkPlan, activity: Activity, targets: dict[int, Decimal]) -> None:
+    errors: dict[str, list[str]] = {}
+    target_problems = plan.target_errors(targets)
+    if target_problems:
+        errors["targets"] = target_problems
+    pic = activity.person_in_charge
+    if pic is not None and not access.may_edit_plan(pic, work_plan.unit):
+        errors["person_in_charge"] = [f"{pic.get_full_name()} bukan anggota tim unit {work_plan.unit.code}."]
+    codes = activity.lke_items
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        errors["lke_items"] = ["Butir LKE harus berupa daftar kode."]
+    else:
+        unknown = sorted(set(codes) - selectors.known_item_codes(codes))
+        if unknown:
+            errors["lke_items"] = [f"Butir LKE tidak dikenal: {', '.join(unknown)}."]
+    if errors:
+        raise ValidationError(errors)
+    activity.full_clean(exclude=["plan"])
+
+
+def _save_targets(activity: Activity, targets: dict[int, Decimal]) -> None:
+    existing = {q.quarter: q for q in ActivityQuarter.objects.filter(activity=activity)}
+    for quarter in plan.QUARTERS:
+        row = existing.get(quarter) or ActivityQuarter(activity=activity, quarter=quarter)
+        row.target = targets.get(quarter, Decimal(0))
+        row.full_clean()
+        row.save()
+
+
+@transaction.atomic
+def activity_create(*, actor, work_plan: WorkPlan, targets: dict[int, Decimal], **fields) -> Activity:
+    """A new activity with its targets per quarter (missing quarters target 0)."""
+    _require_editor(actor, work_plan.unit)
+    activity = Activity(plan=work_plan, **fields)
+    activity.position = Activity.objects.filter(plan=work_plan, area=activity.area).count()
+    _check(work_plan, activity, targets)
+    activity.save()
+    _save_targets(activity, targets)
+    _audit(
+        actor=actor,
+        work_plan=work_plan,
+        action=AuditAction.ACTIVITY_CREATE,
+        field=f"activity:{activity.pk}",
+        after=_snapshot(activity, targets),
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, actor, activity: Activity, targets: dict[int, Decimal], **fields) -> Activity:
+    work_plan = activity.plan
+    _require_editor(actor, work_plan.unit)
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    before_targets = dict(ActivityQuarter.objects.filter(activity=activity).values_list("quarter", "target"))
+    before = _snapshot(activity, before_targets)
+    for name, value in fields.items():
+        if name not in ACTIVITY_FIELDS and name != "person_in_charge":
+            raise TypeError(f"activity_update() got an unexpected field {name!r}")
+        setattr(activity, name, value)
+    _check(work_plan, activity, targets)
+    activity.save()
+    _save_targets(activity, targets)
+    _audit(
+        actor=actor,
+        work_plan=work_plan,
+        action=AuditAction.ACTIVITY_UPDATE,
+        field=f"activity:{activity.pk}",
+        before=before,
+        after=_snapshot(activity, targets),
+    )
+    return activity
+
+
+@transaction.atomic
+def realisation_record(
+    *, actor, activity: Activity, quarter: int, value: Decimal, realised_on: dt.date | None, note: str = ""
+) -> ActivityQuarter:
+    """Record what was realised in ``quarter`` (replacing what was recorded before)."""
+    work_plan = activity.plan
+    _require_editor(actor, work_plan.unit)
+    problems = plan.quarter_errors(quarter)
+    if problems:
+        raise ValidationError({"quarter": problems})
+    row = ActivityQuarter.objects.select_for_update().filter(activity=activity, quarter=quarter).first()
+    if row is None:
+        row = ActivityQuarter(activity=activity, quarter=quarter, target=Decimal(0))
+    problems = plan.realisation_errors(quarter=quarter, value=value, target=row.target)
+    if problems:
+        raise ValidationError({"value": problems})
+    before = {
+        "realisation": str(row.realisation),
+        "realised_on": row.realised_on and row.realised_on.isoformat(),
+        "note": row.note,
+    }
+    row.realisation, row.realised_on, row.note = value, realised_on, note
+    row.full_clean()
+    row.save()
+    _audit(
+        actor=actor,
+        work_plan=work_plan,
+        action=AuditAction.REALISATION_RECORD,
+        field=f"activity:{activity.pk}:TW{quarter}",
+        before=before,
+        after={"realisation": str(value), "realised_on": realised_on and realised_on.isoformat(), "note": note},
+    )
+    return row
+
+
+@transaction.atomic
+def activity_delete(*, actor, activity: Activity) -> None:
+    """Delete an activity that has no realisation yet (what was done stays on record)."""
+    work_plan = activity.plan
+    _require_editor(actor, work_plan.unit)
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if ActivityQuarter.objects.filter(activity=activity, realisation__gt=0).exists():
+        raise ValidationError("Kegiatan yang sudah mempunyai realisasi tidak dapat dihapus.")
+    targets = dict(ActivityQuarter.objects.filter(activity=activity).values_list("quarter", "target"))
+    before = _snapshot(activity, targets)
+    pk = activity.pk
+    activity.delete()
+    _audit(actor=actor, work_plan=work_plan, action=AuditAction.ACTIVITY_DELETE, field=f"activity:{pk}", before=before)

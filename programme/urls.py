@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programme"
+
+urlpatterns = [
+    path("units/<str:code>/rencana-aksi/<int:year>/", views.plan_detail, name="plan"),
+    path("units/<str:code>/rencana-aksi/<int:year>/kegiatan/baru/", views.activity_add, name="activity_add"),
+    path("units/<str:code>/rencana-aksi/<int:year>/kegiatan/<int:pk>/ubah/", views.activity_edit, name="activity_edit"),
+    path(
+        "units/<str:code>/rencana-aksi/<int:year>/kegiatan/<int:pk>/realisasi/", views.realisation, name="realisation"
+    ),
+    path(
+        "units/<str:code>/rencana-aksi/<int:year>/kegiatan/<int:pk>/hapus/",
+        views.activity_delete,
+        name="activity_delete",
+    ),
+]

@@ -1,0 +1,123 @@
+"""The work-plan pages: thin views over access, selectors, one service each, and the page builder."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import access, pages, selectors, services
+from .forms import ActivityForm, RealisationForm
+
+
+def _form_error_from(exc: ValidationError, form) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def plan_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    unit, can_edit = access.unit_for_plan(request.user, code, year)
+    work_plan = selectors.plan_for(unit, year)
+    page = pages.plan_page(selectors.activities_of(work_plan), year=year, today=timezone.localdate())
+    return render(
+        request,
+        "programme/workplan_detail.html",
+        {"unit": unit, "year": year, "plan": work_plan, "page": page, "can_edit": can_edit},
+    )
+
+
+@login_required
+def activity_add(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    unit, _can_edit = access.unit_for_plan(request.user, code, year, edit=True)
+    form = ActivityForm(request.POST or None, members=selectors.unit_members(unit))
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():  # the plan is created with its first activity, or not at all
+                work_plan = services.plan_get_or_create(actor=request.user, unit=unit, year=year)
+                services.activity_create(
+                    actor=request.user, work_plan=work_plan, targets=form.targets(), **form.activity_fields()
+                )
+        except ValidationError as exc:
+            _form_error_from(exc, form)
+        else:
+            messages.success(request, _("Kegiatan ditambahkan ke rencana aksi."))
+            return redirect("programme:plan", code=unit.code, year=year)
+    return render(request, "programme/activity_form.html", {"unit": unit, "year": year, "form": form, "activity": None})
+
+
+def _activity_or_404(unit, year: int, pk: int):
+    activity = selectors.activity_in_plan(selectors.plan_for(unit, year), pk)
+    if activity is None:
+        raise Http404
+    return activity
+
+
+@login_required
+def activity_edit(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
+    unit, _can_edit = access.unit_for_plan(request.user, code, year, edit=True)
+    activity = _activity_or_404(unit, year, pk)
+    form = ActivityForm(
+        request.POST or None, members=selectors.unit_members(unit), initial=ActivityForm.initial_for(activity)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(
+                actor=request.user, activity=activity, targets=form.targets(), **form.activity_fields()
+            )
+        except ValidationError as exc:
+            _form_error_from(exc, form)
+        else:
+            messages.success(request, _("Kegiatan diperbarui."))
+            return redirect("programme:plan", code=unit.code, year=year)
+    return render(
+        request, "programme/activity_form.html", {"unit": unit, "year": year, "form": form, "activity": activity}
+    )
+
+
+@login_required
+def realisation(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
+    unit, _can_edit = access.unit_for_plan(request.user, code, year, edit=True)
+    activity = _activity_or_404(unit, year, pk)
+    form = RealisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.realisation_record(
+                actor=request.user,
+                activity=activity,
+                quarter=form.cleaned_data["quarter"],
+                value=form.cleaned_data["value"],
+                realised_on=form.cleaned_data["realised_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _form_error_from(exc, form)
+        else:
+            messages.success(request, _("Realisasi dicatat."))
+            return redirect("programme:plan", code=unit.code, year=year)
+    return render(
+        request, "programme/realisation_form.html", {"unit": unit, "year": year, "form": form, "activity": activity}
+    )
+
+
+@login_required
+@require_POST
+def activity_delete(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
+    unit, _can_edit = access.unit_for_plan(request.user, code, year, edit=True)
+    activity = _activity_or_404(unit, year, pk)
+    try:
+        services.activity_delete(actor=request.user, activity=activity)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Kegiatan dihapus."))
+    return redirect("programme:plan", code=unit.code, year=year)
