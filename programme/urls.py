@@ -16,4 +16,5 @@ urlpatterns = [
         views.activity_delete,
         name="activity_delete",
     ),
+    path("units/<str:code>/pencanangan/<int:year>/", views.pencanangan, name="pencanangan"),
 ]
