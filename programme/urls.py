@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import api, views
 
 app_name = "programme"
 
@@ -17,4 +17,5 @@ urlpatterns = [
         name="activity_delete",
     ),
     path("units/<str:code>/pencanangan/<int:year>/", views.pencanangan, name="pencanangan"),
+    path("api/v1/units/<str:code>/programme/<int:year>/", api.programme_detail, name="api_programme"),
 ]
