@@ -99,7 +99,7 @@ def stage_facts_of(units: Iterable[WorkUnit], year: int) -> dict[int, stages.Fac
         .values_list("assessment_id", "action", "created_at")
     ):
         key = (assessment_id, action)
-        day = timezone.localdate(created_at)
+        day = timezone.localtime(created_at).date()
         # the first submission starts the TPI's assessment; the latest proposal and result count
         if action != AuditAction.STATE_SUBMIT or key not in events:
             events[key] = day
@@ -114,7 +114,7 @@ def stage_facts_of(units: Iterable[WorkUnit], year: int) -> dict[int, stages.Fac
             decree_date=unit.designation_decree_date,
             team_ids=frozenset(team.get(unit.pk, ())),
             assessor_ids=frozenset(assessors.get(unit.pk, ())),
-            plan_created=timezone.localdate(work_plan["created_at"]) if work_plan else None,
+            plan_created=timezone.localtime(work_plan["created_at"]).date() if work_plan else None,
             activity_count=work_plan["n"] if work_plan else 0,
             assessment_state=assessment["state"] if assessment else "",
             submitted_date=events.get((pk, AuditAction.STATE_SUBMIT)) if pk else None,
