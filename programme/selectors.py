@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
@@ -82,7 +83,7 @@ def stage_facts_of(units: Iterable[WorkUnit], year: int) -> dict[int, stages.Fac
         .annotate(n=Count("activities"))
         .values("unit_id", "created_at", "n")
     }
-    latest: dict[int, dict] = {}
+    latest: dict[int, Any] = {}
     for row in (
         Assessment.objects.filter(unit_id__in=ids, period__year=year)
         .order_by("pk")
@@ -107,7 +108,7 @@ def stage_facts_of(units: Iterable[WorkUnit], year: int) -> dict[int, stages.Fac
     for unit in units:
         work_plan = plans.get(unit.pk)
         assessment = latest.get(unit.pk)
-        pk = assessment["pk"] if assessment else None
+        pk = assessment["pk"] if assessment else 0
         facts[unit.pk] = stages.Facts(
             pencanangan_date=pencanangan.get(unit.pk, unit.pencanangan_date),
             decree_number=unit.designation_decree_number,
@@ -117,11 +118,10 @@ def stage_facts_of(units: Iterable[WorkUnit], year: int) -> dict[int, stages.Fac
             plan_created=timezone.localtime(work_plan["created_at"]).date() if work_plan else None,
             activity_count=work_plan["n"] if work_plan else 0,
             assessment_state=assessment["state"] if assessment else "",
-            submitted_date=events.get((pk, AuditAction.STATE_SUBMIT)) if pk else None,
-            proposed_date=events.get((pk, AuditAction.STATE_PROPOSE)) if pk else None,
-            result_date=(assessment["result_decree_date"] or events.get((pk, AuditAction.STATE_RECORD_RESULT)))
-            if assessment
-            else None,
+            submitted_date=events.get((pk, AuditAction.STATE_SUBMIT.value)),
+            proposed_date=events.get((pk, AuditAction.STATE_PROPOSE.value)),
+            result_date=(assessment["result_decree_date"] if assessment else None)
+            or events.get((pk, AuditAction.STATE_RECORD_RESULT.value)),
         )
     return facts
 

@@ -18,7 +18,15 @@ from units.services import api_token_create
 
 YEAR = 2026
 TOP_KEYS = [
-    "unit", "year", "stage", "stages", "activities", "realisation_pct", "change_agents", "sops", "monitoring",
+    "unit",
+    "year",
+    "stage",
+    "stages",
+    "activities",
+    "realisation_pct",
+    "change_agents",
+    "sops",
+    "monitoring",
 ]
 ACTIVITY_KEYS = ["id", "area", "title", "items", "targets", "realisation", "status", "overdue"]
 
@@ -35,8 +43,12 @@ def today(monkeypatch):
 def _activity(world, title="Sosialisasi", area="1", targets=None, **fields):
     work_plan = services.plan_get_or_create(actor=world.team_a, unit=world.unit_a, year=YEAR)
     return services.activity_create(
-        actor=world.team_a, work_plan=work_plan, targets=targets or {1: D("2"), 2: D("1.5")},
-        area=area, title=title, **fields,
+        actor=world.team_a,
+        work_plan=work_plan,
+        targets=targets or {1: D("2"), 2: D("1.5")},
+        area=area,
+        title=title,
+        **fields,
     )
 
 
@@ -133,8 +145,13 @@ def test_demo_plan(db, login, today):
     # yet (not modelled), its 2026 assessment with the TPI
     assert data["stage"] == "pemantauan"
     assert [(s["code"], s["done"]) for s in data["stages"]] == [
-        ("pencanangan", True), ("penetapan", True), ("pembangunan", True), ("pemantauan", False),
-        ("penilaian_tpi", True), ("pengusulan", False), ("evaluasi_tpn", False),
+        ("pencanangan", True),
+        ("penetapan", True),
+        ("pembangunan", True),
+        ("pemantauan", False),
+        ("penilaian_tpi", True),
+        ("pengusulan", False),
+        ("evaluasi_tpn", False),
     ]
     assert data["stages"][:2] == [
         {"code": "pencanangan", "label": "Pencanangan", "done": True, "date": "2021-11-23"},

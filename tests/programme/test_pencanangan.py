@@ -31,7 +31,10 @@ def _record(actor, unit, **fields):
 def test_record_then_correct_is_audited_with_before_and_after(world):
     row = _record(world.team_a, world.unit_a)
     assert (row.date, row.place, row.document_number, row.recorded_by) == (
-        dt.date(2026, 2, 3), "Aula Balai Kota", "BA-01/2026", world.team_a,
+        dt.date(2026, 2, 3),
+        "Aula Balai Kota",
+        "BA-01/2026",
+        world.team_a,
     )
     _record(world.leader_a, world.unit_a, place="Alun-alun", note="Disaksikan wali kota")
     assert Pencanangan.objects.count() == 1
@@ -138,7 +141,10 @@ def test_assessment_state_and_dates_come_from_the_audit_trail(world):
     facts = selectors.stage_facts_of([world.unit_a], YEAR)[world.unit_a.pk]
     today = AuditEvent.objects.filter(action=AuditAction.STATE_SUBMIT).get().created_at.date()
     assert (facts.assessment_state, facts.submitted_date, facts.proposed_date, facts.result_date) == (
-        "proposed", today, today, None,
+        "proposed",
+        today,
+        today,
+        None,
     )
     stages_done = [s.done for s in selectors.tracker_of(world.unit_a, YEAR).stages]
     assert stages_done == [True, True, True, False, True, True, False]

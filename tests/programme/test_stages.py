@@ -30,7 +30,13 @@ def test_nothing_recorded_starts_at_pencanangan():
     assert current == "pencanangan"
     assert rows == [(code, False, None) for code in stages.ORDER]
     assert [s.label for s in stages.derive(stages.Facts()).stages] == [
-        "Pencanangan", "Penetapan", "Pembangunan", "Pemantauan", "Penilaian TPI", "Pengusulan", "Evaluasi TPN",
+        "Pencanangan",
+        "Penetapan",
+        "Pembangunan",
+        "Pemantauan",
+        "Penilaian TPI",
+        "Pengusulan",
+        "Evaluasi TPN",
     ]
 
 
@@ -50,7 +56,10 @@ def test_built_unit_is_at_pemantauan_while_visits_are_not_recorded():
     current, rows = _summary(BUILT)
     assert current == "pemantauan"
     assert rows[:4] == [
-        ("pencanangan", True, D1), ("penetapan", True, D2), ("pembangunan", True, D3), ("pemantauan", False, None),
+        ("pencanangan", True, D1),
+        ("penetapan", True, D2),
+        ("pembangunan", True, D3),
+        ("pemantauan", False, None),
     ]
 
 
@@ -91,8 +100,13 @@ def test_pemantauan_done_with_a_visit():
 )
 def test_assessment_state_drives_the_last_three_stages(state, current, done):
     facts = replace(
-        BUILT, monitoring_count=1, last_monitoring=D4, assessment_state=state,
-        submitted_date=D4, proposed_date=D5, result_date=D6,
+        BUILT,
+        monitoring_count=1,
+        last_monitoring=D4,
+        assessment_state=state,
+        submitted_date=D4,
+        proposed_date=D5,
+        result_date=D6,
     )
     tracker = stages.derive(facts)
     assert tracker.current_code == current
