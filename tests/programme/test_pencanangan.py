@@ -172,3 +172,23 @@ def test_plan_page_shows_the_tracker(world, login):
     assert '<strong id="stage-current">Pemantauan</strong>' in html
     assert 'id="stage-pencanangan">' in html and "3 Feb 2026" in html
     assert _url() in html
+
+
+@pytest.fixture
+def this_year(monkeypatch):
+    monkeypatch.setattr("programme.panels.timezone.localdate", lambda: dt.date(YEAR, 8, 1))
+
+
+def test_unit_page_shows_the_tracker_with_the_plan_link(world, login, this_year):
+    _build_unit_a(world)
+    html = login(world.leadership).get(reverse("units:unit_detail", args=["UNIT-A"])).content.decode()
+    assert 'id="stage-tracker"' in html and '<strong id="stage-current">Pemantauan</strong>' in html
+    assert f'href="{reverse("programme:plan", args=["UNIT-A", YEAR])}">Rencana aksi 2026</a>' in html
+
+
+def test_unit_page_without_plan_rights_has_no_tracker(world, login, this_year):
+    # a TPI assessor of another year still sees the unit page, but not this year's programme
+    TpiAssignment.objects.filter(user=world.tpi_a).update(year=2025)
+    response = login(world.tpi_a).get(reverse("units:unit_detail", args=["UNIT-A"]))
+    assert response.status_code == 200
+    assert 'id="stage-tracker"' not in response.content.decode()
