@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ProgrammeConfig(AppConfig):
     name = "programme"
     verbose_name = _("Program pembangunan ZI")
+
+    def ready(self) -> None:
+        # Not at the top: panels imports selectors and models, which exist only once the app
+        # registry is ready. units never imports programme: its unit page calls this through its hook.
+        from units import hooks  # noqa: PLC0415 — AppConfig.ready()
+
+        from . import panels  # noqa: PLC0415 — AppConfig.ready()
+
+        hooks.register_unit_page_panel(panels.unit_stage_panel)

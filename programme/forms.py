@@ -122,3 +122,16 @@ class RealisationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(str(_("Catat realisasi")))
+
+
+class PencananganForm(forms.Form):
+    date = forms.DateField(label=_("Tanggal pencanangan"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("Tempat"), max_length=200)
+    document_number = forms.CharField(label=_("Nomor piagam/berita acara"), max_length=120, required=False)
+    note = forms.CharField(
+        label=_("Catatan"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(str(_("Simpan pencanangan")))

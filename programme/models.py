@@ -109,3 +109,27 @@ class ActivityQuarter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity_id} TW{self.quarter}"
+
+
+class Pencanangan(models.Model):
+    """The leader's public declaration of building a Zona Integritas in a year (piagam/berita
+    acara). Evidence files come later; the date feeds the stage tracker."""
+
+    unit = models.ForeignKey(WorkUnit, on_delete=models.CASCADE, related_name="pencanangan")
+    year = models.PositiveSmallIntegerField(_("tahun"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    date = models.DateField(_("tanggal pencanangan"))
+    place = models.CharField(_("tempat"), max_length=200)
+    document_number = models.CharField(_("nomor dokumen (piagam/berita acara)"), max_length=120, blank=True)
+    note = models.TextField(_("catatan"), max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pencanangan")
+        verbose_name_plural = _("pencanangan")
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="pencanangan_unique_unit_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} {self.year}"

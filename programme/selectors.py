@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
-from assessments.models import Assessment, Instrument, InstrumentItem
-from units.models import UnitMembership, User, WorkUnit
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
-from .models import Activity, ActivityQuarter, WorkPlan
+from assessments.models import Assessment, AuditAction, AuditEvent, Instrument, InstrumentItem
+from units.models import TpiAssignment, UnitMembership, User, WorkUnit
+
+from . import stages
+from .models import Activity, ActivityQuarter, Pencanangan, WorkPlan
 
 
 def plan_for(unit: WorkUnit, year: int) -> WorkPlan | None:
@@ -52,3 +58,73 @@ def assessment_for_audit(unit: WorkUnit, year: int) -> Assessment | None:
     """The unit's assessment of ``year`` (the latest if several): the audit trail its plan's changes
     are written to, so they show on that assessment's audit page. None before one exists."""
     return Assessment.objects.filter(unit=unit, period__year=year).order_by("-pk").first()
+
+
+def pencanangan_of(unit: WorkUnit, year: int) -> Pencanangan | None:
+    return Pencanangan.objects.filter(unit=unit, year=year).first()
+
+
+def stage_facts_of(units: Iterable[WorkUnit], year: int) -> dict[int, stages.Facts]:
+    """Per unit pk, what the stage tracker needs for ``year``: six queries whatever the number of
+    units. The decree comes from the unit rows themselves; a pencanangan recorded for the year wins
+    over the date kept on the unit. Monitoring visits are not modelled yet (count 0)."""
+    units = list(units)
+    ids = [u.pk for u in units]
+    pencanangan = dict(Pencanangan.objects.filter(unit_id__in=ids, year=year).values_list("unit_id", "date"))
+    team: dict[int, set[int]] = {}
+    for unit_id, user_id in UnitMembership.objects.filter(unit_id__in=ids).values_list("unit_id", "user_id"):
+        team.setdefault(unit_id, set()).add(user_id)
+    assessors: dict[int, set[int]] = {}
+    for unit_id, user_id in TpiAssignment.objects.filter(unit_id__in=ids, year=year).values_list("unit_id", "user_id"):
+        assessors.setdefault(unit_id, set()).add(user_id)
+    plans = {
+        row["unit_id"]: row
+        for row in WorkPlan.objects.filter(unit_id__in=ids, year=year)
+        .annotate(n=Count("activities"))
+        .values("unit_id", "created_at", "n")
+    }
+    latest: dict[int, Any] = {}
+    for row in (
+        Assessment.objects.filter(unit_id__in=ids, period__year=year)
+        .order_by("pk")
+        .values("pk", "unit_id", "state", "result_decree_date")
+    ):
+        latest[row["unit_id"]] = row  # the latest assessment of the year, as the audit trail uses
+    events: dict[tuple[int, str], dt.date] = {}
+    for assessment_id, action, created_at in (
+        AuditEvent.objects.filter(
+            assessment_id__in=[row["pk"] for row in latest.values()],
+            action__in=[AuditAction.STATE_SUBMIT, AuditAction.STATE_PROPOSE, AuditAction.STATE_RECORD_RESULT],
+        )
+        .order_by("created_at", "pk")
+        .values_list("assessment_id", "action", "created_at")
+    ):
+        key = (assessment_id, action)
+        day = timezone.localtime(created_at).date()
+        # the first submission starts the TPI's assessment; the latest proposal and result count
+        if action != AuditAction.STATE_SUBMIT or key not in events:
+            events[key] = day
+    facts = {}
+    for unit in units:
+        work_plan = plans.get(unit.pk)
+        assessment = latest.get(unit.pk)
+        pk = assessment["pk"] if assessment else 0
+        facts[unit.pk] = stages.Facts(
+            pencanangan_date=pencanangan.get(unit.pk, unit.pencanangan_date),
+            decree_number=unit.designation_decree_number,
+            decree_date=unit.designation_decree_date,
+            team_ids=frozenset(team.get(unit.pk, ())),
+            assessor_ids=frozenset(assessors.get(unit.pk, ())),
+            plan_created=timezone.localtime(work_plan["created_at"]).date() if work_plan else None,
+            activity_count=work_plan["n"] if work_plan else 0,
+            assessment_state=assessment["state"] if assessment else "",
+            submitted_date=events.get((pk, AuditAction.STATE_SUBMIT.value)),
+            proposed_date=events.get((pk, AuditAction.STATE_PROPOSE.value)),
+            result_date=(assessment["result_decree_date"] if assessment else None)
+            or events.get((pk, AuditAction.STATE_RECORD_RESULT.value)),
+        )
+    return facts
+
+
+def tracker_of(unit: WorkUnit, year: int) -> stages.Tracker:
+    return stages.derive(stage_facts_of([unit], year)[unit.pk])

@@ -18,7 +18,7 @@ from assessments.models import AuditAction
 from units.models import WorkUnit
 
 from . import access, plan, selectors
-from .models import Activity, ActivityQuarter, WorkPlan
+from .models import Activity, ActivityQuarter, Pencanangan, WorkPlan
 
 ACTIVITY_FIELDS = (
     "area",
@@ -192,3 +192,40 @@ def activity_delete(*, actor, activity: Activity) -> None:
     pk = activity.pk
     activity.delete()
     _audit(actor=actor, work_plan=work_plan, action=AuditAction.ACTIVITY_DELETE, field=f"activity:{pk}", before=before)
+
+
+PENCANANGAN_FIELDS = ("date", "place", "document_number", "note")
+
+
+def _pencanangan_snapshot(row: Pencanangan) -> dict:
+    return {
+        "date": row.date and row.date.isoformat(),
+        "place": row.place,
+        "document_number": row.document_number,
+        "note": row.note,
+    }
+
+
+@transaction.atomic
+def pencanangan_record(
+    *, actor, unit: WorkUnit, year: int, date: dt.date, place: str, document_number: str = "", note: str = ""
+) -> Pencanangan:
+    """Record (or correct) the unit's pencanangan of ``year``; the unit's team and leader only."""
+    _require_editor(actor, unit)
+    row = Pencanangan.objects.select_for_update().filter(unit=unit, year=year).first()
+    before = None if row is None else _pencanangan_snapshot(row)
+    if row is None:
+        row = Pencanangan(unit=unit, year=year)
+    row.date, row.place, row.document_number, row.note = date, place, document_number, note
+    row.recorded_by = actor
+    row.full_clean()
+    row.save()
+    audit_record(
+        actor=actor,
+        assessment=selectors.assessment_for_audit(unit, year),
+        action=AuditAction.PENCANANGAN_RECORD,
+        field=f"pencanangan:{year}",
+        before=before,
+        after=_pencanangan_snapshot(row),
+    )
+    return row

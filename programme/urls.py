@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import api, views
 
 app_name = "programme"
 
@@ -16,4 +16,6 @@ urlpatterns = [
         views.activity_delete,
         name="activity_delete",
     ),
+    path("units/<str:code>/pencanangan/<int:year>/", views.pencanangan, name="pencanangan"),
+    path("api/v1/units/<str:code>/programme/<int:year>/", api.programme_detail, name="api_programme"),
 ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import access, pages, selectors, services
-from .forms import ActivityForm, RealisationForm
+from .forms import ActivityForm, PencananganForm, RealisationForm
 
 
 def _form_error_from(exc: ValidationError, form) -> None:
@@ -32,7 +32,14 @@ def plan_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
     return render(
         request,
         "programme/workplan_detail.html",
-        {"unit": unit, "year": year, "plan": work_plan, "page": page, "can_edit": can_edit},
+        {
+            "unit": unit,
+            "year": year,
+            "plan": work_plan,
+            "page": page,
+            "can_edit": can_edit,
+            "tracker": selectors.tracker_of(unit, year),
+        },
     )
 
 
@@ -121,3 +128,29 @@ def activity_delete(request: HttpRequest, code: str, year: int, pk: int) -> Http
     else:
         messages.success(request, _("Kegiatan dihapus."))
     return redirect("programme:plan", code=unit.code, year=year)
+
+
+@login_required
+def pencanangan(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The unit's pencanangan of ``year``: shown to every reader of the plan, recorded by its team."""
+    unit, can_edit = access.unit_for_plan(request.user, code, year)
+    row = selectors.pencanangan_of(unit, year)
+    form = None
+    if can_edit:
+        initial = {} if row is None else {name: getattr(row, name) for name in services.PENCANANGAN_FIELDS}
+        form = PencananganForm(request.POST or None, initial=initial)
+    elif request.method == "POST":
+        raise Http404
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            services.pencanangan_record(actor=request.user, unit=unit, year=year, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_error_from(exc, form)
+        else:
+            messages.success(request, _("Pencanangan dicatat."))
+            return redirect("programme:pencanangan", code=unit.code, year=year)
+    return render(
+        request,
+        "programme/pencanangan_detail.html",
+        {"unit": unit, "year": year, "pencanangan": row, "form": form, "can_edit": can_edit},
+    )

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from zi_portal.common.pagination import PAGE_PARAM, answers_bad_parameters, paginate
 from zi_portal.common.params import int_or_default
 
-from . import roles, selectors, services
+from . import hooks, roles, selectors, services
 from .forms import (
     InstansiFactForm,
     MembershipForm,
@@ -83,7 +83,11 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "units/workunit_detail.html",
-        {"unit": unit, "can_manage": request.user.has_perm("units.manage_unit", unit)},
+        {
+            "unit": unit,
+            "can_manage": request.user.has_perm("units.manage_unit", unit),
+            "panels": hooks.unit_page_panels_for(request, unit),  # e.g. the programme's stage tracker
+        },
     )
 
 

@@ -241,6 +241,7 @@ class AuditAction(models.TextChoices):
     ACTIVITY_UPDATE = "activity.update", _("Kegiatan rencana aksi diubah")
     ACTIVITY_DELETE = "activity.delete", _("Kegiatan rencana aksi dihapus")
     REALISATION_RECORD = "realisation.record", _("Realisasi kegiatan dicatat")
+    PENCANANGAN_RECORD = "pencanangan.record", _("Pencanangan dicatat")
 
     @classmethod
     def answer(cls, side: str) -> AuditAction:

@@ -1,0 +1,92 @@
+"""Read-only JSON API: ``GET /api/v1/units/<CODE>/programme/<YEAR>/``.
+
+Authentication and scoping as ``assessments/api.py``: the browser session or ``Authorization: Token
+<key>``; readable by whoever may read the unit's plan of that year (``access.may_read_plan``), every
+other unit — missing or not visible — answers 404. A GET writes nothing. Figures are JSON numbers at
+full precision, written by ``lke.dumps`` like the assessment API; dates are ISO strings or null.
+Change agents, SOPs and monitoring visits are not modelled yet: 0, 0 and [] until they are."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from assessments import lke
+from units.services import api_token_user
+from zi_portal.common.ratelimits import api_key, rate_limit
+
+from . import access, pages, plan, selectors, stages
+
+
+def _api_user(request: HttpRequest):
+    if request.user.is_authenticated:
+        return request.user
+    scheme, _sep, key = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "token":
+        user = api_token_user(key.strip(), request=request)
+        request.api_user = user  # type: ignore[attr-defined]  # named in the request's log line
+        return user
+    return None
+
+
+def _unauthorized() -> JsonResponse:
+    response = JsonResponse(
+        {"detail": _("Autentikasi diperlukan: login atau header 'Authorization: Token <key>'.")}, status=401
+    )
+    response["WWW-Authenticate"] = "Token"
+    return response
+
+
+def _stage(stage: stages.Stage) -> dict:
+    return {
+        "code": stage.code,
+        "label": stage.label,
+        "done": stage.done,
+        "date": stage.date.isoformat() if stage.date else None,
+    }
+
+
+def _activity(row: pages.ActivityRow) -> dict:
+    activity = row.activity
+    return {
+        "id": activity.pk,
+        "area": activity.area,
+        "title": activity.title,
+        "items": list(activity.lke_items),
+        "targets": {plan.quarter_label(q.quarter): q.target for q in row.quarters},
+        "realisation": {plan.quarter_label(q.quarter): q.realisation for q in row.quarters},
+        "status": activity.status,
+        "overdue": row.overdue,
+    }
+
+
+@never_cache
+@require_GET
+@rate_limit("api", rate="RATELIMIT_API", key=api_key, methods=None)
+def programme_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    user = _api_user(request)
+    if user is None:
+        return _unauthorized()
+    try:
+        unit, _can_edit = access.unit_for_plan(user, code, year)  # 404 for missing and forbidden alike
+    except Http404:
+        return JsonResponse({"detail": _("Unit tidak ditemukan.")}, status=404)
+    tracker = selectors.tracker_of(unit, year)
+    page = pages.plan_page(
+        selectors.activities_of(selectors.plan_for(unit, year)), year=year, today=timezone.localdate()
+    )
+    data = {
+        "unit": unit.code,
+        "year": year,
+        "stage": tracker.current_code or None,
+        "stages": [_stage(s) for s in tracker.stages],
+        "activities": [_activity(row) for group in page.groups for row in group.rows],
+        "realisation_pct": page.pct,
+        "change_agents": 0,  # not modelled yet
+        "sops": 0,  # not modelled yet
+        "monitoring": [],  # monitoring visits are not modelled yet
+    }
+    return HttpResponse(lke.dumps(data), content_type="application/json")
