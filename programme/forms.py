@@ -122,3 +122,9 @@ class RealisationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(str(_("Catat realisasi")))
+
+
+class PlanImportForm(forms.Form):
+    """The work-plan workbook to check (preview) or import."""
+
+    file = forms.FileField(label=_("Berkas Excel rencana aksi (.xlsx)"))

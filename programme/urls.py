@@ -16,4 +16,6 @@ urlpatterns = [
         views.activity_delete,
         name="activity_delete",
     ),
+    path("units/<str:code>/rencana-aksi/<int:year>/rencana-aksi.xlsx", views.plan_xlsx, name="plan_xlsx"),
+    path("units/<str:code>/rencana-aksi/<int:year>/impor/", views.plan_import, name="plan_import"),
 ]

@@ -84,6 +84,8 @@ PATHS = [
     ("programme:activity_edit", ["RSUD", 2026, 7], "/units/RSUD/rencana-aksi/2026/kegiatan/7/ubah/"),
     ("programme:realisation", ["RSUD", 2026, 7], "/units/RSUD/rencana-aksi/2026/kegiatan/7/realisasi/"),
     ("programme:activity_delete", ["RSUD", 2026, 7], "/units/RSUD/rencana-aksi/2026/kegiatan/7/hapus/"),
+    ("programme:plan_xlsx", ["RSUD", 2026], "/units/RSUD/rencana-aksi/2026/rencana-aksi.xlsx"),
+    ("programme:plan_import", ["RSUD", 2026], "/units/RSUD/rencana-aksi/2026/impor/"),
 ]
 
 
