@@ -135,3 +135,9 @@ class PencananganForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(str(_("Simpan pencanangan")))
+
+
+class PlanImportForm(forms.Form):
+    """The work-plan workbook to check (preview) or import."""
+
+    file = forms.FileField(label=_("Berkas Excel rencana aksi (.xlsx)"))

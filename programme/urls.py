@@ -18,4 +18,6 @@ urlpatterns = [
     ),
     path("units/<str:code>/pencanangan/<int:year>/", views.pencanangan, name="pencanangan"),
     path("api/v1/units/<str:code>/programme/<int:year>/", api.programme_detail, name="api_programme"),
+    path("units/<str:code>/rencana-aksi/<int:year>/rencana-aksi.xlsx", views.plan_xlsx, name="plan_xlsx"),
+    path("units/<str:code>/rencana-aksi/<int:year>/impor/", views.plan_import, name="plan_import"),
 ]

@@ -12,8 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import access, pages, selectors, services
-from .forms import ActivityForm, PencananganForm, RealisationForm
+from assessments.reports.xlsx_read import XlsxRefused, read_upload
+
+from . import access, pages, selectors, services, services_import
+from . import xlsx as plan_xlsx_layout
+from .forms import ActivityForm, PencananganForm, PlanImportForm, RealisationForm
 
 
 def _form_error_from(exc: ValidationError, form) -> None:
@@ -153,4 +156,56 @@ def pencanangan(request: HttpRequest, code: str, year: int) -> HttpResponse:
         request,
         "programme/pencanangan_detail.html",
         {"unit": unit, "year": year, "pencanangan": row, "form": form, "can_edit": can_edit},
+    )
+
+
+@login_required
+def plan_xlsx(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    unit, _can_edit = access.unit_for_plan(request.user, code, year)
+    rows = services_import.export_rows(selectors.activities_of(selectors.plan_for(unit, year)))
+    response = HttpResponse(
+        plan_xlsx_layout.plan_workbook(rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="rencana-aksi-{unit.code}-{year}.xlsx"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def plan_import(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """Upload a workbook: "Periksa" checks it (the dry run), "Impor" checks it again and writes
+    every row, or nothing while any row has an error. The file is uploaded with each request."""
+    unit, _can_edit = access.unit_for_plan(request.user, code, year, edit=True)
+    form = PlanImportForm(request.POST or None, request.FILES or None)
+    check = None
+    refused = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = plan_xlsx_layout.read_plan(read_upload(form.cleaned_data["file"], plan_xlsx_layout.LIMITS))
+        except XlsxRefused as exc:
+            refused = exc.message
+        else:
+            if "import" in request.POST:
+                try:
+                    check = services_import.plan_import_apply(actor=request.user, unit=unit, year=year, rows=rows)
+                except services_import.ImportHasErrors as exc:
+                    check = exc.check
+                except ValidationError as exc:
+                    refused = " ".join(exc.messages)
+                else:
+                    messages.success(
+                        request,
+                        _("Rencana aksi diimpor: %(created)s kegiatan baru, %(updated)s diperbarui.")
+                        % {"created": check.created, "updated": check.updated},
+                    )
+                    return redirect("programme:plan", code=unit.code, year=year)
+            else:
+                check = services_import.plan_import_check(unit=unit, year=year, rows=rows)
+    status = 422 if refused or (check is not None and check.errors) else 200
+    return render(
+        request,
+        "programme/workplan_import.html",
+        {"unit": unit, "year": year, "form": form, "check": check, "refused": refused},
+        status=status,
     )

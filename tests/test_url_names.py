@@ -86,6 +86,8 @@ PATHS = [
     ("programme:activity_delete", ["RSUD", 2026, 7], "/units/RSUD/rencana-aksi/2026/kegiatan/7/hapus/"),
     ("programme:pencanangan", ["RSUD", 2026], "/units/RSUD/pencanangan/2026/"),
     ("programme:api_programme", ["RSUD", 2026], "/api/v1/units/RSUD/programme/2026/"),
+    ("programme:plan_xlsx", ["RSUD", 2026], "/units/RSUD/rencana-aksi/2026/rencana-aksi.xlsx"),
+    ("programme:plan_import", ["RSUD", 2026], "/units/RSUD/rencana-aksi/2026/impor/"),
 ]
 
 
