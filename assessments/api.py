@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from units.services import api_token_user
+from units.api_auth import api_unauthorized, api_user
 from zi_portal.common.pagination import BadParameter, page_query, paginate
 from zi_portal.common.params import InvalidNumber, parse_int, parse_year
 from zi_portal.common.ratelimits import api_key, rate_limit
@@ -31,27 +31,8 @@ from .openapi import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, docs_sections, openapi_do
 from .standing import Standing, standing_of, standings_of
 
 
-def _api_user(request: HttpRequest):
-    if request.user.is_authenticated:
-        return request.user
-    header = request.headers.get("Authorization", "")
-    scheme, _sep, key = header.partition(" ")
-    if scheme.lower() == "token":
-        user = api_token_user(key.strip(), request=request)
-        request.api_user = user  # type: ignore[attr-defined]  # named in the request's log line
-        return user
-    return None
-
-
 def _json(data, status: int = 200) -> HttpResponse:
     return HttpResponse(lke.dumps(data), status=status, content_type="application/json")
-
-
-def _unauthorized() -> JsonResponse:
-    response = JsonResponse({"detail": _("Autentikasi diperlukan: login atau header 'Authorization: Token <key>'.")},
-                            status=401)
-    response["WWW-Authenticate"] = "Token"
-    return response
 
 
 def _summary(assessment, standing: Standing) -> dict:
@@ -104,9 +85,9 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 
     A read only: the figures of a stale row are computed for the response and not stored (the
     warm-up task stores them)."""
-    user = _api_user(request)
+    user = api_user(request)
     if user is None:
-        return _unauthorized()
+        return api_unauthorized()
     qs = assessments_visible_to(user).order_by("period__year", "unit__code", "pk")
     try:
         period = parse_year(request.GET.get("period", ""), name="period")
@@ -133,9 +114,9 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @rate_limit("api", rate="RATELIMIT_API", key=api_key, methods=None)
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _api_user(request)
+    user = api_user(request)
     if user is None:
-        return _unauthorized()
+        return api_unauthorized()
     try:
         assessment = assessment_get_for_user(user, pk)  # 404 for missing and forbidden alike
     except Http404:
@@ -156,8 +137,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @rate_limit("api", rate="RATELIMIT_API", key=api_key, methods=None)
 def openapi_json(request: HttpRequest) -> HttpResponse:
     """The OpenAPI 3.1 description; like the API itself, for a logged-in user or a valid token."""
-    if _api_user(request) is None:
-        return _unauthorized()
+    if api_user(request) is None:
+        return api_unauthorized()
     return JsonResponse(openapi_document(request.build_absolute_uri("/")), json_dumps_params={"ensure_ascii": False})
 
 

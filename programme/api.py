@@ -15,29 +15,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from assessments import lke
-from units.services import api_token_user
+from units.api_auth import api_unauthorized, api_user
 from zi_portal.common.ratelimits import api_key, rate_limit
 
 from . import access, pages, plan, selectors, stages
-
-
-def _api_user(request: HttpRequest):
-    if request.user.is_authenticated:
-        return request.user
-    scheme, _sep, key = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "token":
-        user = api_token_user(key.strip(), request=request)
-        request.api_user = user  # type: ignore[attr-defined]  # named in the request's log line
-        return user
-    return None
-
-
-def _unauthorized() -> JsonResponse:
-    response = JsonResponse(
-        {"detail": _("Autentikasi diperlukan: login atau header 'Authorization: Token <key>'.")}, status=401
-    )
-    response["WWW-Authenticate"] = "Token"
-    return response
 
 
 def _stage(stage: stages.Stage) -> dict:
@@ -67,9 +48,9 @@ def _activity(row: pages.ActivityRow) -> dict:
 @require_GET
 @rate_limit("api", rate="RATELIMIT_API", key=api_key, methods=None)
 def programme_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    user = _api_user(request)
+    user = api_user(request)
     if user is None:
-        return _unauthorized()
+        return api_unauthorized()
     try:
         unit, _can_edit = access.unit_for_plan(user, code, year)  # 404 for missing and forbidden alike
     except Http404:
