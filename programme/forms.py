@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from units.models import User
 
 from . import plan
-from .models import Activity, Area
+from .models import ACTIVITY_FIELDS, Activity, Area
 
 
 def _helper(label: str) -> FormHelper:
@@ -71,40 +71,11 @@ class ActivityForm(forms.Form):
         return {q: self.cleaned_data[f"target_{q}"] for q in plan.QUARTERS}
 
     def activity_fields(self) -> dict:
-        return {
-            name: self.cleaned_data[name]
-            for name in (
-                "area",
-                "title",
-                "description",
-                "output",
-                "indicator",
-                "unit_of_measure",
-                "person_in_charge",
-                "responsible_official",
-                "budget",
-                "lke_items",
-                "status",
-            )
-        }
+        return {name: self.cleaned_data[name] for name in (*ACTIVITY_FIELDS, "person_in_charge")}
 
     @staticmethod
     def initial_for(activity: Activity) -> dict:
-        initial = {
-            name: getattr(activity, name)
-            for name in (
-                "area",
-                "title",
-                "description",
-                "output",
-                "indicator",
-                "unit_of_measure",
-                "person_in_charge",
-                "responsible_official",
-                "budget",
-                "status",
-            )
-        }
+        initial = {name: getattr(activity, name) for name in (*ACTIVITY_FIELDS, "person_in_charge")}
         initial["lke_items"] = ", ".join(activity.lke_items)
         for row in activity.quarters.all():
             initial[f"target_{row.quarter}"] = row.target

@@ -42,6 +42,21 @@ class WorkPlan(models.Model):
         return f"{self.unit.code} {self.year}"
 
 
+# The fields of an activity its team types in (the person in charge aside: a user, checked apart).
+ACTIVITY_FIELDS = (
+    "area",
+    "title",
+    "description",
+    "output",
+    "indicator",
+    "unit_of_measure",
+    "responsible_official",
+    "budget",
+    "lke_items",
+    "status",
+)
+
+
 class Activity(models.Model):
     class Status(models.TextChoices):
         BELUM = "belum", _("Belum mulai")

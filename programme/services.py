@@ -18,20 +18,7 @@ from assessments.models import AuditAction
 from units.models import WorkUnit
 
 from . import access, plan, selectors
-from .models import Activity, ActivityQuarter, Pencanangan, WorkPlan
-
-ACTIVITY_FIELDS = (
-    "area",
-    "title",
-    "description",
-    "output",
-    "indicator",
-    "unit_of_measure",
-    "responsible_official",
-    "budget",
-    "lke_items",
-    "status",
-)
+from .models import ACTIVITY_FIELDS, Activity, ActivityQuarter, Pencanangan, WorkPlan
 
 
 def _require_editor(actor, unit: WorkUnit) -> None:
