@@ -6,6 +6,10 @@
 - a demo contributor: ``fn(*, assessment, author) -> int`` adding demo files to a draft;
 - an evidence lister: ``fn(assessment) -> dict[item_code, list[dict]]`` for reports and exports;
 - an evidence counter: ``fn(assessment_ids) -> dict[assessment pk, int]`` for list pages;
+- an item suggester: ``fn(assessment, codes) -> dict[item_code, dict]`` — what another app's records
+  suggest as the unit's answer to an item (``programme`` registers one: the year's work plan, monitoring,
+  change agents and SOPs). Each dict has ``option``, ``text``, ``links`` ([{"label", "url"}]),
+  ``accept_url`` and ``rule``; the worksheet shows it and the team accepts it explicitly;
 - an attachment lister: ``fn(assessment, *, item_ids=None) -> dict[item pk, list[attachment]]``, the attachment rows
   the worksheet and the detail page hand to the evidence templates.
 
@@ -24,6 +28,8 @@ evidence_counters: list[Callable] = []
 # fn(assessment, *, item_ids=None) -> {item pk: [attachment, ...]}, a fixed number of queries for the
 # whole assessment (or the items named)
 attachment_listers: list[Callable] = []
+# fn(assessment, codes) -> {item code: suggestion dict}, a fixed number of queries for the codes named
+item_suggesters: list[Callable] = []
 
 
 def register_snapshot(fn: Callable) -> Callable:
@@ -60,6 +66,21 @@ def register_attachment_lister(fn: Callable) -> Callable:
     if fn not in attachment_listers:
         attachment_listers.append(fn)
     return fn
+
+
+def register_item_suggester(fn: Callable) -> Callable:
+    if fn not in item_suggesters:
+        item_suggesters.append(fn)
+    return fn
+
+
+def item_suggestions(assessment, codes) -> dict[str, dict]:
+    """Per item code (of ``codes``, the items shown), what the registered suggesters offer as the
+    unit's answer. Empty when none is registered or none has anything to say."""
+    merged: dict[str, dict] = {}
+    for fn in item_suggesters:
+        merged.update(fn(assessment, codes))
+    return merged
 
 
 def evidence_listing(assessment) -> dict[str, list[dict]]:

@@ -9,8 +9,10 @@ class ProgrammeConfig(AppConfig):
     def ready(self) -> None:
         # Not at the top: panels imports selectors and models, which exist only once the app
         # registry is ready. units never imports programme: its unit page calls this through its hook.
+        from assessments import hooks as assessment_hooks  # noqa: PLC0415 — AppConfig.ready()
         from units import hooks  # noqa: PLC0415 — AppConfig.ready()
 
-        from . import panels  # noqa: PLC0415 — AppConfig.ready()
+        from . import lke, panels  # noqa: PLC0415 — AppConfig.ready()
 
         hooks.register_unit_page_panel(panels.unit_stage_panel)
+        assessment_hooks.register_item_suggester(lke.item_suggestions)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import plan
+from . import plan, selectors
 from .models import Activity, Area
 
 
@@ -33,16 +33,6 @@ class PlanPage:
     activity_count: int
 
 
-def _figures(activity: Activity) -> list[plan.QuarterFigures]:
-    by_quarter = {q.quarter: q for q in activity.quarters.all()}
-    return [
-        plan.QuarterFigures(q, by_quarter[q].target, by_quarter[q].realisation)
-        if q in by_quarter
-        else plan.QuarterFigures(q, Decimal(0), Decimal(0))
-        for q in plan.QUARTERS
-    ]
-
-
 def plan_page(activities, *, year: int, today: dt.date) -> PlanPage:
     """Activities grouped by area in the LKE's order (empty areas left out), each with its
     percentage and overdue flag, and the plan's percentage over the whole year's targets."""
@@ -50,7 +40,7 @@ def plan_page(activities, *, year: int, today: dt.date) -> PlanPage:
     all_figures = []
     overdue_count = 0
     for activity in activities:
-        figures = _figures(activity)
+        figures = selectors.quarter_figures(activity)
         overdue = plan.is_overdue(figures, status=activity.status, year=year, on=today)
         overdue_count += overdue
         if activity.status != Activity.Status.BATAL:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -12,7 +13,7 @@ from django.utils import timezone
 from assessments.models import Assessment, AuditAction, AuditEvent, Instrument, InstrumentItem
 from units.models import TpiAssignment, UnitMembership, User, WorkUnit
 
-from . import stages
+from . import plan, stages, suggestions
 from .models import Activity, ActivityQuarter, Pencanangan, WorkPlan
 
 
@@ -128,3 +129,44 @@ def stage_facts_of(units: Iterable[WorkUnit], year: int) -> dict[int, stages.Fac
 
 def tracker_of(unit: WorkUnit, year: int) -> stages.Tracker:
     return stages.derive(stage_facts_of([unit], year)[unit.pk])
+
+
+def suggestion_facts(unit: WorkUnit, year: int, *, today: dt.date) -> suggestions.Facts:
+    """What the LKE suggestions of ``unit`` for ``year`` rest on, as of ``today``: a fixed number of
+    queries (the plan with its activities and quarters, the pencanangan)."""
+    work_plan = plan_for(unit, year)
+    activities = [a for a in activities_of(work_plan) if a.status != Activity.Status.BATAL]
+    on_plan = linked = socialisation = socialisation_realised = 0
+    for activity in activities:
+        figures = quarter_figures(activity)
+        if not plan.is_overdue(figures, status=activity.status, year=year, on=today):
+            on_plan += 1
+        if activity.lke_items:
+            linked += 1
+        if _SOCIALISATION in f"{activity.title} {activity.output}".lower():
+            socialisation += 1
+            if any(q.realisation > 0 for q in figures):
+                socialisation_realised += 1
+    return suggestions.Facts(
+        has_plan=work_plan is not None,
+        activities=len(activities),
+        activities_on_plan=on_plan,
+        activities_linked=linked,
+        socialisation_activities=socialisation,
+        socialisation_realised=socialisation_realised,
+        pencanangan=Pencanangan.objects.filter(unit=unit, year=year).exists(),
+    )
+
+
+_SOCIALISATION = "sosialisasi"
+
+
+def quarter_figures(activity: Activity) -> list[plan.QuarterFigures]:
+    """The four quarters of an activity (fetched with ``activities_of``), zero where none is stored."""
+    by_quarter = {q.quarter: q for q in activity.quarters.all()}
+    return [
+        plan.QuarterFigures(q, by_quarter[q].target, by_quarter[q].realisation)
+        if q in by_quarter
+        else plan.QuarterFigures(q, Decimal(0), Decimal(0))
+        for q in plan.QUARTERS
+    ]

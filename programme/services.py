@@ -9,15 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from assessments.access import assessment_roles, side_of
 from assessments.audit import audit_record
-from assessments.models import AuditAction
+from assessments.models import Answer, Assessment, AuditAction, InstrumentItem
+from assessments.services import answer_save
 from units.models import WorkUnit
 
-from . import access, plan, selectors
+from . import access, plan, selectors, suggestions
+from . import lke as programme_lke
 from .models import ACTIVITY_FIELDS, Activity, ActivityQuarter, Pencanangan, WorkPlan
 
 
@@ -216,3 +220,43 @@ def pencanangan_record(
         after=_pencanangan_snapshot(row),
     )
     return row
+
+
+@transaction.atomic
+def suggestion_accept(*, actor, assessment: Assessment, code: str, expected_version: int | None, today: dt.date):
+    """Answer item ``code`` of ``assessment`` with what the programme's records suggest, on the unit's
+    side, as the team's explicit decision. The suggestion is computed again here (never taken from
+    the form), the answer goes through ``answer_save`` (its checks, its audit row) and a second audit
+    row names the suggestion, its reason and the rule version. Raises ValidationError when there is
+    no suggestion for the item any more, PermissionDenied for anyone but the unit's team."""
+    if side_of(assessment_roles(actor, assessment)) != "unit":
+        raise PermissionDenied(_("Hanya tim unit yang dapat menerima saran untuk jawaban unit."))
+    suggestion = programme_lke.suggestions_for(assessment, today=today).get(code)
+    if suggestion is None:
+        raise ValidationError(_("Tidak ada saran untuk butir %(code)s saat ini.") % {"code": code})
+    item = InstrumentItem.objects.filter(instrument_id=assessment.instrument_id, code=code).first()
+    if item is None:
+        raise Http404
+    current = Answer.objects.filter(assessment=assessment, item=item).only("unit_note").first()
+    answer = answer_save(
+        actor=actor,
+        assessment=assessment,
+        item=item,
+        raw_answer=suggestion.option,
+        note=current.unit_note if current else "",
+        expected_version=expected_version,
+        side="unit",
+    )
+    audit_record(
+        actor=actor,
+        assessment=assessment,
+        action=AuditAction.SUGGESTION_ACCEPT,
+        item_code=code,
+        field="unit_answer",
+        after={
+            "option": suggestion.option,
+            "reason": programme_lke.reason_text(suggestion),
+            "rule": suggestions.RULE_VERSION,
+        },
+    )
+    return answer, suggestion

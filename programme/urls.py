@@ -20,4 +20,5 @@ urlpatterns = [
     path("api/v1/units/<str:code>/programme/<int:year>/", api.programme_detail, name="api_programme"),
     path("units/<str:code>/rencana-aksi/<int:year>/rencana-aksi.xlsx", views.plan_xlsx, name="plan_xlsx"),
     path("units/<str:code>/rencana-aksi/<int:year>/impor/", views.plan_import, name="plan_import"),
+    path("penilaian/<int:pk>/butir/<str:code>/saran/", views.suggestion_accept, name="suggestion_accept"),
 ]

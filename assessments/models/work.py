@@ -242,6 +242,7 @@ class AuditAction(models.TextChoices):
     ACTIVITY_DELETE = "activity.delete", _("Kegiatan rencana aksi dihapus")
     REALISATION_RECORD = "realisation.record", _("Realisasi kegiatan dicatat")
     PENCANANGAN_RECORD = "pencanangan.record", _("Pencanangan dicatat")
+    SUGGESTION_ACCEPT = "suggestion.accept", _("Saran dari program kerja diterima")
 
     @classmethod
     def answer(cls, side: str) -> AuditAction:

@@ -34,6 +34,9 @@ def _labels() -> dict[str, str]:
         "index": _("Indeks (0,00–4,00)"),
         "note": _("Catatan"),
         "save": _("Simpan"),
+        "suggestion": _("Saran dari program kerja"),
+        "suggestion_accept": _("Terima saran"),
+        "suggestion_taken": _("sudah menjadi jawaban unit"),
     }
 
 
@@ -80,6 +83,7 @@ def _base(assessment, roles, codes: list[str] | None = None) -> dict[str, Any]:
         "rows": rows,
         "attachments": attachments,
         "comments": selectors.comments_by_item(assessment, codes=codes),
+        "suggestions": hooks.item_suggestions(assessment, codes),
         "revision_notes": revision_notes,
         "progress": assessment_progress(assessment, answers, with_evidence),
         "side": side_of(roles),
@@ -115,6 +119,7 @@ def _item(assessment, base: dict, engine_item, **extra) -> dict[str, Any]:
         "typed_counts": {n: submitted.get(f"count-{n}", "") for n in engine_item.inputs} if submitted else None,
         "attachments": base["attachments"].get(row.pk, []),
         "comments": base["comments"].get(code, []),
+        "suggestion": base["suggestions"].get(code),
         "revision_note": base["revision_notes"].get(code, ""),
         "can_edit_unit": base["can_edit_unit"],
         "can_score_tpi": base["can_score_tpi"],

@@ -23,7 +23,7 @@ STORED_VALUES = {
     "evidence.review", "evidence.reconfirm", "evidence.carry_forward",
     "bundle.import",
     "plan.create", "activity.create", "activity.update", "activity.delete", "realisation.record",
-    "pencanangan.record",
+    "pencanangan.record", "suggestion.accept",
 }
 
 
