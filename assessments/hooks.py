@@ -10,6 +10,9 @@
   suggest as the unit's answer to an item (``programme`` registers one: the year's work plan, monitoring,
   change agents and SOPs). Each dict has ``option``, ``text``, ``links`` ([{"label", "url"}]),
   ``accept_url`` and ``rule``; the worksheet shows it and the team accepts it explicitly;
+- a dashboard cell provider: ``fn(units, year) -> dict[unit pk, dict]`` — another app's facts about
+  each unit of the dashboard page (``programme``: the unit's stage, its work plan's progress, open
+  monitoring recommendations); a fixed number of queries for all the units;
 - an attachment lister: ``fn(assessment, *, item_ids=None) -> dict[item pk, list[attachment]]``, the attachment rows
   the worksheet and the detail page hand to the evidence templates.
 
@@ -28,6 +31,8 @@ evidence_counters: list[Callable] = []
 # fn(assessment, *, item_ids=None) -> {item pk: [attachment, ...]}, a fixed number of queries for the
 # whole assessment (or the items named)
 attachment_listers: list[Callable] = []
+# fn(units, year) -> {unit pk: dict}, a fixed number of queries for all the units
+dashboard_cell_providers: list[Callable] = []
 # fn(assessment, codes) -> {item code: suggestion dict}, a fixed number of queries for the codes named
 item_suggesters: list[Callable] = []
 
@@ -72,6 +77,21 @@ def register_item_suggester(fn: Callable) -> Callable:
     if fn not in item_suggesters:
         item_suggesters.append(fn)
     return fn
+
+
+def register_dashboard_cells(fn: Callable) -> Callable:
+    if fn not in dashboard_cell_providers:
+        dashboard_cell_providers.append(fn)
+    return fn
+
+
+def dashboard_cells(units, year) -> dict[int, dict]:
+    """Per unit pk, the merged cells of the registered providers (empty without any)."""
+    merged: dict[int, dict] = {}
+    for fn in dashboard_cell_providers:
+        for unit_id, cells in fn(units, year).items():
+            merged.setdefault(unit_id, {}).update(cells)
+    return merged
 
 
 def item_suggestions(assessment, codes) -> dict[str, dict]:

@@ -12,7 +12,8 @@ class ProgrammeConfig(AppConfig):
         from assessments import hooks as assessment_hooks  # noqa: PLC0415 — AppConfig.ready()
         from units import hooks  # noqa: PLC0415 — AppConfig.ready()
 
-        from . import lke, panels  # noqa: PLC0415 — AppConfig.ready()
+        from . import dashboard, lke, panels  # noqa: PLC0415 — AppConfig.ready()
 
         hooks.register_unit_page_panel(panels.unit_stage_panel)
         assessment_hooks.register_item_suggester(lke.item_suggestions)
+        assessment_hooks.register_dashboard_cells(dashboard.dashboard_cells)

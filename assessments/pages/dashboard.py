@@ -11,10 +11,10 @@ from typing import Any
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, When
 from django.utils.translation import gettext as _
 
-from units.models import TpiAssignment, User
+from units.models import PredicateAward, TpiAssignment, User
 from zi_portal.common.pagination import paginate
 
-from .. import lke, selectors
+from .. import hooks, lke, selectors
 from ..access import assessments_visible_to
 from ..models import Assessment, AuditAction, AuditEvent, RevisionRequest
 from ..standing import REVIEWED_STATES, assessment_figures_many, standings_of
@@ -176,6 +176,29 @@ def _workload(year: int | None, qs) -> list[dict]:
     return sorted(people.values(), key=lambda p: (p["user"].full_name, p["user"].username))
 
 
+def held_predicates(unit_ids: list[int], year: int | None) -> dict[int, dict]:
+    """Per unit pk, the highest predicate it holds going into ``year`` (awarded in an earlier year and
+    not revoked): ``{"predicate", "year"}``. One query."""
+    held: dict[int, dict] = {}
+    if year is None:
+        return held
+    rank = {"WBK": 1, "WBBM": 2}
+    awards = PredicateAward.objects.filter(unit_id__in=unit_ids, year__lt=year, revoked=False).order_by("year")
+    for unit_id, predicate, awarded in awards.values_list("unit_id", "predicate", "year"):
+        if unit_id not in held or rank[predicate] >= rank[held[unit_id]["predicate"]]:
+            held[unit_id] = {"predicate": predicate, "year": awarded}
+    return held
+
+
+def _held_at_risk(held: dict | None, thresholds) -> dict | None:
+    """The predicate a unit holds, flagged ``at_risk`` when its latest figures fall below that
+    predicate's minimums (the regulation expects an awarded unit to keep the predicate up)."""
+    if held is None:
+        return None
+    result = thresholds.get(held["predicate"])
+    return {**held, "at_risk": result is not None and not result.met}
+
+
 def build_dashboard(user, year: int | None, state: str = "", target: str = "", page: str | None = None) -> dict:
     """Everything the dashboard shows for ``year`` (the latest visible one when absent or not
     visible), page ``page`` (``?halaman=``; :class:`BadParameter` for a malformed or missing page).
@@ -195,6 +218,9 @@ def build_dashboard(user, year: int | None, state: str = "", target: str = "", p
     assessments = list(page_obj.object_list)
     standings = standings_of(assessments)  # the page's stale rows are computed (and stored) here
     evidence = selectors.items_with_evidence_many(assessments)
+    # other apps' facts about the page's units (the programme: stage, work plan, monitoring)
+    cells = hooks.dashboard_cells([a.unit for a in assessments], year) if year else {}
+    held = held_predicates([a.unit_id for a in assessments], year)
     rows: list[dict[str, Any]] = []
     area_numbers: list[str] = []
     area_names: dict[str, str] = {}
@@ -219,6 +245,8 @@ def build_dashboard(user, year: int | None, state: str = "", target: str = "", p
                       for n in engine.area_numbers],
             "recommendation": standing.recommendation.label,
             "distance": distance,
+            "programme": cells.get(a.unit_id),
+            "held": _held_at_risk(held.get(a.unit_id), shown.thresholds),
         })
     page_units = [a.unit_id for a in assessments]
     # the page's units over the years: a bounded number of assessments (page size x years)

@@ -1,0 +1,32 @@
+"""The programme's cells on the leadership dashboard (registered with ``assessments.hooks``): each
+unit's stage and the progress of its work plan, a fixed number of queries for the page's units."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from . import selectors, stages
+
+
+def dashboard_cells(units, year: int) -> dict[int, dict]:
+    """Per unit pk: ``stage`` (label of the current stage, "" when every stage is done),
+    ``stage_code``, ``plan_pct`` (None without a plan or targets), ``activities``, ``overdue``."""
+    units = list(units)
+    if not units:
+        return {}
+    facts = selectors.stage_facts_of(units, year)
+    progress = selectors.plan_progress_of([u.pk for u in units], year, today=timezone.localdate())
+    cells = {}
+    for unit in units:
+        tracker = stages.derive(facts[unit.pk])
+        current = tracker.current
+        plan = progress.get(unit.pk, {})
+        cells[unit.pk] = {
+            "stage": current.label if current else "",
+            "stage_code": tracker.current_code,
+            "stages_done": sum(s.done for s in tracker.stages),
+            "plan_pct": plan.get("pct"),
+            "activities": plan.get("activities", 0),
+            "overdue": plan.get("overdue", 0),
+        }
+    return cells
