@@ -7,6 +7,7 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
+from assessments import services as assessment_services
 from programme import services
 from tests.factories import WorkUnitFactory
 from units.models import PredicateAward
@@ -54,8 +55,6 @@ def test_awarded_unit_below_the_minimums_is_flagged(lke, login):
 
 @pytest.mark.parametrize("extra", [0, 4])
 def test_programme_cells_keep_the_query_count_flat(lke, login, django_assert_max_num_queries, extra):
-    from assessments import services as assessment_services
-
     for i in range(extra):
         unit = WorkUnitFactory(instansi=lke.instansi, code=f"PRG-{i}")
         assessment_services.assessments_create_bulk(
