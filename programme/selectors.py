@@ -6,14 +6,24 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from assessments.models import Assessment, AuditAction, AuditEvent, Instrument, InstrumentItem
+from evidence.models import EvidenceDocument
 from units.models import TpiAssignment, UnitMembership, User, WorkUnit
 
-from . import stages
-from .models import Activity, ActivityQuarter, Pencanangan, WorkPlan
+from . import monitoring, stages
+from .models import (
+    Activity,
+    ActivityQuarter,
+    Finding,
+    FollowUp,
+    MonitoringVisit,
+    Pencanangan,
+    Recommendation,
+    WorkPlan,
+)
 
 
 def plan_for(unit: WorkUnit, year: int) -> WorkPlan | None:
@@ -65,9 +75,9 @@ def pencanangan_of(unit: WorkUnit, year: int) -> Pencanangan | None:
 
 
 def stage_facts_of(units: Iterable[WorkUnit], year: int) -> dict[int, stages.Facts]:
-    """Per unit pk, what the stage tracker needs for ``year``: six queries whatever the number of
+    """Per unit pk, what the stage tracker needs for ``year``: seven queries whatever the number of
     units. The decree comes from the unit rows themselves; a pencanangan recorded for the year wins
-    over the date kept on the unit. Monitoring visits are not modelled yet (count 0)."""
+    over the date kept on the unit; Pemantauan counts the unit's TPI monitoring visits of the year."""
     units = list(units)
     ids = [u.pk for u in units]
     pencanangan = dict(Pencanangan.objects.filter(unit_id__in=ids, year=year).values_list("unit_id", "date"))
@@ -82,6 +92,13 @@ def stage_facts_of(units: Iterable[WorkUnit], year: int) -> dict[int, stages.Fac
         for row in WorkPlan.objects.filter(unit_id__in=ids, year=year)
         .annotate(n=Count("activities"))
         .values("unit_id", "created_at", "n")
+    }
+    visits = {
+        row["unit_id"]: row
+        for row in MonitoringVisit.objects.filter(unit_id__in=ids, year=year)
+        .values("unit_id")
+        .annotate(n=Count("pk"), last=Max("date"))
+        .values("unit_id", "n", "last")
     }
     latest: dict[int, Any] = {}
     for row in (
@@ -117,6 +134,8 @@ def stage_facts_of(units: Iterable[WorkUnit], year: int) -> dict[int, stages.Fac
             assessor_ids=frozenset(assessors.get(unit.pk, ())),
             plan_created=timezone.localtime(work_plan["created_at"]).date() if work_plan else None,
             activity_count=work_plan["n"] if work_plan else 0,
+            monitoring_count=visits[unit.pk]["n"] if unit.pk in visits else 0,
+            last_monitoring=visits[unit.pk]["last"] if unit.pk in visits else None,
             assessment_state=assessment["state"] if assessment else "",
             submitted_date=events.get((pk, AuditAction.STATE_SUBMIT.value)),
             proposed_date=events.get((pk, AuditAction.STATE_PROPOSE.value)),
@@ -128,3 +147,85 @@ def stage_facts_of(units: Iterable[WorkUnit], year: int) -> dict[int, stages.Fac
 
 def tracker_of(unit: WorkUnit, year: int) -> stages.Tracker:
     return stages.derive(stage_facts_of([unit], year)[unit.pk])
+
+
+# --- TPI monitoring (pemantauan) ------------------------------------------------------------------
+
+
+def visits_of(unit: WorkUnit, year: int) -> QuerySet[MonitoringVisit]:
+    """The unit's monitoring visits of ``year`` by date, with findings, recommendations, their
+    follow-ups and the follow-ups' documents: seven queries whatever the number of rows."""
+    follow_ups = FollowUp.objects.select_related("by").prefetch_related(
+        Prefetch("evidence", queryset=EvidenceDocument.objects.order_by("title", "pk"))
+    )
+    recommendations = Recommendation.objects.select_related("finding", "closed_by").prefetch_related(
+        Prefetch("follow_ups", queryset=follow_ups.order_by("at", "pk"))
+    )
+    return (
+        MonitoringVisit.objects.filter(unit=unit, year=year)
+        .select_related("created_by")
+        .prefetch_related(
+            Prefetch("findings", queryset=Finding.objects.order_by("area", "pk")),
+            Prefetch("recommendations", queryset=recommendations.order_by("deadline", "pk")),
+        )
+        .order_by("date", "pk")
+    )
+
+
+def visit_in(unit: WorkUnit, year: int, pk: int) -> MonitoringVisit | None:
+    return MonitoringVisit.objects.filter(unit=unit, year=year, pk=pk).first()
+
+
+def recommendation_in(unit: WorkUnit, year: int, pk: int) -> Recommendation | None:
+    return (
+        Recommendation.objects.select_related("visit", "visit__unit", "finding")
+        .filter(visit__unit=unit, visit__year=year, pk=pk)
+        .first()
+    )
+
+
+def unit_documents(unit: WorkUnit) -> QuerySet[EvidenceDocument]:
+    """The unit's evidence documents a follow-up may point to."""
+    return EvidenceDocument.objects.filter(unit=unit).order_by("title", "pk")
+
+
+def unit_people(unit: WorkUnit) -> QuerySet[User]:
+    """The unit's team and leader (who hear of a new recommendation)."""
+    return unit_members(unit)
+
+
+def assessors_of(unit: WorkUnit, year: int) -> QuerySet[User]:
+    """The TPI assigned to the unit for ``year`` (who hear of a follow-up)."""
+    return User.objects.filter(pk__in=TpiAssignment.objects.filter(unit=unit, year=year).values("user_id")).order_by(
+        "username"
+    )
+
+
+def monitoring_counts_of(
+    units: Iterable[WorkUnit], year: int, *, today: dt.date | None = None
+) -> dict[int, monitoring.MonitoringCounts]:
+    """Per unit pk, the counts of its monitoring in ``year``: visits, and recommendations total,
+    closed, not closed and overdue on ``today``. Two queries whatever the number of units; every
+    unit asked about is in the answer (zeros when nothing is recorded). For the LKE suggestions
+    (P.1.iii) and the dashboard."""
+    today = today or timezone.localdate()
+    ids = [u.pk for u in units]
+    visits = dict(
+        MonitoringVisit.objects.filter(unit_id__in=ids, year=year)
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("unit_id", "n")
+    )
+    recommendations: dict[int, list[tuple[str, dt.date]]] = {}
+    for unit_id, status, deadline in Recommendation.objects.filter(
+        visit__unit_id__in=ids, visit__year=year
+    ).values_list("visit__unit_id", "status", "deadline"):
+        recommendations.setdefault(unit_id, []).append((status, deadline))
+    return {pk: monitoring.count(visits.get(pk, 0), recommendations.get(pk, []), today=today) for pk in ids}
+
+
+def change_agent_activity_of(unit: WorkUnit, year: int, quarter: int) -> list[dict]:
+    """HOOK, filled at merge with the change-agent app: the change agents' activity of the unit in
+    ``quarter`` of ``year`` as ``[{"date": date, "agent": str, "activity": str}]``. No change-agent
+    model exists on this branch, so nothing is recorded: the report says so."""
+    return []
