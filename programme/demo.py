@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from evidence.models import EvidenceDocument
 from units.models import TpiAssignment, UnitMembership, WorkUnit
@@ -99,7 +100,7 @@ def seed_programme() -> int:
 # Two TPI monitoring visits per demo unit in 2026, by the demo TPI member assigned to it: the first
 # one's recommendation followed up by the unit and closed by the TPI, the second one's still open.
 MONITORING_ASSESSOR = "tpi.anggota"
-VISITS = [
+VISITS: list[dict[str, Any]] = [
     {
         "date": dt.date(2026, 4, 15),
         "method": MonitoringVisit.Method.FIELD,

@@ -239,7 +239,6 @@ def test_page_queries_do_not_grow(world, plan_a, login, count, django_assert_max
     assert response.context["page"].activity_count == count
 
 
-
 def test_seed_demo_writes_the_work_plans_once(db, login, monkeypatch):
     monkeypatch.setattr("programme.views.timezone.localdate", lambda: dt.date(2026, 8, 1))
     call_command("seed_demo", "--password", "Demo-Pass-1", stdout=StringIO())
