@@ -100,6 +100,12 @@ def _instansi_dict(instansi: Instansi) -> dict:
             "place": instansi_place(instansi.name)}
 
 
+def letterhead_of(instansi: Instansi) -> dict:
+    """The instansi's letterhead as the PDF reports print it (name, address, logo as a data: URI,
+    place); the one way other apps' reports get the same letterhead."""
+    return _instansi_dict(instansi)
+
+
 def instansi_place(name: str) -> str:
     """The place written above a signature: the city or regency of a regional government
     ("Pemerintah Kota Bogor" -> "Bogor"), otherwise the instansi's name."""

@@ -36,3 +36,39 @@ def unit_for_plan(user, code: str, year: int, *, edit: bool = False) -> tuple[Wo
     if edit and not can_edit:
         raise Http404
     return unit, can_edit
+
+
+# --- TPI monitoring (pemantauan) ------------------------------------------------------------------
+# Read: whoever reads the plan. Record visits, findings, recommendations and close/reopen them: a TPI
+# assessor assigned to the unit for that year who is not a member of the unit's team (the conflict
+# of interest rule of ``units.services.tpi_assign``, checked again here because it guards the write
+# and assignments made before the rule existed are not trusted). Answer with follow-ups: the unit's
+# members (team and leader).
+
+
+def may_monitor(user, unit: WorkUnit, year: int) -> bool:
+    return unit_roles.is_assigned_assessor(user, unit.pk, year) and not unit_roles.is_unit_member(user, unit.pk)
+
+
+def may_follow_up(user, unit: WorkUnit) -> bool:
+    return unit_roles.is_unit_member(user, unit.pk)
+
+
+MONITOR = "monitor"
+FOLLOW_UP = "follow_up"
+
+
+def unit_for_monitoring(user, code: str, year: int, *, need: str = "") -> tuple[WorkUnit, frozenset[str]]:
+    """The unit with ``code`` and what ``user`` may do on its monitoring of ``year`` (``MONITOR``,
+    ``FOLLOW_UP``); 404 when the unit is missing, the user may not read the plan, or lacks ``need``."""
+    unit = WorkUnit.objects.select_related("instansi").filter(code=code).first()
+    if unit is None or not may_read_plan(user, unit, year):
+        raise Http404
+    rights = set()
+    if may_monitor(user, unit, year):
+        rights.add(MONITOR)
+    if may_follow_up(user, unit):
+        rights.add(FOLLOW_UP)
+    if need and need not in rights:
+        raise Http404
+    return unit, frozenset(rights)

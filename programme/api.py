@@ -4,7 +4,9 @@ Authentication and scoping as ``assessments/api.py``: the browser session or ``A
 <key>``; readable by whoever may read the unit's plan of that year (``access.may_read_plan``), every
 other unit — missing or not visible — answers 404. A GET writes nothing. Figures are JSON numbers at
 full precision, written by ``lke.dumps`` like the assessment API; dates are ISO strings or null.
-Change agents, SOPs and monitoring visits are not modelled yet: 0, 0 and [] until they are."""
+``monitoring`` lists the TPI's monitoring visits of the year by date: ``{"date", "findings",
+"open_recommendations"}`` (open: not closed by the TPI). Change agents and SOPs are not modelled
+yet: 0 and 0 until they are."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from assessments import lke
 from units.api_auth import api_unauthorized, api_user
 from zi_portal.common.ratelimits import api_key, rate_limit
 
-from . import access, pages, plan, selectors, stages
+from . import access, monitoring, pages, plan, selectors, stages
 
 
 def _stage(stage: stages.Stage) -> dict:
@@ -41,6 +43,14 @@ def _activity(row: pages.ActivityRow) -> dict:
         "realisation": {plan.quarter_label(q.quarter): q.realisation for q in row.quarters},
         "status": activity.status,
         "overdue": row.overdue,
+    }
+
+
+def _visit(visit) -> dict:
+    return {
+        "date": visit.date.isoformat(),
+        "findings": len(visit.findings.all()),
+        "open_recommendations": sum(r.status in monitoring.NOT_CLOSED for r in visit.recommendations.all()),
     }
 
 
@@ -68,6 +78,6 @@ def programme_detail(request: HttpRequest, code: str, year: int) -> HttpResponse
         "realisation_pct": page.pct,
         "change_agents": 0,  # not modelled yet
         "sops": 0,  # not modelled yet
-        "monitoring": [],  # monitoring visits are not modelled yet
+        "monitoring": [_visit(visit) for visit in selectors.visits_of(unit, year)],
     }
     return HttpResponse(lke.dumps(data), content_type="application/json")

@@ -10,12 +10,15 @@ from . import selectors, stages
 
 def dashboard_cells(units, year: int) -> dict[int, dict]:
     """Per unit pk: ``stage`` (label of the current stage, "" when every stage is done),
-    ``stage_code``, ``plan_pct`` (None without a plan or targets), ``activities``, ``overdue``."""
+    ``stage_code``, ``plan_pct`` (None without a plan or targets), ``activities``, ``overdue`` and the
+    monitoring recommendations not closed (``open_recommendations``, ``overdue_recommendations``)."""
     units = list(units)
     if not units:
         return {}
     facts = selectors.stage_facts_of(units, year)
-    progress = selectors.plan_progress_of([u.pk for u in units], year, today=timezone.localdate())
+    today = timezone.localdate()
+    progress = selectors.plan_progress_of([u.pk for u in units], year, today=today)
+    monitoring = selectors.monitoring_counts_of(units, year, today=today)
     cells = {}
     for unit in units:
         tracker = stages.derive(facts[unit.pk])
@@ -28,5 +31,7 @@ def dashboard_cells(units, year: int) -> dict[int, dict]:
             "plan_pct": plan.get("pct"),
             "activities": plan.get("activities", 0),
             "overdue": plan.get("overdue", 0),
+            "open_recommendations": monitoring[unit.pk].open,
+            "overdue_recommendations": monitoring[unit.pk].overdue,
         }
     return cells

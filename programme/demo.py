@@ -1,17 +1,19 @@
 """Demo work plans: RSUD and DISDUKCAPIL get a 2026 plan written through the real services
 (checked, audited) — twelve activities over the six areas, realised through TW II, two of them
 behind at the end of TW II (so they show as overdue from July on). Idempotent: a unit whose plan
-already has activities is left alone."""
+already has activities is left alone. ``seed_monitoring`` adds the TPI's monitoring visits."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
-from units.models import UnitMembership, WorkUnit
+from evidence.models import EvidenceDocument
+from units.models import TpiAssignment, UnitMembership, WorkUnit
 
-from . import services
-from .models import Activity
+from . import services, services_monitoring
+from .models import Activity, MonitoringVisit
 
 DEMO_YEAR = 2026
 DEMO_UNITS = ("RSUD", "DISDUKCAPIL")
@@ -91,5 +93,76 @@ def seed_programme() -> int:
                         realised_on=REALISED_ON[quarter],
                         note="",
                     )
+            written += 1
+    return written
+
+
+# Two TPI monitoring visits per demo unit in 2026, by the demo TPI member assigned to it: the first
+# one's recommendation followed up by the unit and closed by the TPI, the second one's still open.
+MONITORING_ASSESSOR = "tpi.anggota"
+VISITS: list[dict[str, Any]] = [
+    {
+        "date": dt.date(2026, 4, 15),
+        "method": MonitoringVisit.Method.FIELD,
+        "summary": "Pemantauan lapangan pelaksanaan rencana aksi triwulan I.",
+        "area": "2",
+        "finding": "SOP layanan utama belum seluruhnya direviu dan belum dipublikasikan.",
+        "recommendation": "Selesaikan reviu SOP layanan utama dan publikasikan di ruang layanan.",
+        "deadline": dt.date(2026, 5, 31),
+        "follow_up": "SOP layanan utama telah direviu dan dipasang di ruang layanan serta laman unit.",
+    },
+    {
+        "date": dt.date(2026, 7, 20),
+        "method": MonitoringVisit.Method.DESK,
+        "summary": "Reviu dokumen capaian rencana aksi triwulan II.",
+        "area": "5",
+        "finding": "Rekap tindak lanjut pengaduan masyarakat triwulan II belum lengkap.",
+        "recommendation": "Lengkapi rekap tindak lanjut pengaduan dan laporkan kepada pimpinan.",
+        "deadline": dt.date(2026, 9, 30),
+        "follow_up": "",
+    },
+]
+
+
+def seed_monitoring() -> int:
+    """Write the demo monitoring visits; returns the number of visits written (0 on a second run)."""
+    written = 0
+    for code in DEMO_UNITS:
+        unit = WorkUnit.objects.filter(code=code).first()
+        if unit is None or MonitoringVisit.objects.filter(unit=unit, year=DEMO_YEAR).exists():
+            continue
+        assignment = (
+            TpiAssignment.objects.filter(unit=unit, year=DEMO_YEAR, user__username=MONITORING_ASSESSOR)
+            .select_related("user")
+            .first()
+        )
+        membership = (
+            UnitMembership.objects.filter(unit=unit, role=UnitMembership.Role.TEAM).select_related("user").first()
+        )
+        if assignment is None or membership is None:
+            continue
+        tpi, team = assignment.user, membership.user
+        document = EvidenceDocument.objects.filter(unit=unit).order_by("pk").first()
+        for spec in VISITS:
+            visit = services_monitoring.visit_record(
+                actor=tpi, unit=unit, year=DEMO_YEAR, date=spec["date"], method=spec["method"], summary=spec["summary"]
+            )
+            finding = services_monitoring.finding_add(actor=tpi, visit=visit, area=spec["area"], text=spec["finding"])
+            recommendation = services_monitoring.recommendation_create(
+                actor=tpi,
+                visit=visit,
+                finding=finding,
+                area=spec["area"],
+                text=spec["recommendation"],
+                deadline=spec["deadline"],
+            )
+            if spec["follow_up"]:
+                services_monitoring.follow_up_record(
+                    actor=team,
+                    recommendation=recommendation,
+                    text=spec["follow_up"],
+                    documents=[document] if document is not None else [],
+                )
+                services_monitoring.recommendation_close(actor=tpi, recommendation=recommendation)
             written += 1
     return written

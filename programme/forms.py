@@ -7,10 +7,11 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from evidence.models import EvidenceDocument
 from units.models import User
 
 from . import plan
-from .models import ACTIVITY_FIELDS, Activity, Area
+from .models import ACTIVITY_FIELDS, Activity, Area, MonitoringVisit
 
 
 def _helper(label: str) -> FormHelper:
@@ -112,3 +113,61 @@ class PlanImportForm(forms.Form):
     """The work-plan workbook to check (preview) or import."""
 
     file = forms.FileField(label=_("Berkas Excel rencana aksi (.xlsx)"))
+
+
+class _FindingFields(forms.Form):
+    """A finding and, optionally, the recommendation that answers it (both in the same area)."""
+
+    area = forms.ChoiceField(label=_("Area perubahan"), choices=Area.choices)
+    finding = forms.CharField(label=_("Temuan"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    recommendation = forms.CharField(
+        label=_("Rekomendasi"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    deadline = forms.DateField(
+        label=_("Batas waktu tindak lanjut"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("recommendation") and not data.get("deadline"):
+            self.add_error("deadline", _("Rekomendasi memerlukan batas waktu."))
+        if data.get("deadline") and not data.get("recommendation"):
+            self.add_error("recommendation", _("Isi rekomendasi untuk batas waktu ini."))
+        return data
+
+
+class VisitForm(_FindingFields):
+    """A monitoring visit with its first finding (and recommendation); more findings are added on
+    the visit afterwards."""
+
+    date = forms.DateField(label=_("Tanggal pemantauan"), widget=forms.DateInput(attrs={"type": "date"}))
+    method = forms.ChoiceField(label=_("Metode"), choices=MonitoringVisit.Method.choices)
+    summary = forms.CharField(
+        label=_("Ringkasan"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    field_order = ["date", "method", "summary", "area", "finding", "recommendation", "deadline"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(str(_("Catat kunjungan")))
+
+
+class FindingForm(_FindingFields):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(str(_("Tambah temuan")))
+
+
+class FollowUpForm(forms.Form):
+    text = forms.CharField(label=_("Tindak lanjut"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    documents: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Data dukung (dokumen unit)"),
+        queryset=EvidenceDocument.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, documents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].queryset = documents
+        self.helper = _helper(str(_("Kirim tindak lanjut")))

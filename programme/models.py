@@ -148,3 +148,101 @@ class Pencanangan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit.code} {self.year}"
+
+
+# --- TPI monitoring (pemantauan) ------------------------------------------------------------------
+
+
+class MonitoringVisit(models.Model):
+    """A monitoring visit (or desk review) of the TPI to a unit in a year; findings and
+    recommendations hang on it. Recorded by a TPI assessor assigned to the unit that year."""
+
+    class Method(models.TextChoices):
+        FIELD = "lapangan", _("Kunjungan lapangan")
+        DESK = "desk", _("Reviu dokumen (desk)")
+        ONLINE = "daring", _("Daring")
+
+    unit = models.ForeignKey(WorkUnit, on_delete=models.CASCADE, related_name="monitoring_visits")
+    year = models.PositiveSmallIntegerField(_("tahun"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    date = models.DateField(_("tanggal pemantauan"))
+    method = models.CharField(_("metode"), max_length=10, choices=Method.choices, default=Method.FIELD)
+    summary = models.TextField(_("ringkasan"), max_length=4000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kunjungan pemantauan")
+        verbose_name_plural = _("kunjungan pemantauan")
+        ordering = ["date", "pk"]
+        indexes = [models.Index(fields=["unit", "year"], name="monitoringvisit_unit_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} {self.date}"
+
+
+class Finding(models.Model):
+    visit = models.ForeignKey(MonitoringVisit, on_delete=models.CASCADE, related_name="findings")
+    area = models.CharField(_("area perubahan"), max_length=2, choices=Area.choices)
+    text = models.TextField(_("temuan"), max_length=4000)
+
+    class Meta:
+        verbose_name = _("temuan")
+        verbose_name_plural = _("temuan")
+        ordering = ["area", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Recommendation(models.Model):
+    """What the TPI asks the unit to do by ``deadline``. The unit answers with follow-ups
+    (status ``followed_up``); only the TPI closes it (accepts the follow-up) or reopens it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Terbuka")
+        FOLLOWED_UP = "followed_up", _("Sudah ditindaklanjuti")
+        CLOSED = "closed", _("Selesai")
+        REOPENED = "reopened", _("Dibuka kembali")
+
+    visit = models.ForeignKey(MonitoringVisit, on_delete=models.CASCADE, related_name="recommendations")
+    finding = models.ForeignKey(
+        Finding, on_delete=models.SET_NULL, null=True, blank=True, related_name="recommendations"
+    )
+    area = models.CharField(_("area perubahan"), max_length=2, choices=Area.choices)
+    text = models.TextField(_("rekomendasi"), max_length=4000)
+    deadline = models.DateField(_("batas waktu"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rekomendasi")
+        verbose_name_plural = _("rekomendasi")
+        ordering = ["deadline", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class FollowUp(models.Model):
+    """The unit's answer to a recommendation, with documents of the same unit as evidence."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="follow_ups")
+    text = models.TextField(_("tindak lanjut"), max_length=4000)
+    evidence = models.ManyToManyField(
+        "evidence.EvidenceDocument", blank=True, related_name="+", verbose_name=_("data dukung")
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tindak lanjut")
+        verbose_name_plural = _("tindak lanjut")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

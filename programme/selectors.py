@@ -7,14 +7,24 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from assessments.models import Assessment, AuditAction, AuditEvent, Instrument, InstrumentItem
+from evidence.models import EvidenceDocument
 from units.models import TpiAssignment, UnitMembership, User, WorkUnit
 
-from . import plan, stages, suggestions
-from .models import Activity, ActivityQuarter, Pencanangan, WorkPlan
+from . import monitoring, plan, stages, suggestions
+from .models import (
+    Activity,
+    ActivityQuarter,
+    Finding,
+    FollowUp,
+    MonitoringVisit,
+    Pencanangan,
+    Recommendation,
+    WorkPlan,
+)
 
 
 def plan_for(unit: WorkUnit, year: int) -> WorkPlan | None:
@@ -66,9 +76,9 @@ def pencanangan_of(unit: WorkUnit, year: int) -> Pencanangan | None:
 
 
 def stage_facts_of(units: Iterable[WorkUnit], year: int) -> dict[int, stages.Facts]:
-    """Per unit pk, what the stage tracker needs for ``year``: six queries whatever the number of
+    """Per unit pk, what the stage tracker needs for ``year``: seven queries whatever the number of
     units. The decree comes from the unit rows themselves; a pencanangan recorded for the year wins
-    over the date kept on the unit. Monitoring visits are not modelled yet (count 0)."""
+    over the date kept on the unit; Pemantauan counts the unit's TPI monitoring visits of the year."""
     units = list(units)
     ids = [u.pk for u in units]
     pencanangan = dict(Pencanangan.objects.filter(unit_id__in=ids, year=year).values_list("unit_id", "date"))
@@ -83,6 +93,13 @@ def stage_facts_of(units: Iterable[WorkUnit], year: int) -> dict[int, stages.Fac
         for row in WorkPlan.objects.filter(unit_id__in=ids, year=year)
         .annotate(n=Count("activities"))
         .values("unit_id", "created_at", "n")
+    }
+    visits = {
+        row["unit_id"]: row
+        for row in MonitoringVisit.objects.filter(unit_id__in=ids, year=year)
+        .values("unit_id")
+        .annotate(n=Count("pk"), last=Max("date"))
+        .values("unit_id", "n", "last")
     }
     latest: dict[int, Any] = {}
     for row in (
@@ -118,6 +135,8 @@ def stage_facts_of(units: Iterable[WorkUnit], year: int) -> dict[int, stages.Fac
             assessor_ids=frozenset(assessors.get(unit.pk, ())),
             plan_created=timezone.localtime(work_plan["created_at"]).date() if work_plan else None,
             activity_count=work_plan["n"] if work_plan else 0,
+            monitoring_count=visits[unit.pk]["n"] if unit.pk in visits else 0,
+            last_monitoring=visits[unit.pk]["last"] if unit.pk in visits else None,
             assessment_state=assessment["state"] if assessment else "",
             submitted_date=events.get((pk, AuditAction.STATE_SUBMIT.value)),
             proposed_date=events.get((pk, AuditAction.STATE_PROPOSE.value)),
@@ -133,7 +152,7 @@ def tracker_of(unit: WorkUnit, year: int) -> stages.Tracker:
 
 def suggestion_facts(unit: WorkUnit, year: int, *, today: dt.date) -> suggestions.Facts:
     """What the LKE suggestions of ``unit`` for ``year`` rest on, as of ``today``: a fixed number of
-    queries (the plan with its activities and quarters, the pencanangan)."""
+    queries (the plan with its activities and quarters, the pencanangan, the monitoring)."""
     work_plan = plan_for(unit, year)
     activities = [a for a in activities_of(work_plan) if a.status != Activity.Status.BATAL]
     on_plan = linked = socialisation = socialisation_realised = 0
@@ -147,6 +166,8 @@ def suggestion_facts(unit: WorkUnit, year: int, *, today: dt.date) -> suggestion
             socialisation += 1
             if any(q.realisation > 0 for q in figures):
                 socialisation_realised += 1
+    visit_dates = list(MonitoringVisit.objects.filter(unit=unit, year=year).values_list("date", flat=True))
+    counts = monitoring_counts_of([unit], year, today=today)[unit.pk]
     return suggestions.Facts(
         has_plan=work_plan is not None,
         activities=len(activities),
@@ -155,6 +176,10 @@ def suggestion_facts(unit: WorkUnit, year: int, *, today: dt.date) -> suggestion
         socialisation_activities=socialisation,
         socialisation_realised=socialisation_realised,
         pencanangan=Pencanangan.objects.filter(unit=unit, year=year).exists(),
+        visits=len(visit_dates),
+        visit_quarters=len({monitoring.quarter_of(day) for day in visit_dates}),
+        recommendations=counts.recommendations,
+        recommendations_closed=counts.closed,
     )
 
 
@@ -198,3 +223,83 @@ def plan_progress_of(unit_ids: Iterable[int], year: int, *, today: dt.date) -> d
         unit_id: {"activities": len(rows), "pct": plan.plan_realisation_pct(rows), "overdue": overdue.get(unit_id, 0)}
         for unit_id, rows in figures.items()
     }
+# --- TPI monitoring (pemantauan) ------------------------------------------------------------------
+
+
+def visits_of(unit: WorkUnit, year: int) -> QuerySet[MonitoringVisit]:
+    """The unit's monitoring visits of ``year`` by date, with findings, recommendations, their
+    follow-ups and the follow-ups' documents: seven queries whatever the number of rows."""
+    follow_ups = FollowUp.objects.select_related("by").prefetch_related(
+        Prefetch("evidence", queryset=EvidenceDocument.objects.order_by("title", "pk"))
+    )
+    recommendations = Recommendation.objects.select_related("finding", "closed_by").prefetch_related(
+        Prefetch("follow_ups", queryset=follow_ups.order_by("at", "pk"))
+    )
+    return (
+        MonitoringVisit.objects.filter(unit=unit, year=year)
+        .select_related("created_by")
+        .prefetch_related(
+            Prefetch("findings", queryset=Finding.objects.order_by("area", "pk")),
+            Prefetch("recommendations", queryset=recommendations.order_by("deadline", "pk")),
+        )
+        .order_by("date", "pk")
+    )
+
+
+def visit_in(unit: WorkUnit, year: int, pk: int) -> MonitoringVisit | None:
+    return MonitoringVisit.objects.filter(unit=unit, year=year, pk=pk).first()
+
+
+def recommendation_in(unit: WorkUnit, year: int, pk: int) -> Recommendation | None:
+    return (
+        Recommendation.objects.select_related("visit", "visit__unit", "finding")
+        .filter(visit__unit=unit, visit__year=year, pk=pk)
+        .first()
+    )
+
+
+def unit_documents(unit: WorkUnit) -> QuerySet[EvidenceDocument]:
+    """The unit's evidence documents a follow-up may point to."""
+    return EvidenceDocument.objects.filter(unit=unit).order_by("title", "pk")
+
+
+def unit_people(unit: WorkUnit) -> QuerySet[User]:
+    """The unit's team and leader (who hear of a new recommendation)."""
+    return unit_members(unit)
+
+
+def assessors_of(unit: WorkUnit, year: int) -> QuerySet[User]:
+    """The TPI assigned to the unit for ``year`` (who hear of a follow-up)."""
+    return User.objects.filter(pk__in=TpiAssignment.objects.filter(unit=unit, year=year).values("user_id")).order_by(
+        "username"
+    )
+
+
+def monitoring_counts_of(
+    units: Iterable[WorkUnit], year: int, *, today: dt.date | None = None
+) -> dict[int, monitoring.MonitoringCounts]:
+    """Per unit pk, the counts of its monitoring in ``year``: visits, and recommendations total,
+    closed, not closed and overdue on ``today``. Two queries whatever the number of units; every
+    unit asked about is in the answer (zeros when nothing is recorded). For the LKE suggestions
+    (P.1.iii) and the dashboard."""
+    today = today or timezone.localdate()
+    ids = [u.pk for u in units]
+    visits = dict(
+        MonitoringVisit.objects.filter(unit_id__in=ids, year=year)
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("unit_id", "n")
+    )
+    recommendations: dict[int, list[tuple[str, dt.date]]] = {}
+    for unit_id, status, deadline in Recommendation.objects.filter(
+        visit__unit_id__in=ids, visit__year=year
+    ).values_list("visit__unit_id", "status", "deadline"):
+        recommendations.setdefault(unit_id, []).append((status, deadline))
+    return {pk: monitoring.count(visits.get(pk, 0), recommendations.get(pk, []), today=today) for pk in ids}
+
+
+def change_agent_activity_of(unit: WorkUnit, year: int, quarter: int) -> list[dict]:
+    """HOOK, filled at merge with the change-agent app: the change agents' activity of the unit in
+    ``quarter`` of ``year`` as ``[{"date": date, "agent": str, "activity": str}]``. No change-agent
+    model exists on this branch, so nothing is recorded: the report says so."""
+    return []

@@ -47,7 +47,7 @@ class Facts:
     assessor_ids: frozenset[int] = frozenset()  # the Tim Asesor: the TPI assigned for the year
     plan_created: dt.date | None = None
     activity_count: int = 0
-    # Monitoring visits are not modelled yet: callers pass 0 and Pemantauan stays not done.
+    # The TPI's monitoring visits of the year: Pemantauan is done once there is one.
     monitoring_count: int = 0
     last_monitoring: dt.date | None = None
     assessment_state: str = ""

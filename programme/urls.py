@@ -21,4 +21,27 @@ urlpatterns = [
     path("units/<str:code>/rencana-aksi/<int:year>/rencana-aksi.xlsx", views.plan_xlsx, name="plan_xlsx"),
     path("units/<str:code>/rencana-aksi/<int:year>/impor/", views.plan_import, name="plan_import"),
     path("penilaian/<int:pk>/butir/<str:code>/saran/", views.suggestion_accept, name="suggestion_accept"),
+    path("units/<str:code>/pemantauan/<int:year>/", views.monitoring_detail, name="monitoring"),
+    path("units/<str:code>/pemantauan/<int:year>/kunjungan/baru/", views.visit_add, name="visit_add"),
+    path("units/<str:code>/pemantauan/<int:year>/kunjungan/<int:pk>/temuan/", views.finding_add, name="finding_add"),
+    path(
+        "units/<str:code>/pemantauan/<int:year>/rekomendasi/<int:pk>/tindak-lanjut/",
+        views.follow_up_add,
+        name="follow_up_add",
+    ),
+    path(
+        "units/<str:code>/pemantauan/<int:year>/rekomendasi/<int:pk>/tutup/",
+        views.recommendation_close,
+        name="recommendation_close",
+    ),
+    path(
+        "units/<str:code>/pemantauan/<int:year>/rekomendasi/<int:pk>/buka/",
+        views.recommendation_reopen,
+        name="recommendation_reopen",
+    ),
+    path(
+        "units/<str:code>/pemantauan/<int:year>/laporan-tw<int:quarter>.pdf",
+        views.monitoring_report,
+        name="monitoring_report",
+    ),
 ]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,9 +20,17 @@ from assessments.reports.xlsx_read import XlsxRefused, read_upload
 from assessments.services import StaleAnswerError
 from zi_portal.common.params import int_or_default
 
-from . import access, pages, selectors, services, services_import
+from . import access, pages, plan, reports, selectors, services, services_import, services_monitoring
 from . import xlsx as plan_xlsx_layout
-from .forms import ActivityForm, PencananganForm, PlanImportForm, RealisationForm
+from .forms import (
+    ActivityForm,
+    FindingForm,
+    FollowUpForm,
+    PencananganForm,
+    PlanImportForm,
+    RealisationForm,
+    VisitForm,
+)
 
 
 def _form_error_from(exc: ValidationError, form) -> None:
@@ -247,3 +256,157 @@ def suggestion_accept(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             % {"code": code, "option": suggestion.option},
         )
     return redirect(item_url(assessment.pk, code))
+# --- TPI monitoring (pemantauan) ------------------------------------------------------------------
+
+
+def _monitoring_url(unit, year: int) -> str:
+    return reverse("programme:monitoring", kwargs={"code": unit.code, "year": year})
+
+
+@login_required
+def monitoring_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The unit's monitoring of ``year``: visits, findings, recommendations (open ones with their
+    deadline and overdue mark). The TPI records visits and closes/reopens; the unit follows up."""
+    unit, rights = access.unit_for_monitoring(request.user, code, year)
+    page = pages.monitoring_page(selectors.visits_of(unit, year), today=timezone.localdate())
+    return render(
+        request,
+        "programme/monitoring_detail.html",
+        {
+            "unit": unit,
+            "year": year,
+            "page": page,
+            "can_monitor": access.MONITOR in rights,
+            "can_follow_up": access.FOLLOW_UP in rights,
+            "visit_form": VisitForm() if access.MONITOR in rights else None,
+            "quarters": plan.QUARTERS,
+        },
+    )
+
+
+def _finding_with_recommendation(actor, visit, data) -> None:
+    finding = services_monitoring.finding_add(actor=actor, visit=visit, area=data["area"], text=data["finding"])
+    if data.get("recommendation"):
+        services_monitoring.recommendation_create(
+            actor=actor,
+            visit=visit,
+            finding=finding,
+            area=data["area"],
+            text=data["recommendation"],
+            deadline=data["deadline"],
+        )
+
+
+@login_required
+def visit_add(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    unit, _rights = access.unit_for_monitoring(request.user, code, year, need=access.MONITOR)
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():  # the visit is recorded with its first finding, or not at all
+                visit = services_monitoring.visit_record(
+                    actor=request.user,
+                    unit=unit,
+                    year=year,
+                    date=data["date"],
+                    method=data["method"],
+                    summary=data["summary"],
+                )
+                _finding_with_recommendation(request.user, visit, data)
+        except ValidationError as exc:
+            _form_error_from(exc, form)
+        else:
+            messages.success(request, _("Kunjungan pemantauan dicatat."))
+            return redirect(_monitoring_url(unit, year))
+    return render(request, "programme/monitoring_form.html", {"unit": unit, "year": year, "form": form, "visit": None})
+
+
+@login_required
+def finding_add(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
+    unit, _rights = access.unit_for_monitoring(request.user, code, year, need=access.MONITOR)
+    visit = selectors.visit_in(unit, year, pk)
+    if visit is None:
+        raise Http404
+    form = FindingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                _finding_with_recommendation(request.user, visit, form.cleaned_data)
+        except ValidationError as exc:
+            _form_error_from(exc, form)
+        else:
+            messages.success(request, _("Temuan dicatat."))
+            return redirect(_monitoring_url(unit, year))
+    return render(request, "programme/monitoring_form.html", {"unit": unit, "year": year, "form": form, "visit": visit})
+
+
+def _recommendation_or_404(unit, year: int, pk: int):
+    recommendation = selectors.recommendation_in(unit, year, pk)
+    if recommendation is None:
+        raise Http404
+    return recommendation
+
+
+@login_required
+def follow_up_add(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
+    unit, _rights = access.unit_for_monitoring(request.user, code, year, need=access.FOLLOW_UP)
+    recommendation = _recommendation_or_404(unit, year, pk)
+    form = FollowUpForm(request.POST or None, documents=selectors.unit_documents(unit))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_monitoring.follow_up_record(
+                actor=request.user,
+                recommendation=recommendation,
+                text=form.cleaned_data["text"],
+                documents=form.cleaned_data["documents"],
+            )
+        except ValidationError as exc:
+            _form_error_from(exc, form)
+        else:
+            messages.success(request, _("Tindak lanjut dikirim ke TPI."))
+            return redirect(_monitoring_url(unit, year))
+    return render(
+        request,
+        "programme/followup_form.html",
+        {"unit": unit, "year": year, "form": form, "recommendation": recommendation},
+    )
+
+
+def _tpi_decision(request: HttpRequest, code: str, year: int, pk: int, service, done: str) -> HttpResponse:
+    unit, _rights = access.unit_for_monitoring(request.user, code, year, need=access.MONITOR)
+    recommendation = _recommendation_or_404(unit, year, pk)
+    try:
+        service(actor=request.user, recommendation=recommendation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect(_monitoring_url(unit, year))
+
+
+@login_required
+@require_POST
+def recommendation_close(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
+    return _tpi_decision(request, code, year, pk, services_monitoring.recommendation_close, _("Rekomendasi ditutup."))
+
+
+@login_required
+@require_POST
+def recommendation_reopen(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
+    return _tpi_decision(
+        request, code, year, pk, services_monitoring.recommendation_reopen, _("Rekomendasi dibuka kembali.")
+    )
+
+
+@login_required
+def monitoring_report(request: HttpRequest, code: str, year: int, quarter: int) -> HttpResponse:
+    """The quarterly monitoring report (PDF) for whoever reads the plan; 404 otherwise."""
+    unit, _rights = access.unit_for_monitoring(request.user, code, year)
+    if quarter not in plan.QUARTERS:
+        raise Http404
+    data = pages.monitoring_report_for(unit, year, quarter, today=timezone.localdate())
+    response = HttpResponse(reports.monitoring_report_pdf(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="laporan-pemantauan-{unit.code}-{year}-tw{quarter}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -243,6 +243,13 @@ class AuditAction(models.TextChoices):
     REALISATION_RECORD = "realisation.record", _("Realisasi kegiatan dicatat")
     PENCANANGAN_RECORD = "pencanangan.record", _("Pencanangan dicatat")
     SUGGESTION_ACCEPT = "suggestion.accept", _("Saran dari program kerja diterima")
+    # programme: TPI monitoring (pemantauan) of the unit's work
+    MONITORING_VISIT = "monitoring.visit", _("Kunjungan pemantauan dicatat")
+    MONITORING_FINDING = "monitoring.finding", _("Temuan pemantauan dicatat")
+    RECOMMENDATION_CREATE = "recommendation.create", _("Rekomendasi TPI dibuat")
+    RECOMMENDATION_CLOSE = "recommendation.close", _("Rekomendasi TPI ditutup")
+    RECOMMENDATION_REOPEN = "recommendation.reopen", _("Rekomendasi TPI dibuka kembali")
+    FOLLOW_UP = "recommendation.follow_up", _("Tindak lanjut rekomendasi dicatat")
 
     @classmethod
     def answer(cls, side: str) -> AuditAction:

@@ -24,6 +24,12 @@ STORED_VALUES = {
     "bundle.import",
     "plan.create", "activity.create", "activity.update", "activity.delete", "realisation.record",
     "pencanangan.record", "suggestion.accept",
+    "monitoring.visit",
+    "monitoring.finding",
+    "recommendation.create",
+    "recommendation.close",
+    "recommendation.reopen",
+    "recommendation.follow_up",
 }
 
 

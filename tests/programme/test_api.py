@@ -141,17 +141,22 @@ def test_demo_plan(db, login, today):
         "status": "selesai",
         "overdue": False,
     }
-    # RSUD's demo: declared and designated in 2021, plan and both teams present, no monitoring visit
-    # yet (not modelled), its 2026 assessment with the TPI
-    assert data["stage"] == "pemantauan"
+    # RSUD's demo: declared and designated in 2021, plan and both teams present, two TPI monitoring
+    # visits (the latest on 20 July), its 2026 assessment with the TPI, not proposed yet
+    assert data["stage"] == "pengusulan"
     assert [(s["code"], s["done"]) for s in data["stages"]] == [
         ("pencanangan", True),
         ("penetapan", True),
         ("pembangunan", True),
-        ("pemantauan", False),
+        ("pemantauan", True),
         ("penilaian_tpi", True),
         ("pengusulan", False),
         ("evaluasi_tpn", False),
+    ]
+    assert data["stages"][3]["date"] == "2026-07-20"
+    assert data["monitoring"] == [
+        {"date": "2026-04-15", "findings": 1, "open_recommendations": 0},
+        {"date": "2026-07-20", "findings": 1, "open_recommendations": 1},
     ]
     assert data["stages"][:2] == [
         {"code": "pencanangan", "label": "Pencanangan", "done": True, "date": "2021-11-23"},

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from assessments import services as assessment_services
-from programme import services
+from programme import services, services_monitoring
 from tests.factories import WorkUnitFactory
 from units.models import PredicateAward
 
@@ -64,6 +64,22 @@ def test_programme_cells_keep_the_query_count_flat(lke, login, django_assert_max
     _plan_with_one_late(lke, lke.unit_b, lke.team_b)
     client = login(lke.leadership)
     client.get(reverse("assessments:dashboard"), {"tahun": YEAR})
-    with django_assert_max_num_queries(28):
+    with django_assert_max_num_queries(31):
         page = client.get(reverse("assessments:dashboard"), {"tahun": YEAR}).content.decode()
     assert page.count("data-plan-pct") == 2
+
+
+def test_open_recommendations_per_unit(lke, login):
+    visit = services_monitoring.visit_record(
+        actor=lke.tpi_a, unit=lke.unit_a, year=YEAR, date=dt.date(2026, 4, 10), method="desk"
+    )
+    for n in range(3):
+        services_monitoring.recommendation_create(
+            actor=lke.tpi_a, visit=visit, area="1", text=f"Rekomendasi {n}", deadline=dt.date(2026, 5, 1)
+        )
+    closing = visit.recommendations.order_by("pk").first()
+    services_monitoring.follow_up_record(actor=lke.team_a, recommendation=closing, text="Sudah")
+    services_monitoring.recommendation_close(actor=lke.tpi_a, recommendation=closing)
+    page = login(lke.leadership).get(reverse("assessments:dashboard"), {"tahun": YEAR}).content.decode()
+    assert 'data-open-recs="2"' in _row(page, "UNIT-A") and "2 rekomendasi terbuka" in _row(page, "UNIT-A")
+    assert "data-open-recs" not in _row(page, "UNIT-B")

@@ -159,7 +159,7 @@ def test_facts_for_many_units_in_fixed_queries(world, count, django_assert_max_n
         TpiAssignmentFactory(unit=unit)
         AssessmentFactory(unit=unit, period__year=YEAR, submitted=True)
         units.append(unit)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         facts = selectors.stage_facts_of(units, YEAR)
     assert len(facts) == count
     assert sum(f.assessment_state == "submitted" for f in facts.values()) == count - 1

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from assessments.models import Answer, AuditAction, AuditEvent
-from programme import selectors, services, suggestions
+from programme import selectors, services, services_monitoring, suggestions
 from programme.suggestions import Facts, percent, share_abc, share_abcd, suggest
 
 YEAR = 2026
@@ -223,3 +223,28 @@ def test_worksheet_queries_do_not_grow_with_the_plan(lke, login, django_assert_m
     client = login(lke.team_a)
     with django_assert_max_num_queries(40):
         assert client.get(reverse("assessments:assessment_worksheet", args=[lke.assessment.pk])).status_code == 200
+
+
+def test_monitoring_feeds_p1iii_b_and_c(lke, login):
+    """Two visits in two quarters, three recommendations of which two are closed: P.1.iii.b B
+    (periodic; leadership not recorded), P.1.iii.c 2 of 3 = 67 % → B."""
+    visits = [
+        services_monitoring.visit_record(actor=lke.tpi_a, unit=lke.unit_a, year=YEAR, date=day, method="desk")
+        for day in (dt.date(2026, 2, 10), dt.date(2026, 5, 12))
+    ]
+    recommendations = [
+        services_monitoring.recommendation_create(
+            actor=lke.tpi_a, visit=visits[n % 2], area="2", text=f"Rekomendasi {n}", deadline=dt.date(2026, 6, 30)
+        )
+        for n in range(3)
+    ]
+    for recommendation in recommendations[:2]:
+        services_monitoring.follow_up_record(actor=lke.team_a, recommendation=recommendation, text="Selesai")
+        services_monitoring.recommendation_close(actor=lke.tpi_a, recommendation=recommendation)
+    facts = selectors.suggestion_facts(lke.unit_a, YEAR, today=TODAY)
+    assert (facts.visits, facts.visit_quarters, facts.recommendations, facts.recommendations_closed) == (2, 2, 3, 2)
+    page = login(lke.team_a).get(reverse("assessments:assessment_worksheet", args=[lke.assessment.pk]) + "?area=P.1")
+    text = page.content.decode()
+    assert "2 pemantauan TPI dalam 2 triwulan (berkala); keterlibatan pimpinan tidak tercatat: menyarankan B" in text
+    assert "2 dari 3 rekomendasi pemantauan sudah ditindaklanjuti = 67 %: menyarankan B" in text
+    assert reverse("programme:monitoring", args=["UNIT-A", YEAR]) in text

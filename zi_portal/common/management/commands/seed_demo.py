@@ -9,7 +9,7 @@ from django.db import transaction
 
 from assessments.demo import demo_summary, seed_assessments
 from assessments.services.notifications import notifications_without_email
-from programme.demo import seed_programme
+from programme.demo import seed_monitoring, seed_programme
 from units.demo import DEMO_LOGINS, seed_units
 
 
@@ -30,6 +30,8 @@ class Command(BaseCommand):
                 # the evidence app adds its demo files to the drafts through assessments.hooks
                 written["assessments"] = seed_assessments()
             written["work plan activities"] = seed_programme()
+            with notifications_without_email():
+                written["monitoring visits"] = seed_monitoring()
         total = sum(written.values())
         if total:
             self.stdout.write(
