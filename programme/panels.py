@@ -9,8 +9,9 @@ from . import access, selectors
 
 
 def unit_stage_panel(request, unit) -> str:
-    """The stage tracker of the current year on the unit page, with links to the pencanangan and the
-    work plan; nothing for a user who may not read the unit's plan of that year."""
+    """The stage tracker of the current year on the unit page, with links to the pencanangan, the
+    work plan and the registers of change agents and SOPs; nothing for a user who may not read the
+    unit's plan of that year."""
     year = timezone.localdate().year
     if not access.may_read_plan(request.user, unit, year):
         return ""
@@ -22,6 +23,7 @@ def unit_stage_panel(request, unit) -> str:
             "tracker": selectors.tracker_of(unit, year),
             "plan_link": True,
             "pencanangan_link": True,
+            "registers_link": True,
         },
         request=request,
     )

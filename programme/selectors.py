@@ -6,14 +6,15 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from assessments.models import Assessment, AuditAction, AuditEvent, Instrument, InstrumentItem
+from evidence.selectors import documents_with_newest_version
 from units.models import TpiAssignment, UnitMembership, User, WorkUnit
 
 from . import stages
-from .models import Activity, ActivityQuarter, Pencanangan, WorkPlan
+from .models import Activity, ActivityQuarter, ChangeAgent, ChangeAgentReport, Pencanangan, Sop, WorkPlan
 
 
 def plan_for(unit: WorkUnit, year: int) -> WorkPlan | None:
@@ -61,13 +62,95 @@ def assessment_for_audit(unit: WorkUnit, year: int) -> Assessment | None:
 
 
 def pencanangan_of(unit: WorkUnit, year: int) -> Pencanangan | None:
-    return Pencanangan.objects.filter(unit=unit, year=year).first()
+    return (
+        Pencanangan.objects.filter(unit=unit, year=year)
+        .prefetch_related(Prefetch("documents", queryset=documents_with_newest_version()))
+        .first()
+    )
+
+
+def quarter_evidence(activity: Activity) -> QuerySet[ActivityQuarter]:
+    """The activity's quarters with their evidence documents (and each one's newest version)."""
+    return (
+        ActivityQuarter.objects.filter(activity=activity)
+        .prefetch_related(Prefetch("evidence", queryset=documents_with_newest_version()))
+        .order_by("quarter")
+    )
+
+
+def change_agents_of(unit: WorkUnit, year: int) -> QuerySet[ChangeAgent]:
+    """The unit's change agents of ``year`` with their account, reports and the reports' documents:
+    four queries whatever the number of agents and reports."""
+    return (
+        ChangeAgent.objects.filter(unit=unit, year=year)
+        .select_related("user")
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=ChangeAgentReport.objects.order_by("date", "pk").prefetch_related(
+                    Prefetch("evidence", queryset=documents_with_newest_version())
+                ),
+            )
+        )
+        .order_by("name", "pk")
+    )
+
+
+def change_agent_in(unit: WorkUnit, year: int, pk: int) -> ChangeAgent | None:
+    return ChangeAgent.objects.filter(unit=unit, year=year, pk=pk).select_related("unit", "user").first()
+
+
+def sops_of(unit: WorkUnit, year: int) -> QuerySet[Sop]:
+    """The unit's SOP register of ``year`` with each SOP's documents: three queries."""
+    return (
+        Sop.objects.filter(unit=unit, year=year)
+        .prefetch_related(Prefetch("documents", queryset=documents_with_newest_version()))
+        .order_by("number", "pk")
+    )
+
+
+def sop_in(unit: WorkUnit, year: int, pk: int) -> Sop | None:
+    return Sop.objects.filter(unit=unit, year=year, pk=pk).select_related("unit").first()
+
+
+def register_counts_of(unit_ids: list[int], year: int) -> dict[int, dict[str, int]]:
+    """Per unit pk: ``agents`` (active change agents), ``agent_reports`` (reports of those agents)
+    and ``sops`` (SOPs in force) of ``year``; one query whatever the number of units."""
+
+    def count(queryset) -> Subquery:
+        return Subquery(
+            queryset.order_by().values("n").annotate(c=Func(F("pk"), function="COUNT")).values("c")[:1],
+            output_field=IntegerField(),
+        )
+
+    active = ChangeAgent.objects.filter(year=year, active=True)
+    rows = (
+        WorkUnit.objects.filter(pk__in=unit_ids)
+        .annotate(
+            n_agents=count(active.filter(unit_id=OuterRef("pk")).annotate(n=Value(1))),
+            n_reports=count(
+                ChangeAgentReport.objects.filter(agent__in=active.filter(unit_id=OuterRef(OuterRef("pk")))).annotate(
+                    n=Value(1)
+                )
+            ),
+            n_sops=count(
+                Sop.objects.filter(unit_id=OuterRef("pk"), year=year, status=Sop.Status.BERLAKU).annotate(n=Value(1))
+            ),
+        )
+        .values_list("pk", "n_agents", "n_reports", "n_sops")
+    )
+    counts = {pk: {"agents": 0, "agent_reports": 0, "sops": 0} for pk in unit_ids}
+    for pk, agents, reports, sops in rows:
+        counts[pk] = {"agents": agents or 0, "agent_reports": reports or 0, "sops": sops or 0}
+    return counts
 
 
 def stage_facts_of(units: Iterable[WorkUnit], year: int) -> dict[int, stages.Facts]:
-    """Per unit pk, what the stage tracker needs for ``year``: six queries whatever the number of
-    units. The decree comes from the unit rows themselves; a pencanangan recorded for the year wins
-    over the date kept on the unit. Monitoring visits are not modelled yet (count 0)."""
+    """Per unit pk, what the stage tracker needs for ``year``: seven queries whatever the number of
+    units (the register counts included: ``agent_count``, ``agent_report_count``, ``sop_count`` —
+    the programme's facts for the LKE suggestions of P.1.iv and P.2.i too). The decree comes from
+    the unit rows themselves; a pencanangan recorded for the year wins over the date kept on the
+    unit. Monitoring visits are not modelled yet (count 0)."""
     units = list(units)
     ids = [u.pk for u in units]
     pencanangan = dict(Pencanangan.objects.filter(unit_id__in=ids, year=year).values_list("unit_id", "date"))
@@ -104,6 +187,7 @@ def stage_facts_of(units: Iterable[WorkUnit], year: int) -> dict[int, stages.Fac
         # the first submission starts the TPI's assessment; the latest proposal and result count
         if action != AuditAction.STATE_SUBMIT or key not in events:
             events[key] = day
+    registers = register_counts_of(ids, year)
     facts = {}
     for unit in units:
         work_plan = plans.get(unit.pk)
@@ -117,6 +201,9 @@ def stage_facts_of(units: Iterable[WorkUnit], year: int) -> dict[int, stages.Fac
             assessor_ids=frozenset(assessors.get(unit.pk, ())),
             plan_created=timezone.localtime(work_plan["created_at"]).date() if work_plan else None,
             activity_count=work_plan["n"] if work_plan else 0,
+            agent_count=registers[unit.pk]["agents"],
+            agent_report_count=registers[unit.pk]["agent_reports"],
+            sop_count=registers[unit.pk]["sops"],
             assessment_state=assessment["state"] if assessment else "",
             submitted_date=events.get((pk, AuditAction.STATE_SUBMIT.value)),
             proposed_date=events.get((pk, AuditAction.STATE_PROPOSE.value)),
@@ -128,3 +215,8 @@ def stage_facts_of(units: Iterable[WorkUnit], year: int) -> dict[int, stages.Fac
 
 def tracker_of(unit: WorkUnit, year: int) -> stages.Tracker:
     return stages.derive(stage_facts_of([unit], year)[unit.pk])
+
+
+def programme_facts(unit: WorkUnit, year: int) -> stages.Facts:
+    """Everything recorded about the unit's programme of ``year`` (stage facts and register counts)."""
+    return stage_facts_of([unit], year)[unit.pk]

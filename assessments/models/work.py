@@ -242,6 +242,11 @@ class AuditAction(models.TextChoices):
     ACTIVITY_DELETE = "activity.delete", _("Kegiatan rencana aksi dihapus")
     REALISATION_RECORD = "realisation.record", _("Realisasi kegiatan dicatat")
     PENCANANGAN_RECORD = "pencanangan.record", _("Pencanangan dicatat")
+    CHANGE_AGENT_CREATE = "change_agent.create", _("Agen perubahan ditambahkan")
+    CHANGE_AGENT_UPDATE = "change_agent.update", _("Agen perubahan diubah")
+    CHANGE_AGENT_REPORT = "change_agent.report", _("Laporan agen perubahan dicatat")
+    SOP_CREATE = "sop.create", _("SOP ditambahkan")
+    SOP_UPDATE = "sop.update", _("SOP diubah")
 
     @classmethod
     def answer(cls, side: str) -> AuditAction:
