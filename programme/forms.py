@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from units.models import User
 
 from . import plan
-
 from .models import ACTIVITY_FIELDS, Activity, Area, ChangeAgent, Sop
 
 if TYPE_CHECKING:
