@@ -24,6 +24,7 @@ STORED_VALUES = {
     "bundle.import",
     "plan.create", "activity.create", "activity.update", "activity.delete", "realisation.record",
     "pencanangan.record",
+    "change_agent.create", "change_agent.update", "change_agent.report", "sop.create", "sop.update",
 }
 
 
