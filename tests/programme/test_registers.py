@@ -291,7 +291,7 @@ def test_agent_list_queries_do_not_grow(world, login, count, django_assert_max_n
             actor=world.team_a, agent=agent, date=dt.date(2026, 3, 31), period_label="TW I", summary="x"
         )
     client = login(world.team_a)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("programme:change_agents", args=["UNIT-A", YEAR]))
     assert response.content.decode().count('<tr id="agent-') == count
 
@@ -301,7 +301,7 @@ def test_sop_list_queries_do_not_grow(world, login, count, django_assert_max_num
     for n in range(count):
         _sop(world, number=f"SOP-{n:02d}")
     client = login(world.leadership)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("programme:sops", args=["UNIT-A", YEAR]))
     assert response.content.decode().count('<tr id="sop-') == count
 
