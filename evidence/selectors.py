@@ -44,6 +44,14 @@ def _newest_versions() -> QuerySet[EvidenceVersion]:
     return EvidenceVersion.objects.select_related("uploaded_by").filter(number=Subquery(newest_number))
 
 
+def documents_with_newest_version() -> QuerySet[EvidenceDocument]:
+    """Documents with their newest version prefetched as the one-element list ``newest_versions``
+    (for other apps' ``Prefetch`` of the documents they link to, to show a download link)."""
+    return EvidenceDocument.objects.prefetch_related(
+        Prefetch("versions", queryset=_newest_versions(), to_attr="newest_versions")
+    ).order_by("created_at", "pk")
+
+
 def _prefetched(document: EvidenceDocument, to_attr: str) -> list[EvidenceVersion]:
     """The versions that a ``Prefetch(..., to_attr=to_attr)`` put on ``document`` as a list."""
     versions: list[EvidenceVersion] = getattr(document, to_attr)

@@ -28,6 +28,7 @@ from assessments import lke
 from assessments.access import assessment_roles
 from assessments.audit import AuditAction, audit_record
 from assessments.models import Assessment, InstrumentItem
+from units import roles as unit_roles
 from units.models import WorkUnit
 from zi_portal.common.text import clean_text
 
@@ -612,3 +613,81 @@ def evidence_carry_forward(*, actor, source: Assessment, target: Assessment) -> 
         )
         copied += 1
     return copied
+
+
+# --- documents stored outside the worksheet (the programme's registers) -------------------------
+
+
+@dataclass(frozen=True)
+class StoreOutcome:
+    """A file stored as a document of the unit (``created``), or identical (SHA-256) to a version
+    the unit already has, whose document is returned instead (nothing stored twice)."""
+
+    document: EvidenceDocument
+    version: EvidenceVersion
+    created: bool
+
+
+def _assessment_of_year(unit_id: int, year: int) -> Assessment | None:
+    # The same rule as the programme's audit trail: the unit's latest assessment of that year.
+    return Assessment.objects.filter(unit_id=unit_id, period__year=year).order_by("-pk").first()
+
+
+@transaction.atomic
+def evidence_store_document(
+    *,
+    actor,
+    unit: WorkUnit,
+    uploaded_file,
+    title: str = "",
+    document_date: dt.date | None = None,
+    year: int | None = None,
+) -> StoreOutcome:
+    """Store one file as a new document of ``unit`` without attaching it to any LKE item (the
+    programme's plan, pencanangan and registers keep their own links to it). The worksheet's
+    "attach an existing document" picker lists it, so it is attached later without a second upload.
+
+    Only the unit's members (team and leader). The same checks as ``evidence_upload``; a file
+    identical to one the unit already has is not stored again. The audit row goes to the unit's
+    assessment of ``year`` (default: this year) when there is one."""
+    if not unit_roles.is_unit_member(actor, unit.pk):
+        raise PermissionDenied(_("Hanya tim pembangunan ZI atau pimpinan unit yang dapat mengunggah dokumen unit."))
+    title = clean_text(title, field="title", max_chars=_TITLE_MAX)
+    inspection = _inspect(uploaded_file)
+    staged = storage.stage(uploaded_file, unit_id=unit.pk, extension=inspection.extension)
+    try:
+        _check_staged(staged, inspection)
+        _lock_unit(unit.pk)
+        existing = _version_with_hash(unit.pk, staged.sha256)
+        if existing is not None:
+            staged.discard()
+            return StoreOutcome(document=existing.document, version=existing, created=False)
+        document = EvidenceDocument(
+            unit=unit, title=title or validation.title_from_name(inspection.display_name), created_by=actor
+        )
+        _save(document)
+        version = EvidenceVersion(
+            document=document,
+            number=1,
+            storage_name=staged.storage_name,
+            original_name=inspection.display_name,
+            size=staged.size,
+            content_type=inspection.content_type,
+            sha256=staged.sha256,
+            uploaded_by=actor,
+            document_date=document_date,
+        )
+        _save(version)
+        audit_record(
+            actor=actor,
+            assessment=_assessment_of_year(unit.pk, year or timezone.localdate().year),
+            action=AuditAction.EVIDENCE_UPLOAD,
+            field=f"document:{document.pk}",
+            before=None,
+            after=_version_facts(version),
+        )
+        staged.commit()
+    except BaseException:
+        staged.discard()
+        raise
+    return StoreOutcome(document=document, version=version, created=True)

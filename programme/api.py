@@ -5,8 +5,8 @@ Authentication and scoping as ``assessments/api.py``: the browser session or ``A
 other unit — missing or not visible — answers 404. A GET writes nothing. Figures are JSON numbers at
 full precision, written by ``lke.dumps`` like the assessment API; dates are ISO strings or null.
 ``monitoring`` lists the TPI's monitoring visits of the year by date: ``{"date", "findings",
-"open_recommendations"}`` (open: not closed by the TPI). Change agents and SOPs are not modelled
-yet: 0 and 0 until they are."""
+"open_recommendations"}`` (open: not closed by the TPI). ``change_agents`` counts the active change
+agents of the year, ``sops`` the SOPs in force."""
 
 from __future__ import annotations
 
@@ -65,7 +65,8 @@ def programme_detail(request: HttpRequest, code: str, year: int) -> HttpResponse
         unit, _can_edit = access.unit_for_plan(user, code, year)  # 404 for missing and forbidden alike
     except Http404:
         return JsonResponse({"detail": _("Unit tidak ditemukan.")}, status=404)
-    tracker = selectors.tracker_of(unit, year)
+    facts = selectors.programme_facts(unit, year)
+    tracker = stages.derive(facts)
     page = pages.plan_page(
         selectors.activities_of(selectors.plan_for(unit, year)), year=year, today=timezone.localdate()
     )
@@ -76,8 +77,8 @@ def programme_detail(request: HttpRequest, code: str, year: int) -> HttpResponse
         "stages": [_stage(s) for s in tracker.stages],
         "activities": [_activity(row) for group in page.groups for row in group.rows],
         "realisation_pct": page.pct,
-        "change_agents": 0,  # not modelled yet
-        "sops": 0,  # not modelled yet
+        "change_agents": facts.agent_count,  # active agents
+        "sops": facts.sop_count,  # SOPs in force
         "monitoring": [_visit(visit) for visit in selectors.visits_of(unit, year)],
     }
     return HttpResponse(lke.dumps(data), content_type="application/json")

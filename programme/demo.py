@@ -1,7 +1,9 @@
-"""Demo work plans: RSUD and DISDUKCAPIL get a 2026 plan written through the real services
-(checked, audited) — twelve activities over the six areas, realised through TW II, two of them
-behind at the end of TW II (so they show as overdue from July on). Idempotent: a unit whose plan
-already has activities is left alone. ``seed_monitoring`` adds the TPI's monitoring visits."""
+"""Demo work plans and registers: RSUD and DISDUKCAPIL get a 2026 plan written through the real
+services (checked, audited) — twelve activities over the six areas, realised through TW II, two of
+them behind at the end of TW II (so they show as overdue from July on) — three change agents (the
+first with two reports) and four SOPs in force. Idempotent: a unit whose plan already has
+activities, or whose register of the year already has rows, is left alone. ``seed_monitoring`` adds
+the TPI's monitoring visits."""
 
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ from typing import Any
 from evidence.models import EvidenceDocument
 from units.models import TpiAssignment, UnitMembership, WorkUnit
 
-from . import services, services_monitoring
-from .models import Activity, MonitoringVisit
+from . import services, services_monitoring, services_registers
+from .models import Activity, ChangeAgent, MonitoringVisit, Sop
 
 DEMO_YEAR = 2026
 DEMO_UNITS = ("RSUD", "DISDUKCAPIL")
@@ -165,4 +167,70 @@ def seed_monitoring() -> int:
                 )
                 services_monitoring.recommendation_close(actor=tpi, recommendation=recommendation)
             written += 1
+    return written
+
+
+# name, position, role-model activities
+AGENTS = [
+    ("Rina Marlina", "Kepala Subbagian Umum", "Apel pagi dan budaya 5S di ruang pelayanan"),
+    ("Agus Setiawan", "Analis Kebijakan", "Sosialisasi anti gratifikasi kepada rekan kerja"),
+    ("Dewi Lestari", "Pengelola Layanan", "Inovasi antrean daring dan survei kepuasan"),
+]
+AGENT_REPORTS = [
+    (dt.date(2026, 3, 31), "Triwulan I 2026", "Memimpin apel pagi dan kampanye 5S di tiga ruang pelayanan."),
+    (dt.date(2026, 6, 30), "Triwulan II 2026", "Menjadi narasumber sosialisasi budaya kerja bagi pegawai baru."),
+]
+# number suffix, title, business process
+SOPS = [
+    ("01", "SOP Penerimaan Pengaduan Masyarakat", "Proses bisnis pengelolaan pengaduan"),
+    ("02", "SOP Pelayanan Informasi Publik", "Proses bisnis layanan informasi"),
+    ("03", "SOP Pengendalian Gratifikasi", "Proses bisnis pengendalian gratifikasi"),
+    ("04", "SOP Survei Kepuasan Masyarakat", "Proses bisnis pengukuran kepuasan layanan"),
+]
+
+
+def seed_registers() -> int:
+    """Write the demo change agents and SOPs; returns the rows written (0 on a second run)."""
+    written = 0
+    for code in DEMO_UNITS:
+        unit = WorkUnit.objects.filter(code=code).first()
+        membership = (
+            UnitMembership.objects.filter(unit=unit, role=UnitMembership.Role.TEAM).select_related("user").first()
+        )
+        if unit is None or membership is None:
+            continue
+        author = membership.user
+        if not ChangeAgent.objects.filter(unit=unit, year=DEMO_YEAR).exists():
+            for index, (name, position, activities) in enumerate(AGENTS):
+                agent = services_registers.change_agent_create(
+                    actor=author,
+                    unit=unit,
+                    year=DEMO_YEAR,
+                    name=name,
+                    position=position,
+                    decree_number=f"800/{index + 1:02d}/SK-AP/{DEMO_YEAR}",
+                    decree_date=dt.date(DEMO_YEAR, 1, 15),
+                    role_model_activities=activities,
+                    active=True,
+                )
+                written += 1
+                if index == 0:
+                    for date, period, summary in AGENT_REPORTS:
+                        services_registers.change_agent_report_add(
+                            actor=author, agent=agent, date=date, period_label=period, summary=summary
+                        )
+                        written += 1
+        if not Sop.objects.filter(unit=unit, year=DEMO_YEAR).exists():
+            for suffix, title, process in SOPS:
+                services_registers.sop_create(
+                    actor=author,
+                    unit=unit,
+                    year=DEMO_YEAR,
+                    title=title,
+                    number=f"SOP/{unit.code}/{suffix}/{DEMO_YEAR}",
+                    date=dt.date(DEMO_YEAR, 2, 1),
+                    business_process=process,
+                    status=Sop.Status.BERLAKU,
+                )
+                written += 1
     return written

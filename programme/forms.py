@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -11,7 +12,10 @@ from evidence.models import EvidenceDocument
 from units.models import User
 
 from . import plan
-from .models import ACTIVITY_FIELDS, Activity, Area, MonitoringVisit
+from .models import ACTIVITY_FIELDS, Activity, Area, ChangeAgent, MonitoringVisit, Sop
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrOrPromise
 
 
 def _helper(label: str) -> FormHelper:
@@ -83,6 +87,20 @@ class ActivityForm(forms.Form):
         return initial
 
 
+def _file_field(label: str | StrOrPromise) -> forms.FileField:
+    return forms.FileField(
+        label=label,
+        required=False,
+        help_text=_(
+            "Opsional. Disimpan sebagai data dukung unit dan dapat dilampirkan ke butir LKE tanpa unggah ulang."
+        ),
+    )
+
+
+def _date_field(label: str | StrOrPromise, *, required: bool = True) -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
+
+
 class RealisationForm(forms.Form):
     quarter = forms.TypedChoiceField(label=_("Triwulan"), coerce=int, choices=[(q, f"TW {q}") for q in plan.QUARTERS])
     value = forms.DecimalField(label=_("Realisasi"), max_digits=12, decimal_places=2)
@@ -90,6 +108,7 @@ class RealisationForm(forms.Form):
         label=_("Tanggal realisasi"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     note = forms.CharField(label=_("Catatan"), max_length=500, required=False)
+    file = _file_field(_("Data dukung realisasi"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,6 +122,7 @@ class PencananganForm(forms.Form):
     note = forms.CharField(
         label=_("Catatan"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    file = _file_field(_("Piagam/berita acara atau foto"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,3 +191,62 @@ class FollowUpForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["documents"].queryset = documents
         self.helper = _helper(str(_("Kirim tindak lanjut")))
+
+
+class ChangeAgentForm(forms.ModelForm):
+    """An Agen Perubahan; the user account is chosen among the unit's members."""
+
+    class Meta:
+        model = ChangeAgent
+        fields = ["name", "user", "position", "decree_number", "decree_date", "role_model_activities", "active"]
+        widgets = {
+            "decree_date": forms.DateInput(attrs={"type": "date"}),
+            "role_model_activities": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = members
+        self.fields["user"].required = False
+        self.helper = _helper(str(_("Simpan agen perubahan")))
+
+    def _post_clean(self) -> None:
+        # The service checks the model (with the register's unit and year); nothing here.
+        pass
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ChangeAgentReportForm(forms.Form):
+    date = _date_field(_("Tanggal laporan"))
+    period_label = forms.CharField(label=_("Periode"), max_length=60, help_text=_("Mis. Triwulan I 2026"))
+    summary = forms.CharField(label=_("Ringkasan kegiatan"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    file = _file_field(_("Data dukung laporan"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(str(_("Simpan laporan")))
+
+
+class SopForm(forms.ModelForm):
+    file = _file_field(_("Dokumen SOP"))
+
+    class Meta:
+        model = Sop
+        fields = ["title", "number", "date", "business_process", "status"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "business_process": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(str(_("Simpan SOP")))
+
+    def _post_clean(self) -> None:
+        # The service checks the model (with the register's unit and year); nothing here.
+        pass
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

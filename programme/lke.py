@@ -55,7 +55,7 @@ _LINKS = {
     "plan": ("programme:plan", lambda: _("Rencana aksi")),
     "pencanangan": ("programme:pencanangan", lambda: _("Pencanangan")),
     "monitoring": ("programme:monitoring", lambda: _("Pemantauan TPI")),
-    "agents": ("programme:agents", lambda: _("Agen perubahan")),
+    "agents": ("programme:change_agents", lambda: _("Agen perubahan")),
     "sops": ("programme:sops", lambda: _("Daftar SOP")),
 }
 

@@ -112,6 +112,9 @@ class ActivityQuarter(models.Model):
     )
     realised_on = models.DateField(_("tanggal realisasi"), null=True, blank=True)
     note = models.CharField(_("catatan"), max_length=500, blank=True)
+    evidence = models.ManyToManyField(
+        "evidence.EvidenceDocument", blank=True, related_name="+", verbose_name=_("data dukung")
+    )
 
     class Meta:
         verbose_name = _("target triwulan")
@@ -128,7 +131,7 @@ class ActivityQuarter(models.Model):
 
 class Pencanangan(models.Model):
     """The leader's public declaration of building a Zona Integritas in a year (piagam/berita
-    acara). Evidence files come later; the date feeds the stage tracker."""
+    acara), with its documents and photos; the date feeds the stage tracker."""
 
     unit = models.ForeignKey(WorkUnit, on_delete=models.CASCADE, related_name="pencanangan")
     year = models.PositiveSmallIntegerField(_("tahun"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
@@ -140,6 +143,10 @@ class Pencanangan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # The piagam/berita acara and photos, stored in the unit's evidence (attachable to LKE items).
+    documents = models.ManyToManyField(
+        "evidence.EvidenceDocument", blank=True, related_name="+", verbose_name=_("dokumen dan foto")
+    )
 
     class Meta:
         verbose_name = _("pencanangan")
@@ -246,3 +253,88 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class ChangeAgent(models.Model):
+    """An Agen Perubahan of a unit for a year: a person appointed by decree (SK) to be a role model
+    of the change. ``user`` is optional (not every agent has an account); when set, a member of the
+    unit (checked by the service)."""
+
+    unit = models.ForeignKey(WorkUnit, on_delete=models.CASCADE, related_name="change_agents")
+    year = models.PositiveSmallIntegerField(_("tahun"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    name = models.CharField(_("nama"), max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("akun pengguna"),
+    )
+    position = models.CharField(_("jabatan"), max_length=200, blank=True)
+    decree_number = models.CharField(_("nomor SK"), max_length=120, blank=True)
+    decree_date = models.DateField(_("tanggal SK"), null=True, blank=True)
+    role_model_activities = models.TextField(_("kegiatan role model"), max_length=4000, blank=True)
+    active = models.BooleanField(_("aktif"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agen perubahan")
+        verbose_name_plural = _("agen perubahan")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChangeAgentReport(models.Model):
+    """A periodic report of what a change agent did, with its evidence."""
+
+    agent = models.ForeignKey(ChangeAgent, on_delete=models.CASCADE, related_name="reports")
+    date = models.DateField(_("tanggal laporan"))
+    period_label = models.CharField(_("periode"), max_length=60)
+    summary = models.TextField(_("ringkasan kegiatan"), max_length=4000)
+    evidence = models.ManyToManyField(
+        "evidence.EvidenceDocument", blank=True, related_name="+", verbose_name=_("data dukung")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("laporan agen perubahan")
+        verbose_name_plural = _("laporan agen perubahan")
+        ordering = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.agent.name} {self.period_label}"
+
+
+class Sop(models.Model):
+    """A standard operating procedure of a unit's key activity, in the register of a year."""
+
+    class Status(models.TextChoices):
+        BERLAKU = "berlaku", _("Berlaku")
+        DICABUT = "dicabut", _("Dicabut")
+
+    unit = models.ForeignKey(WorkUnit, on_delete=models.CASCADE, related_name="sops")
+    year = models.PositiveSmallIntegerField(_("tahun"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    title = models.CharField(_("judul SOP"), max_length=255)
+    number = models.CharField(_("nomor SOP"), max_length=120)
+    date = models.DateField(_("tanggal penetapan"))
+    business_process = models.TextField(_("rujukan proses bisnis"), max_length=2000, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.BERLAKU)
+    documents = models.ManyToManyField(
+        "evidence.EvidenceDocument", blank=True, related_name="+", verbose_name=_("dokumen SOP")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("SOP")
+        verbose_name_plural = _("SOP")
+        ordering = ["number", "pk"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year", "number"], name="sop_unique_unit_year_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"

@@ -10,7 +10,8 @@ from . import access, selectors
 
 def unit_stage_panel(request, unit) -> str:
     """The stage tracker of the current year on the unit page, with links to the pencanangan, the
-    work plan and the TPI monitoring; nothing for a user who may not read the unit's plan of that year."""
+    work plan, the TPI monitoring and the registers of change agents and SOPs; nothing for a user who
+    may not read the unit's plan of that year."""
     year = timezone.localdate().year
     if not access.may_read_plan(request.user, unit, year):
         return ""
@@ -23,6 +24,7 @@ def unit_stage_panel(request, unit) -> str:
             "plan_link": True,
             "pencanangan_link": True,
             "monitoring_link": True,
+            "registers_link": True,
         },
         request=request,
     )

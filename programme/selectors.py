@@ -7,22 +7,26 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Count, F, Func, IntegerField, Max, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from assessments.models import Assessment, AuditAction, AuditEvent, Instrument, InstrumentItem
 from evidence.models import EvidenceDocument
+from evidence.selectors import documents_with_newest_version
 from units.models import TpiAssignment, UnitMembership, User, WorkUnit
 
 from . import monitoring, plan, stages, suggestions
 from .models import (
     Activity,
     ActivityQuarter,
+    ChangeAgent,
+    ChangeAgentReport,
     Finding,
     FollowUp,
     MonitoringVisit,
     Pencanangan,
     Recommendation,
+    Sop,
     WorkPlan,
 )
 
@@ -72,13 +76,95 @@ def assessment_for_audit(unit: WorkUnit, year: int) -> Assessment | None:
 
 
 def pencanangan_of(unit: WorkUnit, year: int) -> Pencanangan | None:
-    return Pencanangan.objects.filter(unit=unit, year=year).first()
+    return (
+        Pencanangan.objects.filter(unit=unit, year=year)
+        .prefetch_related(Prefetch("documents", queryset=documents_with_newest_version()))
+        .first()
+    )
+
+
+def quarter_evidence(activity: Activity) -> QuerySet[ActivityQuarter]:
+    """The activity's quarters with their evidence documents (and each one's newest version)."""
+    return (
+        ActivityQuarter.objects.filter(activity=activity)
+        .prefetch_related(Prefetch("evidence", queryset=documents_with_newest_version()))
+        .order_by("quarter")
+    )
+
+
+def change_agents_of(unit: WorkUnit, year: int) -> QuerySet[ChangeAgent]:
+    """The unit's change agents of ``year`` with their account, reports and the reports' documents:
+    four queries whatever the number of agents and reports."""
+    return (
+        ChangeAgent.objects.filter(unit=unit, year=year)
+        .select_related("user")
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=ChangeAgentReport.objects.order_by("date", "pk").prefetch_related(
+                    Prefetch("evidence", queryset=documents_with_newest_version())
+                ),
+            )
+        )
+        .order_by("name", "pk")
+    )
+
+
+def change_agent_in(unit: WorkUnit, year: int, pk: int) -> ChangeAgent | None:
+    return ChangeAgent.objects.filter(unit=unit, year=year, pk=pk).select_related("unit", "user").first()
+
+
+def sops_of(unit: WorkUnit, year: int) -> QuerySet[Sop]:
+    """The unit's SOP register of ``year`` with each SOP's documents: three queries."""
+    return (
+        Sop.objects.filter(unit=unit, year=year)
+        .prefetch_related(Prefetch("documents", queryset=documents_with_newest_version()))
+        .order_by("number", "pk")
+    )
+
+
+def sop_in(unit: WorkUnit, year: int, pk: int) -> Sop | None:
+    return Sop.objects.filter(unit=unit, year=year, pk=pk).select_related("unit").first()
+
+
+def register_counts_of(unit_ids: list[int], year: int) -> dict[int, dict[str, int]]:
+    """Per unit pk: ``agents`` (active change agents), ``agent_reports`` (reports of those agents)
+    and ``sops`` (SOPs in force) of ``year``; one query whatever the number of units."""
+
+    def count(queryset) -> Subquery:
+        return Subquery(
+            queryset.order_by().values("n").annotate(c=Func(F("pk"), function="COUNT")).values("c")[:1],
+            output_field=IntegerField(),
+        )
+
+    active = ChangeAgent.objects.filter(year=year, active=True)
+    rows = (
+        WorkUnit.objects.filter(pk__in=unit_ids)
+        .annotate(
+            n_agents=count(active.filter(unit_id=OuterRef("pk")).annotate(n=Value(1))),
+            n_reports=count(
+                ChangeAgentReport.objects.filter(agent__in=active.filter(unit_id=OuterRef(OuterRef("pk")))).annotate(
+                    n=Value(1)
+                )
+            ),
+            n_sops=count(
+                Sop.objects.filter(unit_id=OuterRef("pk"), year=year, status=Sop.Status.BERLAKU).annotate(n=Value(1))
+            ),
+        )
+        .values_list("pk", "n_agents", "n_reports", "n_sops")
+    )
+    counts = {pk: {"agents": 0, "agent_reports": 0, "sops": 0} for pk in unit_ids}
+    for pk, agents, reports, sops in rows:
+        counts[pk] = {"agents": agents or 0, "agent_reports": reports or 0, "sops": sops or 0}
+    return counts
 
 
 def stage_facts_of(units: Iterable[WorkUnit], year: int) -> dict[int, stages.Facts]:
-    """Per unit pk, what the stage tracker needs for ``year``: seven queries whatever the number of
-    units. The decree comes from the unit rows themselves; a pencanangan recorded for the year wins
-    over the date kept on the unit; Pemantauan counts the unit's TPI monitoring visits of the year."""
+    """Per unit pk, what the stage tracker needs for ``year``: eight queries whatever the number of
+    units (the register counts included: ``agent_count``, ``agent_report_count``, ``sop_count`` —
+    the programme's facts for the LKE suggestions of P.1.iv and P.2.i too). The decree comes from
+    the unit rows themselves; a pencanangan recorded for the year wins over the date kept on the
+    unit; Pemantauan counts the unit's TPI monitoring visits of the year."""
     units = list(units)
     ids = [u.pk for u in units]
     pencanangan = dict(Pencanangan.objects.filter(unit_id__in=ids, year=year).values_list("unit_id", "date"))
@@ -122,6 +208,7 @@ def stage_facts_of(units: Iterable[WorkUnit], year: int) -> dict[int, stages.Fac
         # the first submission starts the TPI's assessment; the latest proposal and result count
         if action != AuditAction.STATE_SUBMIT or key not in events:
             events[key] = day
+    registers = register_counts_of(ids, year)
     facts = {}
     for unit in units:
         work_plan = plans.get(unit.pk)
@@ -137,6 +224,9 @@ def stage_facts_of(units: Iterable[WorkUnit], year: int) -> dict[int, stages.Fac
             activity_count=work_plan["n"] if work_plan else 0,
             monitoring_count=visits[unit.pk]["n"] if unit.pk in visits else 0,
             last_monitoring=visits[unit.pk]["last"] if unit.pk in visits else None,
+            agent_count=registers[unit.pk]["agents"],
+            agent_report_count=registers[unit.pk]["agent_reports"],
+            sop_count=registers[unit.pk]["sops"],
             assessment_state=assessment["state"] if assessment else "",
             submitted_date=events.get((pk, AuditAction.STATE_SUBMIT.value)),
             proposed_date=events.get((pk, AuditAction.STATE_PROPOSE.value)),
@@ -152,7 +242,8 @@ def tracker_of(unit: WorkUnit, year: int) -> stages.Tracker:
 
 def suggestion_facts(unit: WorkUnit, year: int, *, today: dt.date) -> suggestions.Facts:
     """What the LKE suggestions of ``unit`` for ``year`` rest on, as of ``today``: a fixed number of
-    queries (the plan with its activities and quarters, the pencanangan, the monitoring)."""
+    queries (the plan with its activities and quarters, the pencanangan, the monitoring, the change
+    agents and the SOPs in force)."""
     work_plan = plan_for(unit, year)
     activities = [a for a in activities_of(work_plan) if a.status != Activity.Status.BATAL]
     on_plan = linked = socialisation = socialisation_realised = 0
@@ -168,6 +259,14 @@ def suggestion_facts(unit: WorkUnit, year: int, *, today: dt.date) -> suggestion
                 socialisation_realised += 1
     visit_dates = list(MonitoringVisit.objects.filter(unit=unit, year=year).values_list("date", flat=True))
     counts = monitoring_counts_of([unit], year, today=today)[unit.pk]
+    agents = list(
+        ChangeAgent.objects.filter(unit=unit, year=year, active=True)
+        .annotate(n=Count("reports"))
+        .values_list("pk", "n")
+    )
+    sops = list(
+        Sop.objects.filter(unit=unit, year=year, status=Sop.Status.BERLAKU).values_list("business_process", flat=True)
+    )
     return suggestions.Facts(
         has_plan=work_plan is not None,
         activities=len(activities),
@@ -180,6 +279,10 @@ def suggestion_facts(unit: WorkUnit, year: int, *, today: dt.date) -> suggestion
         visit_quarters=len({monitoring.quarter_of(day) for day in visit_dates}),
         recommendations=counts.recommendations,
         recommendations_closed=counts.closed,
+        agents=len(agents),
+        agents_reporting=sum(1 for _pk, reports in agents if reports),
+        sops=len(sops),
+        sops_with_process=sum(1 for process in sops if process.strip()),
     )
 
 
@@ -223,6 +326,8 @@ def plan_progress_of(unit_ids: Iterable[int], year: int, *, today: dt.date) -> d
         unit_id: {"activities": len(rows), "pct": plan.plan_realisation_pct(rows), "overdue": overdue.get(unit_id, 0)}
         for unit_id, rows in figures.items()
     }
+
+
 # --- TPI monitoring (pemantauan) ------------------------------------------------------------------
 
 
@@ -299,7 +404,17 @@ def monitoring_counts_of(
 
 
 def change_agent_activity_of(unit: WorkUnit, year: int, quarter: int) -> list[dict]:
-    """HOOK, filled at merge with the change-agent app: the change agents' activity of the unit in
-    ``quarter`` of ``year`` as ``[{"date": date, "agent": str, "activity": str}]``. No change-agent
-    model exists on this branch, so nothing is recorded: the report says so."""
-    return []
+    """The change agents' reports of the unit dated in ``quarter`` of ``year``, as
+    ``[{"date": date, "agent": str, "activity": str}]`` by date (one query)."""
+    first, last = monitoring.quarter_bounds(year, quarter)
+    reports = (
+        ChangeAgentReport.objects.filter(agent__unit=unit, agent__year=year, date__gte=first, date__lte=last)
+        .select_related("agent")
+        .order_by("date", "pk")
+    )
+    return [{"date": r.date, "agent": r.agent.name, "activity": r.summary} for r in reports]
+
+
+def programme_facts(unit: WorkUnit, year: int) -> stages.Facts:
+    """Everything recorded about the unit's programme of ``year`` (stage facts and register counts)."""
+    return stage_facts_of([unit], year)[unit.pk]

@@ -18,6 +18,8 @@ from assessments.access import assessment_roles, side_of
 from assessments.audit import audit_record
 from assessments.models import Answer, Assessment, AuditAction, InstrumentItem
 from assessments.services import answer_save
+from evidence import services as evidence_services
+from evidence.models import EvidenceDocument
 from units.models import WorkUnit
 
 from . import access, plan, selectors, suggestions
@@ -30,12 +32,41 @@ def _require_editor(actor, unit: WorkUnit) -> None:
         raise Http404
 
 
+def store_documents(*, actor, unit: WorkUnit, year: int, uploaded_files, title: str = "") -> list[EvidenceDocument]:
+    """Store each file in the unit's evidence (checked, deduplicated by SHA-256, audited there) and
+    return its document — the existing one for a file the unit already has. Call it inside the
+    caller's transaction: a refused file (``EvidenceRejected``) undoes the whole write."""
+    return [
+        evidence_services.evidence_store_document(
+            actor=actor, unit=unit, uploaded_file=uploaded_file, title=title, year=year
+        ).document
+        for uploaded_file in uploaded_files
+        if uploaded_file
+    ]
+
+
+def document_ids(documents) -> list[int]:
+    return sorted(document.pk for document in documents)
+
+
 def _snapshot(activity: Activity, targets: dict[int, Decimal]) -> dict:
     data = {field: getattr(activity, field) for field in ACTIVITY_FIELDS}
     data["budget"] = None if activity.budget is None else str(activity.budget)
     data["person_in_charge"] = activity.person_in_charge_id
     data["targets"] = {f"TW{q}": str(Decimal(targets.get(q, 0)).quantize(Decimal("0.01"))) for q in plan.QUARTERS}
     return data
+
+
+def audit_plan_write(*, actor, unit: WorkUnit, year: int, action: AuditAction, field: str, before=None, after=None):
+    """An audit row of a write to the unit's programme of ``year`` (see the module docstring)."""
+    audit_record(
+        actor=actor,
+        assessment=selectors.assessment_for_audit(unit, year),
+        action=action,
+        field=field,
+        before=before,
+        after=after,
+    )
 
 
 def _audit(*, actor, work_plan: WorkPlan, action: AuditAction, field: str = "", before=None, after=None) -> None:
@@ -137,9 +168,17 @@ def activity_update(*, actor, activity: Activity, targets: dict[int, Decimal], *
 
 @transaction.atomic
 def realisation_record(
-    *, actor, activity: Activity, quarter: int, value: Decimal, realised_on: dt.date | None, note: str = ""
+    *,
+    actor,
+    activity: Activity,
+    quarter: int,
+    value: Decimal,
+    realised_on: dt.date | None,
+    note: str = "",
+    uploaded_files=(),
 ) -> ActivityQuarter:
-    """Record what was realised in ``quarter`` (replacing what was recorded before)."""
+    """Record what was realised in ``quarter`` (replacing what was recorded before); files given
+    are stored in the unit's evidence and added to the quarter's evidence (kept from before)."""
     work_plan = activity.plan
     _require_editor(actor, work_plan.unit)
     problems = plan.quarter_errors(quarter)
@@ -155,17 +194,27 @@ def realisation_record(
         "realisation": str(row.realisation),
         "realised_on": row.realised_on and row.realised_on.isoformat(),
         "note": row.note,
+        "documents": document_ids(row.evidence.all()) if row.pk else [],
     }
     row.realisation, row.realised_on, row.note = value, realised_on, note
     row.full_clean()
     row.save()
+    documents = store_documents(
+        actor=actor, unit=work_plan.unit, year=work_plan.year, uploaded_files=uploaded_files, title=activity.title
+    )
+    row.evidence.add(*documents)
     _audit(
         actor=actor,
         work_plan=work_plan,
         action=AuditAction.REALISATION_RECORD,
         field=f"activity:{activity.pk}:TW{quarter}",
         before=before,
-        after={"realisation": str(value), "realised_on": realised_on and realised_on.isoformat(), "note": note},
+        after={
+            "realisation": str(value),
+            "realised_on": realised_on and realised_on.isoformat(),
+            "note": note,
+            "documents": document_ids(row.evidence.all()),
+        },
     )
     return row
 
@@ -194,14 +243,25 @@ def _pencanangan_snapshot(row: Pencanangan) -> dict:
         "place": row.place,
         "document_number": row.document_number,
         "note": row.note,
+        "documents": document_ids(row.documents.all()) if row.pk else [],
     }
 
 
 @transaction.atomic
 def pencanangan_record(
-    *, actor, unit: WorkUnit, year: int, date: dt.date, place: str, document_number: str = "", note: str = ""
+    *,
+    actor,
+    unit: WorkUnit,
+    year: int,
+    date: dt.date,
+    place: str,
+    document_number: str = "",
+    note: str = "",
+    uploaded_files=(),
 ) -> Pencanangan:
-    """Record (or correct) the unit's pencanangan of ``year``; the unit's team and leader only."""
+    """Record (or correct) the unit's pencanangan of ``year``; the unit's team and leader only.
+    Files given (piagam/berita acara, photos) are stored in the unit's evidence and added to the
+    pencanangan's documents (those recorded before stay)."""
     _require_editor(actor, unit)
     row = Pencanangan.objects.select_for_update().filter(unit=unit, year=year).first()
     before = None if row is None else _pencanangan_snapshot(row)
@@ -211,6 +271,7 @@ def pencanangan_record(
     row.recorded_by = actor
     row.full_clean()
     row.save()
+    row.documents.add(*store_documents(actor=actor, unit=unit, year=year, uploaded_files=uploaded_files))
     audit_record(
         actor=actor,
         assessment=selectors.assessment_for_audit(unit, year),

@@ -47,6 +47,9 @@ class Facts:
     assessor_ids: frozenset[int] = frozenset()  # the Tim Asesor: the TPI assigned for the year
     plan_created: dt.date | None = None
     activity_count: int = 0
+    agent_count: int = 0  # active change agents (Agen Perubahan) of the year
+    agent_report_count: int = 0  # reports of those agents
+    sop_count: int = 0  # SOPs in force in the year's register
     # The TPI's monitoring visits of the year: Pemantauan is done once there is one.
     monitoring_count: int = 0
     last_monitoring: dt.date | None = None
@@ -86,7 +89,9 @@ def teams_are_separate(facts: Facts) -> bool:
 
 def derive(facts: Facts) -> Tracker:
     state = facts.assessment_state
-    built = teams_are_separate(facts) and facts.activity_count >= 1
+    # Pembangunan: the two teams apart, a work plan with activities, change agents appointed and
+    # SOPs in force (what Lampiran I of PermenPANRB 90/2021 asks the unit to build).
+    built = teams_are_separate(facts) and facts.activity_count >= 1 and facts.agent_count >= 1 and facts.sop_count >= 1
     done = {
         PENCANANGAN: (facts.pencanangan_date is not None, facts.pencanangan_date),
         PENETAPAN: (bool(facts.decree_number.strip()) and facts.decree_date is not None, facts.decree_date),

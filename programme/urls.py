@@ -17,6 +17,17 @@ urlpatterns = [
         name="activity_delete",
     ),
     path("units/<str:code>/pencanangan/<int:year>/", views.pencanangan, name="pencanangan"),
+    path("units/<str:code>/agen-perubahan/<int:year>/", views.change_agents, name="change_agents"),
+    path(
+        "units/<str:code>/agen-perubahan/<int:year>/<int:pk>/ubah/", views.change_agent_edit, name="change_agent_edit"
+    ),
+    path(
+        "units/<str:code>/agen-perubahan/<int:year>/<int:pk>/laporan/",
+        views.change_agent_report,
+        name="change_agent_report",
+    ),
+    path("units/<str:code>/sop/<int:year>/", views.sops, name="sops"),
+    path("units/<str:code>/sop/<int:year>/<int:pk>/ubah/", views.sop_edit, name="sop_edit"),
     path("api/v1/units/<str:code>/programme/<int:year>/", api.programme_detail, name="api_programme"),
     path("units/<str:code>/rencana-aksi/<int:year>/rencana-aksi.xlsx", views.plan_xlsx, name="plan_xlsx"),
     path("units/<str:code>/rencana-aksi/<int:year>/impor/", views.plan_import, name="plan_import"),

@@ -20,17 +20,36 @@ from assessments.reports.xlsx_read import XlsxRefused, read_upload
 from assessments.services import StaleAnswerError
 from zi_portal.common.params import int_or_default
 
-from . import access, pages, plan, reports, selectors, services, services_import, services_monitoring
+from . import (
+    access,
+    pages,
+    plan,
+    reports,
+    selectors,
+    services,
+    services_import,
+    services_monitoring,
+    services_registers,
+)
 from . import xlsx as plan_xlsx_layout
 from .forms import (
     ActivityForm,
+    ChangeAgentForm,
+    ChangeAgentReportForm,
     FindingForm,
     FollowUpForm,
     PencananganForm,
     PlanImportForm,
     RealisationForm,
+    SopForm,
     VisitForm,
 )
+
+
+def _files(form) -> list:
+    """The optional file of a form, as the list the services take."""
+    uploaded = form.cleaned_data.get("file")
+    return [uploaded] if uploaded else []
 
 
 def _form_error_from(exc: ValidationError, form) -> None:
@@ -112,7 +131,7 @@ def activity_edit(request: HttpRequest, code: str, year: int, pk: int) -> HttpRe
 def realisation(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
     unit, _can_edit = access.unit_for_plan(request.user, code, year, edit=True)
     activity = _activity_or_404(unit, year, pk)
-    form = RealisationForm(request.POST or None)
+    form = RealisationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.realisation_record(
@@ -122,6 +141,7 @@ def realisation(request: HttpRequest, code: str, year: int, pk: int) -> HttpResp
                 value=form.cleaned_data["value"],
                 realised_on=form.cleaned_data["realised_on"],
                 note=form.cleaned_data["note"],
+                uploaded_files=_files(form),
             )
         except ValidationError as exc:
             _form_error_from(exc, form)
@@ -129,7 +149,15 @@ def realisation(request: HttpRequest, code: str, year: int, pk: int) -> HttpResp
             messages.success(request, _("Realisasi dicatat."))
             return redirect("programme:plan", code=unit.code, year=year)
     return render(
-        request, "programme/realisation_form.html", {"unit": unit, "year": year, "form": form, "activity": activity}
+        request,
+        "programme/realisation_form.html",
+        {
+            "unit": unit,
+            "year": year,
+            "form": form,
+            "activity": activity,
+            "quarters": selectors.quarter_evidence(activity),
+        },
     )
 
 
@@ -155,12 +183,13 @@ def pencanangan(request: HttpRequest, code: str, year: int) -> HttpResponse:
     form = None
     if can_edit:
         initial = {} if row is None else {name: getattr(row, name) for name in services.PENCANANGAN_FIELDS}
-        form = PencananganForm(request.POST or None, initial=initial)
+        form = PencananganForm(request.POST or None, request.FILES or None, initial=initial)
     elif request.method == "POST":
         raise Http404
     if form is not None and request.method == "POST" and form.is_valid():
         try:
-            services.pencanangan_record(actor=request.user, unit=unit, year=year, **form.cleaned_data)
+            fields = {name: form.cleaned_data[name] for name in services.PENCANANGAN_FIELDS}
+            services.pencanangan_record(actor=request.user, unit=unit, year=year, uploaded_files=_files(form), **fields)
         except ValidationError as exc:
             _form_error_from(exc, form)
         else:
@@ -256,6 +285,8 @@ def suggestion_accept(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             % {"code": code, "option": suggestion.option},
         )
     return redirect(item_url(assessment.pk, code))
+
+
 # --- TPI monitoring (pemantauan) ------------------------------------------------------------------
 
 
@@ -410,3 +441,159 @@ def monitoring_report(request: HttpRequest, code: str, year: int, quarter: int) 
     response["Content-Disposition"] = f'attachment; filename="laporan-pemantauan-{unit.code}-{year}-tw{quarter}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- registers: change agents (Agen Perubahan) and SOPs -------------------------------------
+
+
+@login_required
+def change_agents(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The register of the unit's change agents of ``year``; its team adds agents here."""
+    unit, can_edit = access.unit_for_plan(request.user, code, year)
+    if request.method == "POST" and not can_edit:
+        raise Http404
+    form = ChangeAgentForm(request.POST or None, members=selectors.unit_members(unit)) if can_edit else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            services_registers.change_agent_create(actor=request.user, unit=unit, year=year, **form.service_fields())
+        except ValidationError as exc:
+            _form_error_from(exc, form)
+        else:
+            messages.success(request, _("Agen perubahan ditambahkan."))
+            return redirect("programme:change_agents", code=unit.code, year=year)
+    return render(
+        request,
+        "programme/changeagent_list.html",
+        {
+            "unit": unit,
+            "year": year,
+            "agents": selectors.change_agents_of(unit, year),
+            "form": form,
+            "can_edit": can_edit,
+        },
+    )
+
+
+def _agent_or_404(unit, year: int, pk: int):
+    agent = selectors.change_agent_in(unit, year, pk)
+    if agent is None:
+        raise Http404
+    return agent
+
+
+@login_required
+def change_agent_edit(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
+    unit, _can_edit = access.unit_for_plan(request.user, code, year, edit=True)
+    agent = _agent_or_404(unit, year, pk)
+    form = ChangeAgentForm(request.POST or None, instance=agent, members=selectors.unit_members(unit))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_registers.change_agent_update(actor=request.user, agent=agent, **form.service_fields())
+        except ValidationError as exc:
+            _form_error_from(exc, form)
+        else:
+            messages.success(request, _("Agen perubahan diperbarui."))
+            return redirect("programme:change_agents", code=unit.code, year=year)
+    return render(
+        request,
+        "programme/register_form.html",
+        {
+            "unit": unit,
+            "year": year,
+            "form": form,
+            "title": _("Ubah agen perubahan"),
+            "subject": agent.name,
+            "back": "programme:change_agents",
+        },
+    )
+
+
+@login_required
+def change_agent_report(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
+    unit, _can_edit = access.unit_for_plan(request.user, code, year, edit=True)
+    agent = _agent_or_404(unit, year, pk)
+    form = ChangeAgentReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_registers.change_agent_report_add(
+                actor=request.user,
+                agent=agent,
+                date=form.cleaned_data["date"],
+                period_label=form.cleaned_data["period_label"],
+                summary=form.cleaned_data["summary"],
+                uploaded_files=_files(form),
+            )
+        except ValidationError as exc:
+            _form_error_from(exc, form)
+        else:
+            messages.success(request, _("Laporan agen perubahan dicatat."))
+            return redirect("programme:change_agents", code=unit.code, year=year)
+    return render(
+        request,
+        "programme/register_form.html",
+        {
+            "unit": unit,
+            "year": year,
+            "form": form,
+            "title": _("Laporan agen perubahan"),
+            "subject": agent.name,
+            "back": "programme:change_agents",
+            "multipart": True,
+        },
+    )
+
+
+@login_required
+def sops(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The unit's SOP register of ``year``; its team adds SOPs here."""
+    unit, can_edit = access.unit_for_plan(request.user, code, year)
+    if request.method == "POST" and not can_edit:
+        raise Http404
+    form = SopForm(request.POST or None, request.FILES or None) if can_edit else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            services_registers.sop_create(
+                actor=request.user, unit=unit, year=year, uploaded_files=_files(form), **form.service_fields()
+            )
+        except ValidationError as exc:
+            _form_error_from(exc, form)
+        else:
+            messages.success(request, _("SOP ditambahkan."))
+            return redirect("programme:sops", code=unit.code, year=year)
+    return render(
+        request,
+        "programme/sop_list.html",
+        {"unit": unit, "year": year, "sops": selectors.sops_of(unit, year), "form": form, "can_edit": can_edit},
+    )
+
+
+@login_required
+def sop_edit(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
+    unit, _can_edit = access.unit_for_plan(request.user, code, year, edit=True)
+    sop = selectors.sop_in(unit, year, pk)
+    if sop is None:
+        raise Http404
+    form = SopForm(request.POST or None, request.FILES or None, instance=sop)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_registers.sop_update(
+                actor=request.user, sop=sop, uploaded_files=_files(form), **form.service_fields()
+            )
+        except ValidationError as exc:
+            _form_error_from(exc, form)
+        else:
+            messages.success(request, _("SOP diperbarui."))
+            return redirect("programme:sops", code=unit.code, year=year)
+    return render(
+        request,
+        "programme/register_form.html",
+        {
+            "unit": unit,
+            "year": year,
+            "form": form,
+            "title": _("Ubah SOP"),
+            "subject": f"{sop.number} {sop.title}",
+            "back": "programme:sops",
+            "multipart": True,
+        },
+    )

@@ -250,6 +250,11 @@ class AuditAction(models.TextChoices):
     RECOMMENDATION_CLOSE = "recommendation.close", _("Rekomendasi TPI ditutup")
     RECOMMENDATION_REOPEN = "recommendation.reopen", _("Rekomendasi TPI dibuka kembali")
     FOLLOW_UP = "recommendation.follow_up", _("Tindak lanjut rekomendasi dicatat")
+    CHANGE_AGENT_CREATE = "change_agent.create", _("Agen perubahan ditambahkan")
+    CHANGE_AGENT_UPDATE = "change_agent.update", _("Agen perubahan diubah")
+    CHANGE_AGENT_REPORT = "change_agent.report", _("Laporan agen perubahan dicatat")
+    SOP_CREATE = "sop.create", _("SOP ditambahkan")
+    SOP_UPDATE = "sop.update", _("SOP diubah")
 
     @classmethod
     def answer(cls, side: str) -> AuditAction:

@@ -30,6 +30,7 @@ STORED_VALUES = {
     "recommendation.close",
     "recommendation.reopen",
     "recommendation.follow_up",
+    "change_agent.create", "change_agent.update", "change_agent.report", "sop.create", "sop.update",
 }
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from assessments.audit import audit_record
 from assessments.models import AuditAction, AuditEvent
-from programme import selectors, services
+from programme import selectors, services, services_registers
 from programme.models import Pencanangan
 from tests.factories.assessments import AssessmentFactory
 from tests.factories.units import MembershipFactory, TpiAssignmentFactory, WorkUnitFactory
@@ -103,6 +103,11 @@ def _build_unit_a(world):
     _record(world.team_a, unit)
     work_plan = services.plan_get_or_create(actor=world.team_a, unit=unit, year=YEAR)
     services.activity_create(actor=world.team_a, work_plan=work_plan, targets={1: D("1")}, area="1", title="SK Tim")
+    # Pembangunan also needs an active change agent and an SOP in force
+    services_registers.change_agent_create(actor=world.team_a, unit=unit, year=YEAR, name="Rina")
+    services_registers.sop_create(
+        actor=world.team_a, unit=unit, year=YEAR, title="SOP Pengaduan", number="SOP-01", date=dt.date(2026, 2, 1)
+    )
     return work_plan
 
 
@@ -159,7 +164,7 @@ def test_facts_for_many_units_in_fixed_queries(world, count, django_assert_max_n
         TpiAssignmentFactory(unit=unit)
         AssessmentFactory(unit=unit, period__year=YEAR, submitted=True)
         units.append(unit)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):  # six, one for the monitoring, one for the register counts
         facts = selectors.stage_facts_of(units, YEAR)
     assert len(facts) == count
     assert sum(f.assessment_state == "submitted" for f in facts.values()) == count - 1
@@ -184,6 +189,8 @@ def test_unit_page_shows_the_tracker_with_the_plan_link(world, login, this_year)
     html = login(world.leadership).get(reverse("units:unit_detail", args=["UNIT-A"])).content.decode()
     assert 'id="stage-tracker"' in html and '<strong id="stage-current">Pemantauan</strong>' in html
     assert f'href="{reverse("programme:plan", args=["UNIT-A", YEAR])}">Rencana aksi 2026</a>' in html
+    assert f'href="{reverse("programme:change_agents", args=["UNIT-A", YEAR])}">Agen perubahan</a>' in html
+    assert f'href="{reverse("programme:sops", args=["UNIT-A", YEAR])}">Daftar SOP</a>' in html
 
 
 def test_unit_page_without_plan_rights_has_no_tracker(world, login, this_year):

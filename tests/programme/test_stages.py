@@ -17,6 +17,9 @@ BUILT = stages.Facts(
     assessor_ids=frozenset({7}),
     plan_created=D3,
     activity_count=12,
+    agent_count=3,
+    agent_report_count=2,
+    sop_count=4,
 )
 
 
@@ -53,7 +56,7 @@ def test_penetapan_needs_decree_number_and_date(number, date):
 
 
 def test_built_unit_is_at_pemantauan_while_visits_are_not_recorded():
-    current, rows = _summary(BUILT)
+    current, rows = _summary(replace(BUILT, agent_report_count=0))  # reports are not required
     assert current == "pemantauan"
     assert rows[:4] == [
         ("pencanangan", True, D1),
@@ -70,9 +73,11 @@ def test_built_unit_is_at_pemantauan_while_visits_are_not_recorded():
         {"assessor_ids": frozenset()},
         {"assessor_ids": frozenset({2, 7})},  # a team member cannot be on the Tim Asesor
         {"activity_count": 0},
+        {"agent_count": 0},  # no active change agent
+        {"sop_count": 0},  # no SOP in force
     ],
 )
-def test_pembangunan_needs_both_teams_apart_and_a_plan_with_activities(change):
+def test_pembangunan_needs_teams_apart_a_plan_change_agents_and_sops(change):
     current, rows = _summary(replace(BUILT, **change))
     assert current == "pembangunan"
     assert rows[2] == ("pembangunan", False, None)

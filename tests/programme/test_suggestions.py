@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from assessments.models import Answer, AuditAction, AuditEvent
-from programme import selectors, services, services_monitoring, suggestions
+from programme import selectors, services, services_monitoring, services_registers, suggestions
 from programme.suggestions import Facts, percent, share_abc, share_abcd, suggest
 
 YEAR = 2026
@@ -248,3 +248,61 @@ def test_monitoring_feeds_p1iii_b_and_c(lke, login):
     assert "2 pemantauan TPI dalam 2 triwulan (berkala); keterlibatan pimpinan tidak tercatat: menyarankan B" in text
     assert "2 dari 3 rekomendasi pemantauan sudah ditindaklanjuti = 67 %: menyarankan B" in text
     assert reverse("programme:monitoring", args=["UNIT-A", YEAR]) in text
+
+
+def test_registers_feed_p1iv_b_and_p2i_a(lke, login):
+    """Two active agents, one with a report → P.1.iv.b A; three SOPs in force of which two name a
+    business process (the third is revoked and not counted) → P.2.i.a C."""
+    agents = [
+        services_registers.change_agent_create(
+            actor=lke.team_a,
+            unit=lke.unit_a,
+            year=YEAR,
+            name=name,
+            position="Staf",
+            decree_number="SK-1",
+            decree_date=dt.date(2026, 1, 5),
+            role_model_activities="Apel pagi",
+            active=True,
+        )
+        for name in ("Agen Satu", "Agen Dua")
+    ]
+    services_registers.change_agent_report_add(
+        actor=lke.team_a, agent=agents[0], date=dt.date(2026, 3, 20), period_label="TW I", summary="Apel pagi"
+    )
+    for n, (process, status) in enumerate([("Peta proses 1", "berlaku"), ("", "berlaku"), ("Peta 3", "berlaku")]):
+        services_registers.sop_create(
+            actor=lke.team_a,
+            unit=lke.unit_a,
+            year=YEAR,
+            title=f"SOP {n}",
+            number=f"SOP-{n}",
+            date=dt.date(2026, 2, 1),
+            business_process=process,
+            status=status,
+        )
+    services_registers.sop_create(
+        actor=lke.team_a,
+        unit=lke.unit_a,
+        year=YEAR,
+        title="SOP lama",
+        number="SOP-X",
+        date=dt.date(2026, 2, 1),
+        business_process="",
+        status="dicabut",
+    )
+    facts = selectors.suggestion_facts(lke.unit_a, YEAR, today=TODAY)
+    assert (facts.agents, facts.agents_reporting, facts.sops, facts.sops_with_process) == (2, 1, 3, 2)
+    found = suggest(facts)
+    assert (found["P.1.iv.b"].option, found["P.2.i.a"].option) == ("A", "C")
+    page = login(lke.team_a).get(reverse("assessments:assessment_worksheet", args=[lke.assessment.pk]) + "?area=P.2")
+    text = page.content.decode()
+    assert (
+        "2 dari 3 SOP yang berlaku mengacu pada peta proses bisnis (inovasi SOP tidak tercatat): menyarankan C" in text
+    )
+    assert reverse("programme:sops", args=["UNIT-A", YEAR]) in text
+    # the quarterly report's change-agent section reads the reports of that quarter
+    assert selectors.change_agent_activity_of(lke.unit_a, YEAR, 1) == [
+        {"date": dt.date(2026, 3, 20), "agent": "Agen Satu", "activity": "Apel pagi"}
+    ]
+    assert selectors.change_agent_activity_of(lke.unit_a, YEAR, 2) == []

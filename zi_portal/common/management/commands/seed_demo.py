@@ -1,7 +1,7 @@
 """python manage.py seed_demo [--password P] — the Kota Bogor demo (idempotent).
 
 Units, people and facts first, then the 2026 assessments in different states with their
-evidence files, then the 2026 work plans of RSUD and DISDUKCAPIL."""
+evidence files, then the 2026 work plans, change agents and SOPs of RSUD and DISDUKCAPIL."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -9,7 +9,7 @@ from django.db import transaction
 
 from assessments.demo import demo_summary, seed_assessments
 from assessments.services.notifications import notifications_without_email
-from programme.demo import seed_monitoring, seed_programme
+from programme.demo import seed_monitoring, seed_programme, seed_registers
 from units.demo import DEMO_LOGINS, seed_units
 
 
@@ -30,6 +30,7 @@ class Command(BaseCommand):
                 # the evidence app adds its demo files to the drafts through assessments.hooks
                 written["assessments"] = seed_assessments()
             written["work plan activities"] = seed_programme()
+            written["change agents, reports and SOPs"] = seed_registers()
             with notifications_without_email():
                 written["monitoring visits"] = seed_monitoring()
         total = sum(written.values())
