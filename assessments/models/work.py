@@ -15,6 +15,7 @@ from zi_portal.common.i18n import render_text
 from zi_portal.common.text import free_text_validators, no_nul
 
 from .. import lke
+from ..deadlines import PeriodDeadlines, period_deadlines
 from .instruments import Instrument, InstrumentItem
 
 YEAR_VALIDATORS = [MinValueValidator(2010), MaxValueValidator(2100)]
@@ -28,6 +29,15 @@ class Period(models.Model):
     opens_on = models.DateField(_("dibuka"))
     closes_on = models.DateField(_("ditutup"))
     proposal_deadline = models.DateField(_("batas usulan ke TPN"))
+    # empty: derived from the other dates (assessments.deadlines.period_deadlines)
+    self_assessment_deadline = models.DateField(
+        _("batas penilaian mandiri"), null=True, blank=True,
+        help_text=_("Kosongkan untuk memakai 30 hari sebelum batas reviu TPI."),
+    )
+    tpi_review_deadline = models.DateField(
+        _("batas reviu TPI"), null=True, blank=True,
+        help_text=_("Kosongkan untuk memakai 7 hari sebelum batas usulan ke TPN."),
+    )
 
     class Meta:
         verbose_name = _("periode penilaian")
@@ -48,6 +58,16 @@ class Period(models.Model):
     @staticmethod
     def default_deadline(year: int) -> dt.date:
         return dt.date(year, 5, 31)
+
+    @property
+    def deadlines(self) -> PeriodDeadlines:
+        """The self-assessment, TPI review and proposal deadlines, the empty ones derived."""
+        return period_deadlines(
+            opens_on=self.opens_on,
+            proposal_deadline=self.proposal_deadline,
+            self_assessment_deadline=self.self_assessment_deadline,
+            tpi_review_deadline=self.tpi_review_deadline,
+        )
 
 
 class Assessment(models.Model):
