@@ -27,7 +27,7 @@ def period_deadlines(period: Period) -> list[countdown.Deadline]:
     ]
 
 
-def _render(request, today: dt.date, period: Period | None) -> str:
+def _render(today: dt.date, period: Period | None) -> str:
     deadlines = countdown.quarter_deadlines(today)
     if period is not None:
         deadlines += period_deadlines(period)
@@ -43,9 +43,9 @@ def unit_countdown_panel(request, unit) -> str:
     page has already answered 404 to whoever may not see the unit, and the dates are the
     instansi's (the same for every unit), so no further check: one query."""
     today = _today()
-    return _render(request, today, selectors.period_of(unit.instansi_id, today.year))
+    return _render(today, selectors.period_of(unit.instansi_id, today.year))
 
 
 def assessment_countdown_panel(request, assessment) -> str:
     """The deadlines of the assessment's period (the view has already checked access)."""
-    return _render(request, _today(), assessment.period)
+    return _render(_today(), assessment.period)

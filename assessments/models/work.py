@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.functional import lazy
@@ -58,6 +59,19 @@ class Period(models.Model):
     @staticmethod
     def default_deadline(year: int) -> dt.date:
         return dt.date(year, 5, 31)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.opens_on is None or self.proposal_deadline is None:
+            return  # the missing field has its own error
+        deadlines = self.deadlines
+        errors = {}
+        if self.self_assessment_deadline and self.self_assessment_deadline > deadlines.tpi_review:
+            errors["self_assessment_deadline"] = _("Batas penilaian mandiri harus sebelum batas reviu TPI.")
+        if self.tpi_review_deadline and self.tpi_review_deadline > deadlines.proposal:
+            errors["tpi_review_deadline"] = _("Batas reviu TPI harus sebelum batas usulan ke TPN.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def deadlines(self) -> PeriodDeadlines:

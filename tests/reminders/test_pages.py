@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from reminders import panels
@@ -86,3 +87,20 @@ def test_preferences_form_refuses_an_unknown_kind_and_keeps_what_was_typed(world
 def test_the_account_menu_links_to_the_preferences(world, login):
     html = login(world.team_a).get(reverse("assessments:notification_list")).content.decode()
     assert 'href="/akun/pengingat/"' in html
+
+
+def test_period_deadlines_set_by_hand_must_come_in_order(scene):
+    scene.period.self_assessment_deadline = dt.date(2026, 5, 25)  # after the derived TPI deadline (24 May)
+    with pytest.raises(ValidationError, match="sebelum batas reviu TPI"):
+        scene.period.full_clean()
+    scene.period.self_assessment_deadline = dt.date(2026, 6, 2)
+    scene.period.tpi_review_deadline = dt.date(2026, 6, 1)  # after the proposal deadline (31 May)
+    with pytest.raises(ValidationError) as caught:
+        scene.period.full_clean()
+    assert caught.value.message_dict == {
+        "self_assessment_deadline": ["Batas penilaian mandiri harus sebelum batas reviu TPI."],
+        "tpi_review_deadline": ["Batas reviu TPI harus sebelum batas usulan ke TPN."],
+    }
+    scene.period.self_assessment_deadline = dt.date(2026, 5, 25)
+    scene.period.tpi_review_deadline = dt.date(2026, 5, 28)
+    scene.period.full_clean()  # 25 May before 28 May before 31 May
