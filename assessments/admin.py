@@ -108,7 +108,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class PeriodAdmin(admin.ModelAdmin):
     """Periods are opened from the assessment pages; here administrators adjust their dates."""
 
-    list_display = ("instansi", "year", "opens_on", "closes_on", "proposal_deadline")
+    list_display = ("instansi", "year", "opens_on", "closes_on", "self_assessment_deadline", "tpi_review_deadline",
+                    "proposal_deadline")
     list_filter = ("instansi", "year")
     list_select_related = ("instansi",)
 

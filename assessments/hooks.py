@@ -16,6 +16,10 @@
 - an attachment lister: ``fn(assessment, *, item_ids=None) -> dict[item pk, list[attachment]]``, the attachment rows
   the worksheet and the detail page hand to the evidence templates.
 
+Apps on top (``reminders``) register an assessment-page panel: ``fn(request, assessment) -> str``, HTML
+already rendered by its own template, shown on the assessment detail page under its header (``""`` for
+nothing). The view has already checked that the user may see the assessment.
+
 Its audit actions are members of ``models.AuditAction`` like every other (one list, one set of labels).
 """
 
@@ -35,6 +39,8 @@ attachment_listers: list[Callable] = []
 dashboard_cell_providers: list[Callable] = []
 # fn(assessment, codes) -> {item code: suggestion dict}, a fixed number of queries for the codes named
 item_suggesters: list[Callable] = []
+# fn(request, assessment) -> str: a panel on the assessment detail page
+assessment_page_panels: list[Callable] = []
 
 
 def register_snapshot(fn: Callable) -> Callable:
@@ -125,3 +131,14 @@ def attachments_by_item(assessment, *, item_ids=None) -> dict[int, list]:
         for item_pk, attachments in fn(assessment, item_ids=item_ids).items():
             merged.setdefault(item_pk, []).extend(attachments)
     return merged
+
+
+def register_assessment_page_panel(fn: Callable) -> Callable:
+    if fn not in assessment_page_panels:
+        assessment_page_panels.append(fn)
+    return fn
+
+
+def assessment_page_panels_for(request, assessment) -> list[str]:
+    """The non-empty panels the registered apps render for ``assessment`` (in registration order)."""
+    return [html for html in (fn(request, assessment) for fn in assessment_page_panels) if html]

@@ -22,7 +22,7 @@ from zi_portal.common.pagination import PAGE_PARAM, BadParameter, answers_bad_pa
 from zi_portal.common.params import InvalidNumber, int_or_default, parse_year
 from zi_portal.common.spreadsheet import csv_writer
 
-from . import lke, selectors, services
+from . import hooks, lke, selectors, services
 from .access import assessment_get_for_user, assessment_roles, may_organise
 from .forms import BulkCreateForm, ResultForm
 from .links import item_url
@@ -157,6 +157,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "recommendation": standing.recommendation,
             "gaps": gap_sections(engine, gaps),
             "revision": revision,
+            "panels": hooks.assessment_page_panels_for(request, assessment),  # e.g. the reminders' countdown
             "revision_items": [
                 {"code": ri.item.code, "note": ri.note, "url": item_url(assessment.pk, ri.item.code)}
                 for ri in revision.items.all()

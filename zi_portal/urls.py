@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("evidence.urls")),
     path("", include("programme.urls")),
+    path("", include("reminders.urls")),
 ]

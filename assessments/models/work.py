@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.functional import lazy
@@ -15,6 +16,7 @@ from zi_portal.common.i18n import render_text
 from zi_portal.common.text import free_text_validators, no_nul
 
 from .. import lke
+from ..deadlines import PeriodDeadlines, period_deadlines
 from .instruments import Instrument, InstrumentItem
 
 YEAR_VALIDATORS = [MinValueValidator(2010), MaxValueValidator(2100)]
@@ -28,6 +30,15 @@ class Period(models.Model):
     opens_on = models.DateField(_("dibuka"))
     closes_on = models.DateField(_("ditutup"))
     proposal_deadline = models.DateField(_("batas usulan ke TPN"))
+    # empty: derived from the other dates (assessments.deadlines.period_deadlines)
+    self_assessment_deadline = models.DateField(
+        _("batas penilaian mandiri"), null=True, blank=True,
+        help_text=_("Kosongkan untuk memakai 30 hari sebelum batas reviu TPI."),
+    )
+    tpi_review_deadline = models.DateField(
+        _("batas reviu TPI"), null=True, blank=True,
+        help_text=_("Kosongkan untuk memakai 7 hari sebelum batas usulan ke TPN."),
+    )
 
     class Meta:
         verbose_name = _("periode penilaian")
@@ -48,6 +59,29 @@ class Period(models.Model):
     @staticmethod
     def default_deadline(year: int) -> dt.date:
         return dt.date(year, 5, 31)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.opens_on is None or self.proposal_deadline is None:
+            return  # the missing field has its own error
+        deadlines = self.deadlines
+        errors = {}
+        if self.self_assessment_deadline and self.self_assessment_deadline > deadlines.tpi_review:
+            errors["self_assessment_deadline"] = _("Batas penilaian mandiri harus sebelum batas reviu TPI.")
+        if self.tpi_review_deadline and self.tpi_review_deadline > deadlines.proposal:
+            errors["tpi_review_deadline"] = _("Batas reviu TPI harus sebelum batas usulan ke TPN.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def deadlines(self) -> PeriodDeadlines:
+        """The self-assessment, TPI review and proposal deadlines, the empty ones derived."""
+        return period_deadlines(
+            opens_on=self.opens_on,
+            proposal_deadline=self.proposal_deadline,
+            self_assessment_deadline=self.self_assessment_deadline,
+            tpi_review_deadline=self.tpi_review_deadline,
+        )
 
 
 class Assessment(models.Model):

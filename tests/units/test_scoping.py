@@ -96,8 +96,9 @@ def test_unit_detail_query_count_does_not_grow(world, login, django_assert_max_n
     for _ in range(extra_members):
         MembershipFactory(unit=world.unit_a, user=UserFactory())
     client = login(world.admin)
-    # with the programme's stage tracker panel (units.hooks), its monitoring visits and register counts included
-    with django_assert_max_num_queries(18):
+    # with the programme's stage tracker (its monitoring visits and register counts included) and the
+    # reminders' countdown (one query: the period) panels
+    with django_assert_max_num_queries(19):
         response = client.get(reverse("units:unit_detail", args=["UNIT-A"]))
     assert response.status_code == 200
     with django_assert_max_num_queries(16):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from botocore.config import Config as BotoConfig
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from zi_portal.common.logs import logging_config
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "assessments",
     "evidence",
     "programme",
+    "reminders",
     "backups",
 ]
 
@@ -183,6 +185,12 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-background-work": {"task": "assessments.tasks.sweep_background_work", "schedule": 60},
     "sweep-assignment-emails": {"task": "units.tasks.sweep_assignment_emails", "schedule": 5 * 60},
     "sweep-lke-import-stash": {"task": "assessments.tasks.sweep_lke_import_stash", "schedule": 60 * 60},
+    # CELERY_TIMEZONE is Asia/Jakarta: early morning, before the working day starts
+    "send-daily-reminders": {"task": "reminders.tasks.send_daily_reminders", "schedule": crontab(hour=6, minute=0)},
+    "send-weekly-digest": {
+        "task": "reminders.tasks.send_weekly_digest",
+        "schedule": crontab(hour=6, minute=30, day_of_week="mon"),
+    },
 }
 
 # The cache holds the rate-limit counters, which every web process must share: Redis when there
