@@ -11,6 +11,7 @@ from assessments.access import assessments_visible_to
 from assessments.models import Assessment, AuditEvent, InstrumentItem
 from units.models import InstansiRole, UnitMembership
 
+from . import hooks
 from .models import EvidenceAttachment, EvidenceDocument, EvidenceVersion
 
 
@@ -19,7 +20,8 @@ def versions_visible_to(user) -> QuerySet[EvidenceVersion]:
 
     Members and leaders of the document's unit; leadership and administrators of its instansi;
     and anyone who can see an assessment of that unit to which the document is (or was)
-    attached — e.g. the TPI assigned for that year. Anonymous users see nothing."""
+    attached — e.g. the TPI assigned for that year; and the documents a registered reader
+    (``evidence/hooks.py``) names for the user. Anonymous users see nothing."""
     qs = EvidenceVersion.objects.select_related("document")
     if not user.is_authenticated:
         return qs.none()
@@ -29,11 +31,15 @@ def versions_visible_to(user) -> QuerySet[EvidenceVersion]:
         document_id=OuterRef("document_id"),
         assessment_id__in=assessments_visible_to(user).values("pk"),
     )
-    return qs.filter(
+    rule: Q = (
         Q(document__unit__instansi_id__in=InstansiRole.objects.filter(user=user).values("instansi_id"))
         | Q(document__unit_id__in=UnitMembership.objects.filter(user=user).values("unit_id"))
-        | Exists(attached_to_visible)
+        | Q(Exists(attached_to_visible))
     )
+    for reader in hooks.document_readers:  # documents other apps show this user (evidence/hooks.py)
+        for document_ids in reader(user):
+            rule |= Q(document_id__in=document_ids)
+    return qs.filter(rule)
 
 
 def _newest_versions() -> QuerySet[EvidenceVersion]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Func, IntegerField, Max, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, Func, IntegerField, Max, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from assessments.models import Assessment, AuditAction, AuditEvent, Instrument, InstrumentItem
@@ -418,3 +418,34 @@ def change_agent_activity_of(unit: WorkUnit, year: int, quarter: int) -> list[di
 def programme_facts(unit: WorkUnit, year: int) -> stages.Facts:
     """Everything recorded about the unit's programme of ``year`` (stage facts and register counts)."""
     return stage_facts_of([unit], year)[unit.pk]
+
+
+def documents_readable_by(user) -> list[QuerySet]:
+    """The evidence documents of the programme ``user`` reads as the TPI assigned to their unit for
+    their year (the plan's realisations, the pencanangan, the change agents' reports, the SOPs, the
+    follow-ups of monitoring recommendations), as subqueries of document pks for the evidence
+    download rule (registered in ``evidence/hooks.py``). The unit's own people and leadership already
+    read every document of the unit through the evidence app's own rule."""
+
+    def assigned(unit_path: str, year_path: str) -> Exists:
+        return Exists(TpiAssignment.objects.filter(user=user, unit_id=OuterRef(unit_path), year=OuterRef(year_path)))
+
+    links: list[tuple[Any, str, str]] = [
+        (
+            ActivityQuarter.evidence.through,
+            "activityquarter__activity__plan__unit_id",
+            "activityquarter__activity__plan__year",
+        ),
+        (Pencanangan.documents.through, "pencanangan__unit_id", "pencanangan__year"),
+        (ChangeAgentReport.evidence.through, "changeagentreport__agent__unit_id", "changeagentreport__agent__year"),
+        (Sop.documents.through, "sop__unit_id", "sop__year"),
+        (
+            FollowUp.evidence.through,
+            "followup__recommendation__visit__unit_id",
+            "followup__recommendation__visit__year",
+        ),
+    ]
+    return [
+        through.objects.filter(assigned(unit_path, year_path)).values("evidencedocument_id")
+        for through, unit_path, year_path in links
+    ]

@@ -18,6 +18,7 @@ from evidence.validation import EvidenceRejected
 from programme import services
 from programme.models import ActivityQuarter, Pencanangan
 from tests.evidence.helpers import HTML_AS_PDF, files_on_disk, pdf_bytes, png_bytes, upload
+from tests.factories import TpiAssignmentFactory, UserFactory
 
 YEAR = 2026
 
@@ -205,3 +206,33 @@ def test_pencanangan_page_uploads_documents_and_photos(world, login, media):
     version = EvidenceVersion.objects.get(original_name="piagam.pdf")
     assert login(world.leadership).get(reverse("evidence:download", args=[version.pk])).status_code == 200
     assert login(world.team_b).get(reverse("evidence:download", args=[version.pk])).status_code == 404
+
+
+def test_assigned_tpi_downloads_the_programme_documents_of_its_year_only(world, login, media):
+    """The TPI reads the unit's plan, registers and monitoring; it downloads the documents shown there
+    (regression: they answered 404 until attached to an LKE item). Not a document the programme does
+    not show, not another year's assessor, not another unit's TPI."""
+    work_plan = services.plan_get_or_create(actor=world.team_a, unit=world.unit_a, year=YEAR)
+    activity = services.activity_create(
+        actor=world.team_a, work_plan=work_plan, targets={1: D("2")}, area="1", title="Sosialisasi"
+    )
+    services.realisation_record(
+        actor=world.team_a,
+        activity=activity,
+        quarter=1,
+        value=D("1"),
+        realised_on=None,
+        uploaded_files=[upload("hadir.pdf", pdf_bytes("hadir"))],
+    )
+    linked = EvidenceVersion.objects.get(
+        document__in=ActivityQuarter.objects.get(activity=activity, quarter=1).evidence.all()
+    )
+    loose = _store(world, name="lain.pdf", content=pdf_bytes("lain")).version
+    last_year = TpiAssignmentFactory(unit=world.unit_a, year=YEAR - 1, user=UserFactory(username="tpi.lalu")).user
+    url = reverse("evidence:download", args=[linked.pk])
+    response = login(world.tpi_a).get(url)
+    assert response.status_code == 200
+    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == linked.sha256
+    assert login(world.tpi_a).get(reverse("evidence:download", args=[loose.pk])).status_code == 404
+    for outsider in (last_year, world.tpi_lead, world.tpi_unassigned, world.team_b):
+        assert login(outsider).get(url).status_code == 404, outsider.username
