@@ -186,6 +186,7 @@ class FollowUpForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    file = _file_field(_("Unggah data dukung baru"))
 
     def __init__(self, *args, documents, **kwargs):
         super().__init__(*args, **kwargs)

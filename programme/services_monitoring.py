@@ -24,6 +24,7 @@ from units.models import WorkUnit
 
 from . import access, monitoring, selectors
 from .models import Finding, FollowUp, MonitoringVisit, Recommendation
+from .services import store_documents
 
 NOTIFY_RECOMMENDATION = "monitoring.recommendation"
 NOTIFY_FOLLOW_UP = "monitoring.follow_up"
@@ -125,9 +126,15 @@ def _locked(recommendation: Recommendation) -> Recommendation:
 
 @transaction.atomic
 def follow_up_record(
-    *, actor, recommendation: Recommendation, text: str, documents: Iterable[EvidenceDocument] = ()
+    *,
+    actor,
+    recommendation: Recommendation,
+    text: str,
+    documents: Iterable[EvidenceDocument] = (),
+    uploaded_files=(),
 ) -> FollowUp:
-    """The unit's answer to a recommendation not closed yet; documents must be the unit's own.
+    """The unit's answer to a recommendation not closed yet; documents must be the unit's own, and
+    files given are stored in the unit's evidence first (a refused file undoes the whole answer).
     The recommendation becomes ``followed_up`` and the unit's TPI are notified."""
     row = _locked(recommendation)
     unit, year = row.visit.unit, row.visit.year
@@ -139,6 +146,7 @@ def follow_up_record(
     foreign = [d for d in documents if d.unit_id != unit.pk]
     if foreign:
         raise ValidationError({"documents": ["Data dukung harus milik unit ini."]})
+    documents += store_documents(actor=actor, unit=unit, year=year, uploaded_files=uploaded_files)
     follow_up = FollowUp(recommendation=row, text=text, by=actor)
     follow_up.full_clean()
     follow_up.save()

@@ -383,7 +383,7 @@ def _recommendation_or_404(unit, year: int, pk: int):
 def follow_up_add(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
     unit, _rights = access.unit_for_monitoring(request.user, code, year, need=access.FOLLOW_UP)
     recommendation = _recommendation_or_404(unit, year, pk)
-    form = FollowUpForm(request.POST or None, documents=selectors.unit_documents(unit))
+    form = FollowUpForm(request.POST or None, request.FILES or None, documents=selectors.unit_documents(unit))
     if request.method == "POST" and form.is_valid():
         try:
             services_monitoring.follow_up_record(
@@ -391,6 +391,7 @@ def follow_up_add(request: HttpRequest, code: str, year: int, pk: int) -> HttpRe
                 recommendation=recommendation,
                 text=form.cleaned_data["text"],
                 documents=form.cleaned_data["documents"],
+                uploaded_files=_files(form),
             )
         except ValidationError as exc:
             _form_error_from(exc, form)

@@ -2,6 +2,7 @@
 interest), the permission matrix of every URL, the page's queries, the API list and the selector."""
 
 import datetime as dt
+import hashlib
 import json
 from io import StringIO
 
@@ -12,8 +13,10 @@ from django.http import Http404
 from django.urls import reverse
 
 from assessments.models import AuditEvent, Notification
+from evidence.models import EvidenceVersion
 from programme import monitoring, selectors, services_monitoring
 from programme.models import FollowUp, MonitoringVisit, Recommendation
+from tests.evidence.helpers import HTML_AS_PDF, pdf_bytes, upload
 from tests.factories import MembershipFactory, TpiAssignmentFactory, UserFactory, WorkUnitFactory
 from tests.factories.evidence import EvidenceDocumentFactory
 from units.models import TpiAssignment
@@ -384,3 +387,27 @@ def test_demo_monitoring_once(db):
         )
         assert statuses == ["closed", "open"]
         assert FollowUp.objects.filter(recommendation__visit__unit__code=code).count() == 1
+
+
+def test_follow_up_uploads_a_new_file_the_tpi_then_downloads(world, login, recorded, settings, tmp_path):
+    """The follow-up form takes a new file: stored in the unit's evidence (SHA-256 of the bytes),
+    linked to the follow-up, downloadable by the assigned TPI; a refused file keeps the form and
+    writes nothing."""
+    settings.MEDIA_ROOT = tmp_path
+    _visit_, rec = recorded
+    content = pdf_bytes("notulen tindak lanjut")
+    team = login(world.team_a)
+    refused = team.post(
+        _url("follow_up_add", rec.pk), {"text": "Notulen terlampir", "file": upload("x.pdf", HTML_AS_PDF)}
+    )
+    assert refused.status_code == 200 and "Notulen terlampir" in refused.content.decode()
+    assert not FollowUp.objects.exists() and Recommendation.objects.get(pk=rec.pk).status == "open"
+    response = team.post(
+        _url("follow_up_add", rec.pk), {"text": "Notulen terlampir", "file": upload("notulen.pdf", content)}
+    )
+    assert response.status_code == 302
+    follow_up = FollowUp.objects.get()
+    version = EvidenceVersion.objects.get(document__in=follow_up.evidence.all())
+    assert version.sha256 == hashlib.sha256(content).hexdigest() and version.document.unit == world.unit_a
+    download = login(world.tpi_a).get(reverse("evidence:download", args=[version.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == content
