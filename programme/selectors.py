@@ -48,6 +48,22 @@ def activities_of(plan: WorkPlan | None) -> QuerySet[Activity]:
     )
 
 
+def activities_with_evidence_of(plan: WorkPlan | None) -> QuerySet[Activity]:
+    """``activities_of`` with each quarter's evidence documents and their newest version (the plan
+    page lists them): five queries whatever the number of activities and documents."""
+    if plan is None:
+        return Activity.objects.none()
+    quarters = ActivityQuarter.objects.order_by("quarter").prefetch_related(
+        Prefetch("evidence", queryset=documents_with_newest_version())
+    )
+    return (
+        Activity.objects.filter(plan=plan)
+        .select_related("person_in_charge")
+        .prefetch_related(Prefetch("quarters", queryset=quarters))
+        .order_by("area", "position", "pk")
+    )
+
+
 def activity_in_plan(plan: WorkPlan | None, pk: int) -> Activity | None:
     if plan is None:
         return None

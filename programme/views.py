@@ -64,7 +64,7 @@ def _form_error_from(exc: ValidationError, form) -> None:
 def plan_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
     unit, can_edit = access.unit_for_plan(request.user, code, year)
     work_plan = selectors.plan_for(unit, year)
-    page = pages.plan_page(selectors.activities_of(work_plan), year=year, today=timezone.localdate())
+    page = pages.plan_page(selectors.activities_with_evidence_of(work_plan), year=year, today=timezone.localdate())
     return render(
         request,
         "programme/workplan_detail.html",

@@ -11,8 +11,10 @@ from django.http import Http404
 from django.urls import reverse
 
 from assessments.models import AuditAction, AuditEvent
+from evidence.models import EvidenceVersion
 from programme import services
 from programme.models import Activity, ActivityQuarter, WorkPlan
+from tests.evidence.helpers import pdf_bytes, upload
 from units.models import User
 
 YEAR = 2026
@@ -230,13 +232,33 @@ def test_activity_of_another_unit_is_404(world, plan_a, login):
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_page_queries_do_not_grow(world, plan_a, login, count, django_assert_max_num_queries):
+def test_page_queries_do_not_grow(world, plan_a, login, count, django_assert_max_num_queries, settings, tmp_path):
+    """Every activity with a realisation document: the plan page lists each quarter's documents with
+    their download link, in a fixed number of queries."""
+    settings.MEDIA_ROOT = tmp_path
     for n in range(count):
-        _activity(world.team_a, plan_a, title=f"Kegiatan {n}", area=str(n % 6 + 1), person_in_charge=world.team_a)
-    client = login(world.leadership)
-    with django_assert_max_num_queries(16):  # 9 for the plan, 7 more for the stage tracker
+        activity = _activity(
+            world.team_a, plan_a, title=f"Kegiatan {n}", area=str(n % 6 + 1), person_in_charge=world.team_a
+        )
+        services.realisation_record(
+            actor=world.team_a,
+            activity=activity,
+            quarter=1,
+            value=D(1),
+            realised_on=None,
+            uploaded_files=[upload(f"hadir-{n}.pdf", pdf_bytes(f"hadir {n}"))],
+        )
+    client = login(world.tpi_a)
+    # 9 for the plan, 2 for the quarters' documents and their versions, 7 for the stage tracker, and
+    # 2 for the TPI's own access check (its assignment)
+    with django_assert_max_num_queries(20):
         response = client.get(_url("plan"))
     assert response.context["page"].activity_count == count
+    html = response.content.decode()
+    assert html.count('class="small plan-evidence" data-quarter="1"') == count
+    version = EvidenceVersion.objects.get(original_name="hadir-0.pdf")
+    assert reverse("evidence:download", args=[version.pk]) in html
+    assert client.get(reverse("evidence:download", args=[version.pk])).status_code == 200
 
 
 def test_seed_demo_writes_the_work_plans_once(db, login, monkeypatch):
