@@ -9,7 +9,8 @@ from . import selectors, stages
 
 
 def dashboard_cells(units, year: int) -> dict[int, dict]:
-    """Per unit pk: ``stage`` (label of the current stage, "" when every stage is done),
+    """Per unit pk: ``stage`` (label of the current stage — the first not done —, "" when every
+    stage is done), ``reached`` (the furthest stage done, "" when none),
     ``stage_code``, ``plan_pct`` (None without a plan or targets), ``activities``, ``overdue`` and the
     monitoring recommendations not closed (``open_recommendations``, ``overdue_recommendations``)."""
     units = list(units)
@@ -24,8 +25,10 @@ def dashboard_cells(units, year: int) -> dict[int, dict]:
         tracker = stages.derive(facts[unit.pk])
         current = tracker.current
         plan = progress.get(unit.pk, {})
+        reached = [s for s in tracker.stages if s.done]
         cells[unit.pk] = {
             "stage": current.label if current else "",
+            "reached": reached[-1].label if reached else "",
             "stage_code": tracker.current_code,
             "stages_done": sum(s.done for s in tracker.stages),
             "plan_pct": plan.get("pct"),

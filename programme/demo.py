@@ -15,7 +15,7 @@ from evidence.models import EvidenceDocument
 from units.models import TpiAssignment, UnitMembership, WorkUnit
 
 from . import services, services_monitoring, services_registers
-from .models import Activity, ChangeAgent, MonitoringVisit, Sop
+from .models import Activity, ChangeAgent, MonitoringVisit, Sop, WorkPlan
 
 DEMO_YEAR = 2026
 DEMO_UNITS = ("RSUD", "DISDUKCAPIL")
@@ -54,6 +54,9 @@ ACTIVITIES = [
 ]
 
 
+PLAN_DRAWN_UP = dt.datetime(DEMO_YEAR, 1, 20, 9, 0, tzinfo=dt.UTC)
+
+
 def seed_programme() -> int:
     """Write the demo plans; returns the number of activities written (0 on a second run)."""
     written = 0
@@ -68,6 +71,9 @@ def seed_programme() -> int:
         work_plan = services.plan_get_or_create(actor=author, unit=unit, year=DEMO_YEAR)
         if Activity.objects.filter(plan=work_plan).exists():
             continue
+        # The plan was drawn up in January, not on the day the demo is seeded (the stage tracker
+        # dates Pembangunan by it).
+        WorkPlan.objects.filter(pk=work_plan.pk).update(created_at=PLAN_DRAWN_UP)
         for area, title, output, measure, items, (tw1, tw2), behind in ACTIVITIES:
             targets = {1: Decimal(tw1), 2: Decimal(tw2)}
             activity = services.activity_create(

@@ -40,7 +40,8 @@ def test_stage_and_plan_progress_per_unit(lke, login):
     assert "Rencana aksi 37,5%" in row_a
     assert 'data-overdue="2"' in row_a
     # the factory's units have a pencanangan date but no designation decree: Penetapan is next
-    assert 'data-stage="penetapan"' in row_a and ">Penetapan<" in row_a
+    assert 'data-stage="penetapan"' in row_a and "<span data-next>Penetapan</span>" in row_a
+    assert "Pencanangan</div>" in row_a  # the furthest stage reached
     assert "Belum ada rencana aksi" in row_b and "data-overdue" not in row_b
 
 
