@@ -143,7 +143,9 @@ class Response(models.Model):
         IMPORT = "import", _("Impor berkas")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="responses")
-    service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, related_name="responses")
+    # RESTRICT, not PROTECT: a service type with responses cannot be deleted on its own, but deleting
+    # the campaign takes both
+    service_type = models.ForeignKey(ServiceType, on_delete=models.RESTRICT, related_name="responses")
     submitted_at = models.DateTimeField(_("waktu"))
     completed = models.BooleanField(_("layanan selesai"))
     source = models.CharField(max_length=10, choices=Source.choices)

@@ -288,11 +288,11 @@ def campaign_for_import(
 ) -> Campaign:
     """The unit's campaign of ``year``; when there is none, a new one with ``instruments``, open
     for the whole year, whose service types are those named in the file (visits unknown). An
-    existing campaign must have exactly ``instruments`` (when given)."""
+    existing campaign must have the same ``instruments`` (in any order; when given)."""
     campaign = selectors.campaign_of(unit, year)
     wanted = [c.strip().lower() for c in instruments if c.strip()]
     if campaign is not None:
-        if wanted and wanted != campaign.instrument_codes:
+        if wanted and set(wanted) != set(campaign.instrument_codes):
             raise ValidationError(
                 _("Survei %(year)s unit ini memakai instrumen %(codes)s.")
                 % {"year": year, "codes": ", ".join(campaign.instrument_codes)}

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from assessments.reports.xlsx_read import XlsxRefused, read_upload
 
@@ -86,6 +87,19 @@ def _check_or_import(request, unit, year, campaign, form, table):
         return "", exc.check
     except ValidationError as exc:
         return " ".join(exc.messages), None
+
+
+@login_required
+@require_POST
+def campaign_close(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """Close the campaign before its closing date (the public page then says it is closed)."""
+    unit, _can_manage = access.unit_for_surveys(request.user, code, year, manage=True)
+    campaign = selectors.campaign_of(unit, year)
+    if campaign is None:
+        raise Http404
+    services.campaign_close(actor=request.user, campaign=campaign)
+    messages.success(request, _("Survei ditutup."))
+    return redirect("surveys:results", code=unit.code, year=year)
 
 
 def public_form(request: HttpRequest, slug: str) -> HttpResponse:

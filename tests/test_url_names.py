@@ -92,6 +92,7 @@ PATHS = [
     ("programme:plan_import", ["RSUD", 2026], "/units/RSUD/rencana-aksi/2026/impor/"),
     ("surveys:results", ["RSUD", 2026], "/units/RSUD/survei/2026/"),
     ("surveys:import", ["RSUD", 2026], "/units/RSUD/survei/2026/impor/"),
+    ("surveys:close", ["RSUD", 2026], "/units/RSUD/survei/2026/tutup/"),
     ("surveys:public_form", ["Ab3-x_9z"], "/s/Ab3-x_9z/"),
 ]
 

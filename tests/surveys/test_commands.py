@@ -143,3 +143,9 @@ def test_results_of_a_period_without_campaign_exit_2(world, capsys):
         call_command("survey_results", "--unit", "UNIT-A", "--period", "2030", "--format", "json")
     assert exc.value.code == 2
     assert capsys.readouterr().err.strip() == "unit UNIT-A tidak memiliki survei periode 2030"
+
+
+def test_an_existing_campaign_takes_its_instruments_in_any_order(make_campaign, tmp_path, capsys):
+    campaign = make_campaign(instruments=("spak-5", "skm-9"), types=(("Loket", 1), ("Daring", 1)))
+    _run("--unit", "UNIT-A", "--period", "2026", "--instrument", "skm-9,spak-5", _file(tmp_path, ROWS))
+    assert campaign.responses.count() == 3

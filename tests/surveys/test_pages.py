@@ -3,13 +3,14 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
 from assessments.models import AuditEvent
 from surveys import importing, services
 from surveys.importing import Table
-from surveys.models import Campaign, Response
+from surveys.models import Campaign, Response, SurveyInstrument
 
 from .conftest import HEADER, csv_bytes, row
 
@@ -177,3 +178,49 @@ def test_only_the_unit_manages_its_campaign(world, make_campaign):
     other = make_campaign(world.unit_b)
     with pytest.raises(Http404):
         services.campaign_update(actor=world.team_a, campaign=other, name="x")
+
+
+def test_a_campaign_with_responses_can_be_deleted_with_its_unit_data(world, make_campaign):
+    campaign = make_campaign()
+    _fill(campaign, 3, ["Loket", "Daring"])
+    campaign.delete()
+    assert not Response.objects.exists()
+
+
+def test_a_service_type_with_responses_cannot_be_removed(world, make_campaign):
+    campaign = make_campaign()
+    _fill(campaign, 2, ["Loket", "Daring"])
+    with pytest.raises(ValidationError):
+        services.campaign_update(actor=world.team_a, campaign=campaign, service_types=[("Loket", 300)])
+    assert [t.name for t in campaign.service_types.all()] == ["Loket", "Daring"]
+    services.campaign_update(actor=world.team_a, campaign=campaign, service_types=[("Loket", 10), ("Daring", 5)])
+    assert [t.visits_estimate for t in campaign.service_types.all()] == [10, 5]
+
+
+@pytest.mark.django_db
+def test_migrate_publishes_the_bundled_instruments():
+    assert sorted(SurveyInstrument.objects.filter(published=True).values_list("code", "version")) == [
+        ("ipk-10", 1),
+        ("skm-9", 1),
+        ("spak-5", 1),
+        ("spkp-8", 1),
+    ]
+
+
+@pytest.mark.parametrize("persona", READERS + OUTSIDERS)
+def test_close_permission_matrix(world, make_campaign, login, persona):
+    campaign = make_campaign()
+    client = login(getattr(world, persona))
+    assert client.get("/units/UNIT-A/survei/2026/tutup/").status_code == 405
+    response = client.post("/units/UNIT-A/survei/2026/tutup/")
+    campaign.refresh_from_db()
+    if persona in MANAGERS:
+        assert response.status_code == 302 and campaign.closed_at is not None
+    else:
+        assert response.status_code == 404 and campaign.closed_at is None
+
+
+def test_close_button_only_for_the_unit_while_open(world, make_campaign, login):
+    make_campaign()
+    assert 'id="close-campaign"' in login(world.team_a).get("/units/UNIT-A/survei/2026/").content.decode()
+    assert 'id="close-campaign"' not in login(world.tpi_a).get("/units/UNIT-A/survei/2026/").content.decode()
