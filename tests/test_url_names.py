@@ -24,6 +24,7 @@ EXPECTED_NAMESPACES = {
     "evidence.urls": "evidence",
     "programme.urls": "programme",
     "reminders.urls": "reminders",
+    "surveys.urls": "surveys",
 }
 
 # (namespaced name, args, the exact path it had before the names were namespaced)
@@ -89,6 +90,10 @@ PATHS = [
     ("programme:api_programme", ["RSUD", 2026], "/api/v1/units/RSUD/programme/2026/"),
     ("programme:plan_xlsx", ["RSUD", 2026], "/units/RSUD/rencana-aksi/2026/rencana-aksi.xlsx"),
     ("programme:plan_import", ["RSUD", 2026], "/units/RSUD/rencana-aksi/2026/impor/"),
+    ("surveys:results", ["RSUD", 2026], "/units/RSUD/survei/2026/"),
+    ("surveys:import", ["RSUD", 2026], "/units/RSUD/survei/2026/impor/"),
+    ("surveys:close", ["RSUD", 2026], "/units/RSUD/survei/2026/tutup/"),
+    ("surveys:public_form", ["Ab3-x_9z"], "/s/Ab3-x_9z/"),
 ]
 
 
@@ -167,7 +172,7 @@ def test_every_url_module_of_the_apps_defines_app_name():
 def test_every_include_of_the_root_urlconf_has_a_namespace():
     resolvers = [e for e in get_resolver().url_patterns if isinstance(e, URLResolver)]
     assert sorted(r.namespace for r in resolvers) == [
-        "accounts", "admin", "assessments", "evidence", "programme", "reminders", "units"]
+        "accounts", "admin", "assessments", "evidence", "programme", "reminders", "surveys", "units"]
 
 
 @pytest.mark.parametrize(("name", "args", "path"), PATHS)

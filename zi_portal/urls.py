@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("evidence.urls")),
     path("", include("programme.urls")),
     path("", include("reminders.urls")),
+    path("", include("surveys.urls")),
 ]

@@ -289,6 +289,13 @@ class AuditAction(models.TextChoices):
     CHANGE_AGENT_REPORT = "change_agent.report", _("Laporan agen perubahan dicatat")
     SOP_CREATE = "sop.create", _("SOP ditambahkan")
     SOP_UPDATE = "sop.update", _("SOP diubah")
+    # surveys (written by the surveys app's services)
+    SURVEY_CAMPAIGN_CREATE = "survey.campaign_create", _("Survei dibuat")
+    SURVEY_CAMPAIGN_UPDATE = "survey.campaign_update", _("Survei diubah")
+    SURVEY_CAMPAIGN_CLOSE = "survey.campaign_close", _("Survei ditutup")
+    SURVEY_RESPONSES_IMPORT = "survey.responses_import", _("Jawaban survei diimpor")
+    SURVEY_RESPONSE_EXCLUDE = "survey.response_exclude", _("Jawaban survei dikecualikan")
+    SURVEY_RESPONSE_INCLUDE = "survey.response_include", _("Jawaban survei dihitung kembali")
 
     @classmethod
     def answer(cls, side: str) -> AuditAction:

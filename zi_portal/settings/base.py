@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "evidence",
     "programme",
     "reminders",
+    "surveys",
     "backups",
 ]
 

@@ -1,0 +1,328 @@
+"""Every write of the surveys app: keyword-only, ``actor`` first, atomic, checked, audited.
+
+Audit rows go to the unit's assessment of the campaign's year when there is one (so they show on
+that assessment's audit page), else to no assessment (the row is still in the audit table)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.audit import audit_record
+from assessments.models import AuditAction
+from units.models import WorkUnit
+
+from . import access, importing, selectors
+from .models import Campaign, Response, ResponseAnswer, ServiceType
+
+CAMPAIGN_FIELDS = ("name", "opens_on", "closes_on", "population_estimate", "consent_text", "demographics")
+
+
+class ImportHasErrors(Exception):
+    def __init__(self, check: importing.ImportCheck):
+        self.check = check
+        super().__init__(f"{len(check.errors)} errors")
+
+
+def _require_manager(actor, unit: WorkUnit) -> None:
+    # ``actor=None`` is a system write (a management command run by the operator): not checked,
+    # and the audit row carries no actor
+    if actor is not None and not access.may_manage(actor, unit):
+        raise Http404
+
+
+def _audit(*, actor, campaign: Campaign, action: AuditAction, field: str = "", before=None, after=None) -> None:
+    audit_record(
+        actor=actor,
+        assessment=selectors.assessment_for_audit(campaign.unit, campaign.year),
+        action=action,
+        field=field,
+        before=before,
+        after=after,
+    )
+
+
+def _snapshot(campaign: Campaign) -> dict:
+    data = {f: getattr(campaign, f) for f in CAMPAIGN_FIELDS}
+    data["opens_on"] = campaign.opens_on.isoformat()
+    data["closes_on"] = campaign.closes_on.isoformat()
+    data["instruments"] = campaign.instruments
+    data["service_types"] = [
+        [t.name, t.visits_estimate] for t in ServiceType.objects.filter(campaign=campaign).order_by("position", "pk")
+    ]
+    return data
+
+
+def _instrument_refs(codes: Sequence[str]) -> list[dict]:
+    codes = [c.strip().lower() for c in codes if c.strip()]
+    if not codes:
+        raise ValidationError({"instruments": _("Pilih setidaknya satu instrumen.")})
+    if len(set(codes)) != len(codes):
+        raise ValidationError({"instruments": _("Instrumen tidak boleh dipilih dua kali.")})
+    found = selectors.latest_published(codes)
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise ValidationError({"instruments": _("Instrumen tidak dikenal: %s.") % ", ".join(unknown)})
+    return [{"code": c, "version": found[c].version} for c in codes]
+
+
+def _save_service_types(campaign: Campaign, service_types: Sequence[tuple[str, int]]) -> None:
+    names = [name.strip() for name, _v in service_types]
+    if not names or not all(names):
+        raise ValidationError({"service_types": _("Isi setidaknya satu jenis layanan, masing-masing bernama.")})
+    if len({n.lower() for n in names}) != len(names):
+        raise ValidationError({"service_types": _("Nama jenis layanan tidak boleh kembar.")})
+    existing = {t.name.lower(): t for t in ServiceType.objects.filter(campaign=campaign)}
+    keep = set()
+    for position, (name, visits) in enumerate(service_types):
+        row = existing.get(name.strip().lower()) or ServiceType(campaign=campaign)
+        row.name, row.visits_estimate, row.position = name.strip(), visits, position
+        row.full_clean(exclude=["campaign"])
+        row.save()
+        keep.add(row.pk)
+    gone = ServiceType.objects.filter(campaign=campaign).exclude(pk__in=keep)
+    if gone.filter(responses__isnull=False).exists():
+        raise ValidationError({"service_types": _("Jenis layanan yang sudah memiliki jawaban tidak dapat dihapus.")})
+    gone.delete()
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    actor,
+    unit: WorkUnit,
+    year: int,
+    name: str,
+    instruments: Sequence[str],
+    opens_on: dt.date,
+    closes_on: dt.date,
+    service_types: Sequence[tuple[str, int]],
+    population_estimate: int | None = None,
+    consent_text: str = "",
+    demographics: Sequence[str] = (),
+) -> Campaign:
+    """A new campaign of ``unit`` for ``year`` with the latest published version of each of
+    ``instruments`` (codes such as ``"spak-5"``) and its service types as (name, visits)."""
+    _require_manager(actor, unit)
+    if Campaign.objects.filter(unit=unit, year=year).exists():
+        raise ValidationError(_("Unit ini sudah memiliki survei untuk tahun %(year)s.") % {"year": year})
+    campaign = Campaign(
+        unit=unit,
+        year=year,
+        name=name,
+        instruments=_instrument_refs(instruments),
+        opens_on=opens_on,
+        closes_on=closes_on,
+        population_estimate=population_estimate,
+        consent_text=consent_text,
+        demographics=list(demographics),
+        created_by=actor,
+    )
+    campaign.full_clean()
+    campaign.save()
+    _save_service_types(campaign, service_types)
+    _audit(actor=actor, campaign=campaign, action=AuditAction.SURVEY_CAMPAIGN_CREATE, after=_snapshot(campaign))
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(
+    *, actor, campaign: Campaign, service_types: Sequence[tuple[str, int]] | None = None, **changes
+) -> Campaign:
+    """Change the campaign's settings (``CAMPAIGN_FIELDS``) and, when given, its service types.
+    Its instruments are fixed once responses exist (the questions answered must stay the same)."""
+    _require_manager(actor, campaign.unit)
+    unknown = set(changes) - set(CAMPAIGN_FIELDS) - {"instruments"}
+    if unknown:
+        raise TypeError(f"not a campaign setting: {sorted(unknown)}")
+    campaign = Campaign.objects.select_for_update().select_related("unit").get(pk=campaign.pk)
+    before = _snapshot(campaign)
+    if "instruments" in changes:
+        refs = _instrument_refs(changes.pop("instruments"))
+        if refs != campaign.instruments and Response.objects.filter(campaign=campaign).exists():
+            raise ValidationError({"instruments": _("Instrumen tidak dapat diubah setelah ada jawaban.")})
+        campaign.instruments = refs
+    for key, value in changes.items():
+        setattr(campaign, key, list(value) if key == "demographics" else value)
+    campaign.full_clean()
+    campaign.save()
+    if service_types is not None:
+        _save_service_types(campaign, service_types)
+    after = _snapshot(campaign)
+    if after != before:
+        _audit(actor=actor, campaign=campaign, action=AuditAction.SURVEY_CAMPAIGN_UPDATE, before=before, after=after)
+    return campaign
+
+
+@transaction.atomic
+def campaign_close(*, actor, campaign: Campaign) -> Campaign:
+    """Close the campaign now (before its closing date); closing twice changes nothing."""
+    _require_manager(actor, campaign.unit)
+    campaign = Campaign.objects.select_for_update().select_related("unit").get(pk=campaign.pk)
+    if campaign.closed_at is None:
+        campaign.closed_at = timezone.now()
+        campaign.save(update_fields=["closed_at"])
+        _audit(
+            actor=actor,
+            campaign=campaign,
+            action=AuditAction.SURVEY_CAMPAIGN_CLOSE,
+            field="closed_at",
+            after=campaign.closed_at.isoformat(),
+        )
+    return campaign
+
+
+def import_check(*, campaign: Campaign, table: importing.Table) -> importing.ImportCheck:
+    """The dry run: every row of ``table`` checked against ``campaign``; nothing written."""
+    return importing.check_table(
+        table,
+        instruments=selectors.campaign_instruments(campaign),
+        service_types=[t.name for t in selectors.service_types_of(campaign)],
+        opens_on=campaign.opens_on,
+        closes_on=campaign.closes_on,
+        time_zone=settings.TIME_ZONE,
+        known_hashes=selectors.existing_hashes(campaign, [importing.row_hash(table.header, c) for _n, c in table.rows]),
+    )
+
+
+@transaction.atomic
+def responses_import(*, actor, campaign: Campaign, table: importing.Table) -> importing.ImportCheck:
+    """Check every row and, only when no row has an error, store every new row (all or nothing;
+    rows imported before are skipped). Raises :class:`ImportHasErrors` with the check."""
+    _require_manager(actor, campaign.unit)
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()  # one import at a time
+    check = import_check(campaign=campaign, table=table)
+    if check.errors:
+        raise ImportHasErrors(check)
+    types = {t.name: t for t in selectors.service_types_of(campaign)}
+    responses = Response.objects.bulk_create(
+        [
+            Response(
+                campaign=campaign,
+                service_type=types[row.service_type],
+                submitted_at=row.submitted_at,
+                completed=row.completed,
+                source=Response.Source.IMPORT,
+                raw_hash=row.raw_hash,
+            )
+            for row in check.rows
+        ],
+        batch_size=500,
+    )
+    if any(r.pk is None for r in responses):  # pragma: no cover - every supported database returns ids
+        responses = list(Response.objects.filter(campaign=campaign, raw_hash__in=[r.raw_hash for r in check.rows]))
+        by_hash = {r.raw_hash: r for r in responses}
+        responses = [by_hash[row.raw_hash] for row in check.rows]
+    ResponseAnswer.objects.bulk_create(
+        [
+            ResponseAnswer(response=response, question=code, value=value)
+            for response, row in zip(responses, check.rows, strict=True)
+            for code, value in row.answers.items()
+        ],
+        batch_size=2000,
+    )
+    _audit(
+        actor=actor,
+        campaign=campaign,
+        action=AuditAction.SURVEY_RESPONSES_IMPORT,
+        after={
+            "rows": len(check.rows),
+            "completed": check.completed,
+            "duplicates": len(check.duplicates),
+            "by_service_type": check.by_service_type(),
+        },
+    )
+    return check
+
+
+def _set_excluded(*, actor, response: Response, excluded: bool, reason: str, action: AuditAction) -> Response:
+    campaign = response.campaign
+    _require_manager(actor, campaign.unit)
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if excluded and not reason.strip():
+        raise ValidationError({"excluded_reason": _("Sebutkan alasan jawaban ini dikecualikan.")})
+    if response.excluded == excluded:
+        return response
+    before = {"excluded": response.excluded, "reason": response.excluded_reason}
+    response.excluded = excluded
+    response.excluded_reason = reason.strip() if excluded else ""
+    response.full_clean()
+    response.save(update_fields=["excluded", "excluded_reason"])
+    _audit(
+        actor=actor,
+        campaign=campaign,
+        action=action,
+        field=f"response:{response.pk}",
+        before=before,
+        after={"excluded": response.excluded, "reason": response.excluded_reason},
+    )
+    return response
+
+
+@transaction.atomic
+def response_exclude(*, actor, response: Response, reason: str) -> Response:
+    """Leave ``response`` out of the indices (kept, with the reason)."""
+    return _set_excluded(
+        actor=actor, response=response, excluded=True, reason=reason, action=AuditAction.SURVEY_RESPONSE_EXCLUDE
+    )
+
+
+@transaction.atomic
+def response_include(*, actor, response: Response) -> Response:
+    """Count ``response`` again (a suspicious one stays flagged, but counts)."""
+    return _set_excluded(
+        actor=actor, response=response, excluded=False, reason="", action=AuditAction.SURVEY_RESPONSE_INCLUDE
+    )
+
+
+@transaction.atomic
+def campaign_for_import(
+    *, actor, unit: WorkUnit, year: int, instruments: Sequence[str], table: importing.Table
+) -> Campaign:
+    """The unit's campaign of ``year``; when there is none, a new one with ``instruments``, open
+    for the whole year, whose service types are those named in the file (visits unknown). An
+    existing campaign must have the same ``instruments`` (in any order; when given)."""
+    campaign = selectors.campaign_of(unit, year)
+    wanted = [c.strip().lower() for c in instruments if c.strip()]
+    if campaign is not None:
+        if wanted and set(wanted) != set(campaign.instrument_codes):
+            raise ValidationError(
+                _("Survei %(year)s unit ini memakai instrumen %(codes)s.")
+                % {"year": year, "codes": ", ".join(campaign.instrument_codes)}
+            )
+        return campaign
+    names = importing.service_type_names(table)
+    return campaign_create(
+        actor=actor,
+        unit=unit,
+        year=year,
+        name=_("Survei %(year)s") % {"year": year},
+        instruments=wanted,
+        opens_on=dt.date(year, 1, 1),
+        closes_on=dt.date(year, 12, 31),
+        service_types=[(name, 0) for name in names] or [(_("Umum"), 0)],
+    )
+
+
+def preview_for_new_campaign(
+    *, unit: WorkUnit, year: int, instruments: Sequence[str], table: importing.Table
+) -> importing.ImportCheck:
+    """The dry run of an import that would create the campaign (see :func:`campaign_for_import`):
+    the same check against what that campaign would be; nothing written."""
+    refs = _instrument_refs(instruments)
+    found = selectors.latest_published([r["code"] for r in refs])
+    return importing.check_table(
+        table,
+        instruments=[found[r["code"]].parsed() for r in refs],
+        service_types=importing.service_type_names(table),
+        opens_on=dt.date(year, 1, 1),
+        closes_on=dt.date(year, 12, 31),
+        time_zone=settings.TIME_ZONE,
+    )
