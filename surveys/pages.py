@@ -5,14 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from assessments import lke
+
 from . import indices, selectors
 
 SHOWN = Decimal("0.001")
 
 
 def shown(value: Decimal | None) -> str:
-    """A figure as the page shows it (three places, half-up); the JSON keeps full precision."""
-    return "—" if value is None else str(value.quantize(SHOWN, rounding=ROUND_HALF_UP))
+    """A figure as the page shows it: three places, half-up, in the Indonesian format (3,200); the
+    JSON keeps full precision."""
+    return "—" if value is None else lke.format_id(value.quantize(SHOWN, rounding=ROUND_HALF_UP), 3)
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ def build_results(results: selectors.CampaignResults) -> dict:
                 title=d.title,
                 scale=f"{d.scale_min}\u2013{d.scale_max}",
                 index=shown(r.index),
-                lke_value="—" if r.lke_value is None else str(r.lke_value),
+                lke_value="—" if r.lke_value is None else lke.format_id(r.lke_value, 2),
                 ikm="" if not d.is_ikm else shown(r.ikm),
                 mutu="" if r.mutu is None else f"{r.mutu[0]} ({r.mutu[1]})",
                 questions=[

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
 
 from assessments.models import Assessment
 from units.models import WorkUnit
@@ -163,3 +163,18 @@ def results_json(results: CampaignResults, public_url: str) -> dict[str, Any]:
             entry["mutu"] = r.mutu[0] if r.mutu else None
         instruments[code] = entry
     return {"unit": campaign.unit.code, "period": campaign.year, "public_url": public_url, "instruments": instruments}
+
+
+def responses_of(campaign: Campaign) -> QuerySet[Response]:
+    """The campaign's responses, newest first, with their service type and the number of questions
+    answered: one query per page (plus the count)."""
+    return (
+        Response.objects.filter(campaign=campaign)
+        .select_related("service_type")
+        .annotate(answered=Count("answers", filter=Q(answers__value__isnull=False)))
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def response_in(campaign: Campaign, pk: int) -> Response | None:
+    return Response.objects.filter(campaign=campaign, pk=pk).select_related("campaign__unit").first()

@@ -94,6 +94,10 @@ PATHS = [
     ("surveys:import", ["RSUD", 2026], "/units/RSUD/survei/2026/impor/"),
     ("surveys:close", ["RSUD", 2026], "/units/RSUD/survei/2026/tutup/"),
     ("surveys:public_form", ["Ab3-x_9z"], "/s/Ab3-x_9z/"),
+    ("surveys:settings", ["RSUD", 2026], "/units/RSUD/survei/2026/atur/"),
+    ("surveys:responses", ["RSUD", 2026], "/units/RSUD/survei/2026/jawaban/"),
+    ("surveys:response_exclude", ["RSUD", 2026, 5], "/units/RSUD/survei/2026/jawaban/5/kecualikan/"),
+    ("surveys:response_include", ["RSUD", 2026, 5], "/units/RSUD/survei/2026/jawaban/5/sertakan/"),
 ]
 
 

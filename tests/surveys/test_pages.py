@@ -54,9 +54,10 @@ def test_results_page_shows_settings_target_quotas_and_indices(world, make_campa
     # quotas 300:100 of 80 -> 60 and 20
     assert '<td>Loket</td><td class="text-end">300</td><td class="text-end">60</td><td class="text-end">1</td>' in html
     # SPAK: questions 3.5, 3.5, 3.5, 3.5, 2 -> index 16/5 = 3.2
-    assert '<strong class="index">3.200</strong>' in html
-    assert '<strong class="lke-value">3.20</strong>' in html
-    assert "SPAK-5 Pungutan liar (2.000)" in html  # the lowest question first
+    # (Indonesian format: decimal comma; regression: the page printed 3.200)
+    assert '<strong class="index">3,200</strong>' in html
+    assert '<strong class="lke-value">3,20</strong>' in html
+    assert "SPAK-5 Pungutan liar (2,000)" in html  # the lowest question first
     assert "Formulir survei" not in html
 
 

@@ -96,9 +96,9 @@ def test_unit_detail_query_count_does_not_grow(world, login, django_assert_max_n
     for _ in range(extra_members):
         MembershipFactory(unit=world.unit_a, user=UserFactory())
     client = login(world.admin)
-    # with the programme's stage tracker (its monitoring visits and register counts included) and the
-    # reminders' countdown (one query: the period) panels
-    with django_assert_max_num_queries(19):
+    # with the programme's stage tracker (its monitoring visits and register counts included), the
+    # reminders' countdown (one query: the period) and the survey panel (its access check, the campaign)
+    with django_assert_max_num_queries(23):
         response = client.get(reverse("units:unit_detail", args=["UNIT-A"]))
     assert response.status_code == 200
     with django_assert_max_num_queries(16):
