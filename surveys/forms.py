@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .definitions import BUNDLED
@@ -90,3 +91,146 @@ class CampaignForm(forms.Form):
 
 class ExcludeForm(forms.Form):
     reason = forms.CharField(label=_("Alasan"), max_length=500)
+
+
+# --- the public form -------------------------------------------------------------------------
+
+StrOrPromise = str | Promise
+YES, NO = "ya", "tidak"
+# The choices of each optional demographic question the campaign may ask (never a name, NIK or
+# phone number).
+DEMOGRAPHIC_CHOICES: dict[str, list[tuple[str, StrOrPromise]]] = {
+    "gender": [("L", _("Laki-laki")), ("P", _("Perempuan"))],
+    "age": [
+        ("<20", _("Di bawah 20 tahun")),
+        ("20-29", "20–29"),
+        ("30-39", "30–39"),
+        ("40-49", "40–49"),
+        ("50-59", "50–59"),
+        ("60+", _("60 tahun ke atas")),
+    ],
+    "education": [
+        ("sd", _("SD atau di bawahnya")),
+        ("smp", _("SMP")),
+        ("sma", _("SMA/SMK")),
+        ("d", _("Diploma (D1–D4)")),
+        ("s1", _("S1")),
+        ("s2", _("S2/S3")),
+    ],
+    "occupation": [
+        ("pns", _("PNS/ASN/TNI/Polri")),
+        ("swasta", _("Pegawai swasta")),
+        ("wirausaha", _("Wirausaha")),
+        ("pelajar", _("Pelajar/mahasiswa")),
+        ("rumah", _("Mengurus rumah tangga")),
+        ("lain", _("Lainnya")),
+    ],
+}
+REASON_MAX = 2000
+
+
+def question_field(code: str) -> str:
+    return f"q_{code}"
+
+
+def reason_field(code: str) -> str:
+    return f"alasan_{code}"
+
+
+class PublicResponseForm(forms.Form):
+    """The anonymous respondent's form, built from the campaign: "selesai" first, then every
+    question of its instruments (radio buttons with the option labels) with an optional reason,
+    the consent, the demographics it asks, and two hidden fields against bots (the honeypot
+    ``situs`` and the signed time the form was served, ``stempel``). The questions are required
+    only from a respondent whose service is complete (the others are stored, not counted)."""
+
+    selesai = forms.ChoiceField(
+        label=_("Apakah layanan Anda sudah selesai?"),
+        choices=[(YES, _("Ya")), (NO, _("Tidak"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Pilih Ya atau Tidak.")},
+    )
+    # honeypot: hidden from people by CSS (class "hp-field"), filled by naive bots
+    situs = forms.CharField(label=_("Jangan diisi"), required=False, max_length=200)
+    stempel = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+
+    def __init__(self, *args, campaign, instruments, service_types, fixed_service_type=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instruments = instruments
+        self.fixed_service_type = fixed_service_type
+        if fixed_service_type is None:
+            self.fields["layanan"] = forms.TypedChoiceField(
+                label=_("Jenis layanan yang Anda terima"),
+                choices=[(t.pk, t.name) for t in service_types],
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Pilih jenis layanan yang Anda terima.")},
+            )
+        self.question_rows = []
+        for instrument in instruments:
+            for q in instrument.questions:
+                answer = forms.TypedChoiceField(
+                    label=q.text,
+                    help_text=q.help,
+                    choices=[(str(value), label) for value, label in q.options],
+                    coerce=int,
+                    required=False,
+                    widget=forms.RadioSelect,
+                )
+                reason = forms.CharField(
+                    label=_("Alasan (tidak wajib)"),
+                    required=False,
+                    max_length=REASON_MAX,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+                self.fields[question_field(q.code)] = answer
+                self.fields[reason_field(q.code)] = reason
+                self.question_rows.append((instrument, q))
+        for key in campaign.demographics:
+            if key in DEMOGRAPHIC_CHOICES:
+                self.fields[f"demografi_{key}"] = forms.ChoiceField(
+                    label=dict(DEMOGRAPHICS)[key],
+                    choices=[("", _("Tidak ingin menjawab")), *DEMOGRAPHIC_CHOICES[key]],
+                    required=False,
+                )
+        if campaign.consent_text.strip():
+            self.fields["setuju"] = forms.BooleanField(
+                label=_("Saya telah membaca keterangan di atas dan bersedia mengisi survei ini."),
+                error_messages={"required": _("Centang persetujuan untuk mengirim jawaban.")},
+            )
+
+    def question_fields(self):
+        """(instrument, question, answer bound field, reason bound field) in the form's order."""
+        return [
+            (instrument, q, self[question_field(q.code)], self[reason_field(q.code)])
+            for instrument, q in self.question_rows
+        ]
+
+    def demographic_fields(self):
+        return [self[name] for name in self.fields if name.startswith("demografi_")]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("selesai") == YES:
+            for _instrument, q in self.question_rows:
+                name = question_field(q.code)
+                if data.get(name) in (None, "") and name not in self.errors:
+                    self.add_error(name, _("Pilih salah satu jawaban."))
+        return data
+
+    def answers(self) -> dict[str, tuple[int | None, str]]:
+        data = self.cleaned_data
+        return {
+            q.code: (
+                data.get(question_field(q.code)) if data.get(question_field(q.code)) not in ("", None) else None,
+                data.get(reason_field(q.code), "").strip(),
+            )
+            for _instrument, q in self.question_rows
+        }
+
+    def demographics(self) -> dict[str, str]:
+        return {
+            name.removeprefix("demografi_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("demografi_") and value
+        }

@@ -30,6 +30,15 @@ def campaign_by_slug(slug: str) -> Campaign | None:
     return Campaign.objects.select_related("unit").filter(slug=slug).first()
 
 
+def service_type_in(campaign: Campaign, pk: object) -> ServiceType | None:
+    """The campaign's service type ``pk`` (a query-string value: anything else is None)."""
+    try:
+        key = int(str(pk))
+    except ValueError:
+        return None
+    return ServiceType.objects.filter(campaign=campaign, pk=key).first()
+
+
 def latest_published(codes: list[str]) -> dict[str, SurveyInstrument]:
     """The newest published version of each of ``codes`` that exists."""
     found: dict[str, SurveyInstrument] = {}
@@ -75,6 +84,7 @@ class CampaignResults:
     target: int
     quotas: dict[str, int]
     results: dict[str, indices.InstrumentResult]
+    suspicious: int = 0  # flagged by the public form's checks (kept; excluded unless counted again)
 
 
 def campaign_results(campaign: Campaign) -> CampaignResults:
@@ -84,14 +94,16 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
     types = service_types_of(campaign)
     names = {t.pk: t.name for t in types}
     tally = indices.Tally()
-    totals = {"all": 0, "not_completed": 0, "excluded": 0}
+    totals = {"all": 0, "not_completed": 0, "excluded": 0, "suspicious": 0}
     for row in (
         Response.objects.filter(campaign=campaign)
-        .values("service_type_id", "completed", "excluded")
+        .values("service_type_id", "completed", "excluded", "suspicious")
         .annotate(n=Count("id"))
         .order_by()
     ):
         totals["all"] += row["n"]
+        if row["suspicious"]:
+            totals["suspicious"] += row["n"]
         if not row["completed"]:
             totals["not_completed"] += row["n"]
         elif row["excluded"]:
@@ -135,6 +147,7 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
         target=target,
         quotas=indices.quotas(target, [(t.name, t.visits_estimate) for t in types]),
         results=results,
+        suspicious=totals["suspicious"],
     )
 
 

@@ -6,6 +6,7 @@ that assessment's audit page), else to no assessment (the row is still in the au
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from units.models import WorkUnit
 
 from . import access, importing, selectors
 from .models import Campaign, Response, ResponseAnswer, ServiceType
+
+logger = logging.getLogger(__name__)
 
 CAMPAIGN_FIELDS = ("name", "opens_on", "closes_on", "population_estimate", "consent_text", "demographics")
 
@@ -326,3 +329,77 @@ def preview_for_new_campaign(
         closes_on=dt.date(year, 12, 31),
         time_zone=settings.TIME_ZONE,
     )
+
+
+class CampaignNotOpen(Exception):
+    """The campaign does not take responses today (not yet open, or closed)."""
+
+
+@transaction.atomic
+def response_submit(
+    *,
+    actor=None,
+    campaign: Campaign,
+    service_type: ServiceType,
+    completed: bool,
+    answers: dict[str, tuple[int | None, str]],
+    demographics: dict[str, str] | None = None,
+    suspicious_reason: str = "",
+    now: dt.datetime | None = None,
+) -> Response:
+    """Store one anonymous response of the public form (``actor`` is None: nobody is logged in).
+
+    ``answers`` maps each question code of the campaign's instruments to (value or None, reason);
+    a respondent whose service is not complete is stored with ``completed`` False and is not
+    counted. A ``suspicious_reason`` flags the response and excludes it by default. Responses are
+    not LKE data: no audit row each, a log line (the results page counts them)."""
+    now = now or timezone.now()
+    campaign = Campaign.objects.select_related("unit").get(pk=campaign.pk)
+    if campaign.status_on(timezone.localdate(now)) != Campaign.Status.OPEN:
+        raise CampaignNotOpen
+    if service_type.campaign_id != campaign.pk:
+        raise ValidationError({"service_type": _("Jenis layanan tidak dikenal.")})
+    questions = {q.code: q for d in selectors.campaign_instruments(campaign) for q in d.questions}
+    unknown = set(answers) - set(questions)
+    if unknown:
+        raise ValidationError({"answers": _("Pertanyaan tidak dikenal: %s.") % ", ".join(sorted(unknown))})
+    for code, (value, _reason) in answers.items():
+        allowed = {v for v, _label in questions[code].options}
+        if value is not None and value not in allowed:
+            raise ValidationError({"answers": _("Jawaban %(code)s di luar skala.") % {"code": code}})
+    if completed and any(answers.get(code, (None, ""))[0] is None for code in questions):
+        raise ValidationError({"answers": _("Setiap pertanyaan harus dijawab.")})
+    demographics = dict(demographics or {})
+    if not set(demographics) <= set(campaign.demographics):
+        raise ValidationError({"demographics": _("Data demografi tidak ditanyakan survei ini.")})
+    reason = suspicious_reason.strip()[:200]
+    response = Response(
+        campaign=campaign,
+        service_type=service_type,
+        submitted_at=now,
+        completed=completed,
+        source=Response.Source.WEB,
+        suspicious=bool(reason),
+        suspicious_reason=reason,
+        excluded=bool(reason),
+        excluded_reason=_("Ditandai otomatis: %(reason)s") % {"reason": reason} if reason else "",
+        demographics=demographics,
+    )
+    response.full_clean()
+    response.save()
+    rows = [
+        ResponseAnswer(response=response, question=code, value=value, reason=text.strip())
+        for code, (value, text) in answers.items()
+        if value is not None or text.strip()
+    ]
+    for row in rows:
+        row.full_clean(exclude=["response"])
+    ResponseAnswer.objects.bulk_create(rows)
+    logger.info(
+        "survey response %s stored for campaign %s (completed=%s, suspicious=%s)",
+        response.pk,
+        campaign.pk,
+        completed,
+        bool(reason),
+    )
+    return response

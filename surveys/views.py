@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,9 +15,11 @@ from django.views.decorators.http import require_POST
 
 from assessments.reports.xlsx_read import XlsxRefused, read_upload
 from zi_portal.common.pagination import PAGE_PARAM, answers_bad_parameters, paginate
+from zi_portal.common.ratelimits import ip_key, rate_limit
 
-from . import access, importing, links, pages, selectors, services
-from .forms import CampaignForm, ExcludeForm, ResponsesImportForm
+from . import abuse, access, importing, links, pages, qr, selectors, services
+from .forms import YES, CampaignForm, ExcludeForm, PublicResponseForm, ResponsesImportForm
+from .models import Campaign
 
 
 @login_required
@@ -104,17 +107,127 @@ def campaign_close(request: HttpRequest, code: str, year: int) -> HttpResponse:
     return redirect("surveys:results", code=unit.code, year=year)
 
 
+def _public_page(
+    request: HttpRequest, campaign: Campaign, template: str, http_status: int = 200, **extra
+) -> HttpResponse:
+    """A page of the public form: only the campaign's own name and unit, never anything else."""
+    return render(request, template, {"campaign": campaign, **extra}, status=http_status)
+
+
+@rate_limit("survey", rate="RATELIMIT_SURVEY", key=ip_key)
 def public_form(request: HttpRequest, slug: str) -> HttpResponse:
-    """The campaign's public page (no login). For now it names the campaign only; the form itself
-    comes with the public-form work. Nothing here tells whether a unit exists: an unknown slug is
-    404, and only the campaign's own name and unit are shown."""
+    """The campaign's anonymous form (no login, no JavaScript needed). ``?layanan=<id>`` is a
+    service counter's form (its QR code): the service type is then not asked. Nothing here tells
+    whether a unit exists: an unknown slug is 404, and only the campaign's own name and unit are
+    shown. One response per browser and day (signed cookie); a filled honeypot or a form sent too
+    fast is stored flagged and excluded (see ``abuse``)."""
     campaign = selectors.campaign_by_slug(slug)
     if campaign is None:
         raise Http404
+    now = timezone.now()
+    today = timezone.localdate(now)
+    status = campaign.status_on(today)
+    if status != Campaign.Status.OPEN:
+        return _public_page(
+            request, campaign, "surveys/public_closed.html", 200 if request.method == "GET" else 409, status=status
+        )
+    cookie = request.get_signed_cookie(abuse.cookie_name(slug), default=None, salt=abuse.COOKIE_SALT)
+    if abuse.answered_today(cookie, today):
+        return _public_page(request, campaign, "surveys/public_done.html", 200 if request.method == "GET" else 409)
+    types = selectors.service_types_of(campaign)
+    fixed = next((t for t in types if str(t.pk) == request.GET.get("layanan", "")), None)
+    if fixed is None and len(types) == 1:
+        fixed = types[0]
+    form = PublicResponseForm(
+        request.POST if request.method == "POST" else None,
+        initial={"stempel": abuse.form_stamp(slug, now)},
+        campaign=campaign,
+        instruments=selectors.campaign_instruments(campaign),
+        service_types=types,
+        fixed_service_type=fixed,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        service_type = fixed or next(t for t in types if t.pk == data["layanan"])
+        try:
+            services.response_submit(
+                campaign=campaign,
+                service_type=service_type,
+                completed=data["selesai"] == YES,
+                answers=form.answers(),
+                demographics=form.demographics(),
+                suspicious_reason=abuse.suspicion(
+                    honeypot=data.get("situs", ""),
+                    stamp=data.get("stempel", ""),
+                    slug=slug,
+                    now=now,
+                    min_seconds=settings.SURVEY_MIN_FILL_SECONDS,
+                ),
+                now=now,
+            )
+        except services.CampaignNotOpen:
+            return _public_page(request, campaign, "surveys/public_closed.html", 409, status=Campaign.Status.CLOSED)
+        done = redirect("surveys:public_thanks", slug=slug)
+        done.set_signed_cookie(
+            abuse.cookie_name(slug),
+            today.isoformat(),
+            salt=abuse.COOKIE_SALT,
+            max_age=2 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+        return done
+    return _public_page(
+        request,
+        campaign,
+        "surveys/public_form.html",
+        422 if form.is_bound else 200,
+        form=form,
+        fixed_service_type=fixed,
+    )
+
+
+def public_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = selectors.campaign_by_slug(slug)
+    if campaign is None:
+        raise Http404
+    return _public_page(request, campaign, "surveys/public_thanks.html")
+
+
+def _campaign_for_qr(request: HttpRequest, code: str, year: int):
+    unit, _can_manage = access.unit_for_surveys(request.user, code, year, manage=True)
+    campaign = selectors.campaign_of(unit, year)
+    if campaign is None:
+        raise Http404
+    return unit, campaign
+
+
+@login_required
+def qr_code(request: HttpRequest, code: str, year: int, kind: str) -> HttpResponse:
+    """The QR code of the campaign's public form (``?layanan=<id>``: of one service counter), for
+    the unit's team and leader."""
+    _unit, campaign = _campaign_for_qr(request, code, year)
+    service_type = None
+    if "layanan" in request.GET:
+        service_type = selectors.service_type_in(campaign, request.GET["layanan"])
+        if service_type is None:
+            raise Http404
+    url = links.public_url(campaign, service_type)
+    if kind == "png":
+        return HttpResponse(qr.png(url), content_type="image/png")
+    return HttpResponse(qr.svg(url), content_type="image/svg+xml")
+
+
+@login_required
+def qr_print(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """A printable sheet per service counter: the campaign's name, the QR code and the short URL."""
+    unit, campaign = _campaign_for_qr(request, code, year)
+    sheets = [(t, links.public_url(campaign, t)) for t in selectors.service_types_of(campaign)]
     return render(
         request,
-        "surveys/public_form.html",
-        {"campaign": campaign, "status": campaign.status_on(timezone.localdate())},
+        "surveys/qr_print.html",
+        {"unit": unit, "year": year, "campaign": campaign, "sheets": sheets, "public_url": links.public_url(campaign)},
     )
 
 

@@ -86,7 +86,7 @@ def test_public_url_answers_without_login(world, survey_instruments, tmp_path, c
     url = json.loads(capsys.readouterr().out)["public_url"]
     response = client.get(url.removeprefix(settings.ZI_PORTAL_BASE_URL))
     assert response.status_code == 200
-    assert "Formulir survei segera tersedia" in response.content.decode()
+    assert "Apakah layanan Anda sudah selesai?" in response.content.decode()
 
 
 def test_dry_run_changes_nothing_not_even_the_campaign(world, survey_instruments, tmp_path, capsys):

@@ -119,7 +119,7 @@ def test_import_page_creates_the_campaign_when_there_is_none(world, survey_instr
 def test_public_form_needs_no_login_and_says_when_closed(world, make_campaign, client):
     campaign = make_campaign()
     html = client.get(f"/s/{campaign.slug}/").content.decode()
-    assert "Survei 2026" in html and "Formulir survei segera tersedia" in html
+    assert "Survei 2026" in html and "Apakah layanan Anda sudah selesai?" in html
     services.campaign_close(actor=world.team_a, campaign=campaign)
     assert "Survei ini sudah ditutup" in client.get(f"/s/{campaign.slug}/").content.decode()
     assert client.get("/s/tidak-ada/").status_code == 404

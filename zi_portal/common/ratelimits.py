@@ -41,6 +41,7 @@ RATE_SETTINGS = {
     "RATELIMIT_UPLOAD": "evidence uploads and replacements, Excel imports, per user",
     "RATELIMIT_API": "API requests per token or logged-in user",
     "RATELIMIT_OTP": "two-factor code submissions (set-up, verification, removal) per user",
+    "RATELIMIT_SURVEY": "public survey form submissions per client address",
 }
 
 

@@ -261,6 +261,10 @@ RATELIMIT_OTP = env.str("RATELIMIT_OTP", default="10/m")
 RATELIMIT_REPORT = env.str("RATELIMIT_REPORT", default="20/m")
 RATELIMIT_UPLOAD = env.str("RATELIMIT_UPLOAD", default="30/m")
 RATELIMIT_API = env.str("RATELIMIT_API", default="120/m")
+# Public survey submissions per client address (a service hall may share one address).
+RATELIMIT_SURVEY = env.str("RATELIMIT_SURVEY", default="60/h")
+# A public survey form sent back sooner than this after it was served is kept but flagged.
+SURVEY_MIN_FILL_SECONDS = env.int("SURVEY_MIN_FILL_SECONDS", default=5)
 # Proxies in front of gunicorn that append to X-Forwarded-For (the compose nginx is one; a TLS
 # terminator in front of it makes two). 0: the peer address is the client's.
 TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
