@@ -86,7 +86,8 @@ class Campaign(models.Model):
     class Meta:
         verbose_name = _("survei")
         verbose_name_plural = _("survei")
-        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="campaign_unique_unit_year")]
+        # Several campaigns a year are allowed (SKM is counted per campaign for P.6.iv.a).
+        indexes = [models.Index(fields=["unit", "year"], name="campaign_unit_year")]
 
     def __str__(self) -> str:
         return f"{self.unit.code} {self.year}: {self.name}"

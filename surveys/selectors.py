@@ -4,10 +4,12 @@ the arithmetic is ``indices``'."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from assessments.models import Assessment
 from units.models import WorkUnit
@@ -22,8 +24,24 @@ def assessment_for_audit(unit: WorkUnit, year: int) -> Assessment | None:
     return Assessment.objects.filter(unit=unit, period__year=year).order_by("-pk").first()
 
 
-def campaign_of(unit: WorkUnit, year: int) -> Campaign | None:
-    return Campaign.objects.select_related("unit").filter(unit=unit, year=year).first()
+def campaigns_of(unit: WorkUnit, year: int) -> list[Campaign]:
+    """The unit's campaigns of ``year`` (a unit may survey several times a year: SKM quarterly, a
+    first and a second semester), by opening date."""
+    return list(Campaign.objects.filter(unit=unit, year=year).order_by("opens_on", "pk"))
+
+
+def campaign_of(unit: WorkUnit, year: int, pk: int | None = None, *, today: dt.date | None = None) -> Campaign | None:
+    """Campaign ``pk`` of the unit's ``year`` (None when it is not one of them); without ``pk`` the
+    unit's *current* campaign of the year: the one open today that opened last, else the one that
+    opened last. Pages, the import and the commands work on it unless a campaign is named."""
+    campaigns = Campaign.objects.select_related("unit").filter(unit=unit, year=year)
+    if pk is not None:
+        return campaigns.filter(pk=pk).first()
+    today = today or timezone.localdate()
+    ordered = list(campaigns.order_by("-opens_on", "-pk"))
+    return next((c for c in ordered if c.status_on(today) == Campaign.Status.OPEN), None) or (
+        ordered[0] if ordered else None
+    )
 
 
 def campaign_by_slug(slug: str) -> Campaign | None:
@@ -189,5 +207,10 @@ def responses_of(campaign: Campaign) -> QuerySet[Response]:
     )
 
 
-def response_in(campaign: Campaign, pk: int) -> Response | None:
-    return Response.objects.filter(campaign=campaign, pk=pk).select_related("campaign__unit").first()
+def response_of_unit(unit: WorkUnit, year: int, pk: int) -> Response | None:
+    """Response ``pk`` when it belongs to one of the unit's campaigns of ``year``."""
+    return (
+        Response.objects.filter(campaign__unit=unit, campaign__year=year, pk=pk)
+        .select_related("campaign__unit")
+        .first()
+    )

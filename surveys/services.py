@@ -114,8 +114,6 @@ def campaign_create(
     """A new campaign of ``unit`` for ``year`` with the latest published version of each of
     ``instruments`` (codes such as ``"spak-5"``) and its service types as (name, visits)."""
     _require_manager(actor, unit)
-    if Campaign.objects.filter(unit=unit, year=year).exists():
-        raise ValidationError(_("Unit ini sudah memiliki survei untuk tahun %(year)s.") % {"year": year})
     campaign = Campaign(
         unit=unit,
         year=year,
@@ -287,12 +285,19 @@ def response_include(*, actor, response: Response) -> Response:
 
 @transaction.atomic
 def campaign_for_import(
-    *, actor, unit: WorkUnit, year: int, instruments: Sequence[str], table: importing.Table
+    *,
+    actor,
+    unit: WorkUnit,
+    year: int,
+    instruments: Sequence[str],
+    table: importing.Table,
+    campaign: Campaign | None = None,
 ) -> Campaign:
-    """The unit's campaign of ``year``; when there is none, a new one with ``instruments``, open
-    for the whole year, whose service types are those named in the file (visits unknown). An
-    existing campaign must have the same ``instruments`` (in any order; when given)."""
-    campaign = selectors.campaign_of(unit, year)
+    """``campaign``, else the unit's current campaign of ``year`` (``selectors.campaign_of``); when
+    there is none, a new one with ``instruments``, open for the whole year, whose service types are
+    those named in the file (visits unknown). An existing campaign must have the same
+    ``instruments`` (in any order; when given)."""
+    campaign = campaign or selectors.campaign_of(unit, year)
     wanted = [c.strip().lower() for c in instruments if c.strip()]
     if campaign is not None:
         if wanted and set(wanted) != set(campaign.instrument_codes):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from assessments.reports.xlsx_read import XlsxRefused, read_upload
 from zi_portal.common.pagination import PAGE_PARAM, answers_bad_parameters, paginate
+from zi_portal.common.params import int_or_default
 from zi_portal.common.ratelimits import ip_key, rate_limit
 
 from . import abuse, access, importing, links, pages, qr, selectors, services
@@ -26,8 +27,15 @@ from .models import Campaign
 def results(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """The campaign's settings, respondents against the target and quotas, and the indices."""
     unit, can_manage = access.unit_for_surveys(request.user, code, year)
-    campaign = selectors.campaign_of(unit, year)
-    context: dict = {"unit": unit, "year": year, "can_manage": can_manage, "campaign": campaign}
+    campaign = _selected(request, unit, year)
+    context: dict = {
+        "unit": unit,
+        "year": year,
+        "can_manage": can_manage,
+        "campaign": campaign,
+        "campaigns": selectors.campaigns_of(unit, year),
+        **_links(campaign),
+    }
     if campaign is not None:
         figures = selectors.campaign_results(campaign)
         context.update(
@@ -44,7 +52,7 @@ def responses_import(request: HttpRequest, code: str, year: int) -> HttpResponse
     """Upload a CSV/XLSX: "Periksa" checks it (the dry run), "Impor" checks it again and stores
     every row, or nothing while any row has an error."""
     unit, _can_manage = access.unit_for_surveys(request.user, code, year, manage=True)
-    campaign = selectors.campaign_of(unit, year)
+    campaign = _selected(request, unit, year)
     form = ResponsesImportForm(request.POST or None, request.FILES or None)
     check = None
     refused = ""
@@ -64,12 +72,20 @@ def responses_import(request: HttpRequest, code: str, year: int) -> HttpResponse
                     _("%(n)s jawaban diimpor (%(dup)s sudah ada sebelumnya dan dilewati).")
                     % {"n": len(check.rows), "dup": len(check.duplicates)},
                 )
-                return redirect("surveys:results", code=unit.code, year=year)
+                return _to_results(unit, year, campaign or selectors.campaign_of(unit, year))
     status = 422 if refused or (check is not None and check.errors) else 200
     return render(
         request,
         "surveys/responses_import.html",
-        {"unit": unit, "year": year, "campaign": campaign, "form": form, "check": check, "refused": refused},
+        {
+            "unit": unit,
+            "year": year,
+            "campaign": campaign,
+            "form": form,
+            "check": check,
+            "refused": refused,
+            **_links(campaign),
+        },
         status=status,
     )
 
@@ -82,7 +98,7 @@ def _check_or_import(request, unit, year, campaign, form, table):
     try:
         if "import" in request.POST:
             target = services.campaign_for_import(
-                actor=request.user, unit=unit, year=year, instruments=instruments, table=table
+                actor=request.user, unit=unit, year=year, instruments=instruments, table=table, campaign=campaign
             )
             return "", services.responses_import(actor=request.user, campaign=target, table=table)
         if campaign is None:
@@ -99,12 +115,41 @@ def _check_or_import(request, unit, year, campaign, form, table):
 def campaign_close(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """Close the campaign before its closing date (the public page then says it is closed)."""
     unit, _can_manage = access.unit_for_surveys(request.user, code, year, manage=True)
-    campaign = selectors.campaign_of(unit, year)
+    campaign = _selected(request, unit, year)
     if campaign is None:
         raise Http404
     services.campaign_close(actor=request.user, campaign=campaign)
     messages.success(request, _("Survei ditutup."))
-    return redirect("surveys:results", code=unit.code, year=year)
+    return _to_results(unit, year, campaign)
+
+
+def _selected(request: HttpRequest, unit, year: int) -> Campaign | None:
+    """The campaign a page works on: ``?kampanye=<id>`` (404 unless it is one of the unit's
+    campaigns of ``year``), else the unit's current campaign of the year (None when it has none)."""
+    raw = request.GET.get("kampanye")
+    if raw is None:
+        return selectors.campaign_of(unit, year)
+    pk = int_or_default(raw, None, min_value=1)  # not a number: None, hence 404
+    campaign = selectors.campaign_of(unit, year, pk) if pk else None
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def _links(campaign: Campaign | None) -> dict[str, str]:
+    """The query that keeps the chosen campaign on every link of a survey page."""
+    if campaign is None:
+        return {"cq": "", "ca": ""}
+    return {"cq": f"?kampanye={campaign.pk}", "ca": f"&kampanye={campaign.pk}"}
+
+
+def _to_results(unit, year: int, campaign: Campaign | None) -> HttpResponse:
+    return redirect(reverse("surveys:results", args=[unit.code, year]) + _links(campaign)["cq"])
+
+
+def _to_response(unit, year: int, response) -> HttpResponse:
+    url = reverse("surveys:responses", args=[unit.code, year]) + _links(response.campaign)["cq"]
+    return redirect(f"{url}#response-{response.pk}")
 
 
 def _public_page(
@@ -197,7 +242,7 @@ def public_thanks(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _campaign_for_qr(request: HttpRequest, code: str, year: int):
     unit, _can_manage = access.unit_for_surveys(request.user, code, year, manage=True)
-    campaign = selectors.campaign_of(unit, year)
+    campaign = _selected(request, unit, year)
     if campaign is None:
         raise Http404
     return unit, campaign
@@ -227,15 +272,23 @@ def qr_print(request: HttpRequest, code: str, year: int) -> HttpResponse:
     return render(
         request,
         "surveys/qr_print.html",
-        {"unit": unit, "year": year, "campaign": campaign, "sheets": sheets, "public_url": links.public_url(campaign)},
+        {
+            "unit": unit,
+            "year": year,
+            "campaign": campaign,
+            "sheets": sheets,
+            "public_url": links.public_url(campaign),
+            **_links(campaign),
+        },
     )
 
 
 @login_required
 def campaign_settings(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    """Create the unit's campaign of ``year`` or change its settings (the unit's team)."""
+    """Create a campaign of the unit for ``year`` (``?baru=1``, or when it has none) or change the
+    settings of the chosen one (the unit's team)."""
     unit, _can_manage = access.unit_for_surveys(request.user, code, year, manage=True)
-    campaign = selectors.campaign_of(unit, year)
+    campaign = None if request.GET.get("baru") else _selected(request, unit, year)
     initial = (
         CampaignForm.initial_from(campaign)
         if campaign
@@ -250,16 +303,28 @@ def campaign_settings(request: HttpRequest, code: str, year: int) -> HttpRespons
         service_types = data.pop("service_types")
         try:
             if campaign is None:
-                services.campaign_create(actor=request.user, unit=unit, year=year, service_types=service_types, **data)
+                saved = services.campaign_create(
+                    actor=request.user, unit=unit, year=year, service_types=service_types, **data
+                )
             else:
-                services.campaign_update(actor=request.user, campaign=campaign, service_types=service_types, **data)
+                saved = services.campaign_update(
+                    actor=request.user, campaign=campaign, service_types=service_types, **data
+                )
         except ValidationError as exc:
             _errors_into(form, exc)
         else:
             messages.success(request, _("Pengaturan survei disimpan."))
-            return redirect("surveys:results", code=unit.code, year=year)
+            return _to_results(unit, year, saved)
     return render(
-        request, "surveys/campaign_form.html", {"unit": unit, "year": year, "form": form, "campaign": campaign}
+        request,
+        "surveys/campaign_form.html",
+        {
+            "unit": unit,
+            "year": year,
+            "form": form,
+            "campaign": campaign,
+            **(_links(campaign) if campaign else {"cq": "?baru=1" if request.GET.get("baru") else "", "ca": ""}),
+        },
     )
 
 
@@ -279,21 +344,27 @@ RESPONSES_PER_PAGE = 50
 def responses(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """Every response of the campaign, a page at a time; the team excludes or includes one here."""
     unit, can_manage = access.unit_for_surveys(request.user, code, year)
-    campaign = selectors.campaign_of(unit, year)
+    campaign = _selected(request, unit, year)
     if campaign is None:
         raise Http404
     page_obj = paginate(selectors.responses_of(campaign), request.GET.get(PAGE_PARAM), per_page=RESPONSES_PER_PAGE)
     return render(
         request,
         "surveys/response_list.html",
-        {"unit": unit, "year": year, "campaign": campaign, "page_obj": page_obj, "can_manage": can_manage},
+        {
+            "unit": unit,
+            "year": year,
+            "campaign": campaign,
+            "page_obj": page_obj,
+            "can_manage": can_manage,
+            **_links(campaign),
+        },
     )
 
 
 def _response_or_404(request: HttpRequest, code: str, year: int, pk: int):
     unit, _can_manage = access.unit_for_surveys(request.user, code, year, manage=True)
-    campaign = selectors.campaign_of(unit, year)
-    response = selectors.response_in(campaign, pk) if campaign else None
+    response = selectors.response_of_unit(unit, year, pk)
     if response is None:
         raise Http404
     return unit, response
@@ -313,7 +384,7 @@ def response_exclude(request: HttpRequest, code: str, year: int, pk: int) -> Htt
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Jawaban #%(pk)s dikecualikan dari indeks.") % {"pk": response.pk})
-    return redirect(f"{reverse('surveys:responses', args=[unit.code, year])}#response-{response.pk}")
+    return _to_response(unit, year, response)
 
 
 @login_required
@@ -322,4 +393,4 @@ def response_include(request: HttpRequest, code: str, year: int, pk: int) -> Htt
     unit, response = _response_or_404(request, code, year, pk)
     services.response_include(actor=request.user, response=response)
     messages.success(request, _("Jawaban #%(pk)s dihitung kembali.") % {"pk": response.pk})
-    return redirect(f"{reverse('surveys:responses', args=[unit.code, year])}#response-{response.pk}")
+    return _to_response(unit, year, response)

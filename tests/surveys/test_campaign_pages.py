@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import AuditAction, AuditEvent
-from surveys import importing, services
+from surveys import importing, selectors, services
 from surveys.models import Campaign, Response
 
 from .conftest import csv_bytes, row
@@ -38,8 +38,8 @@ def test_team_creates_the_campaign_from_the_form(world, survey_instruments, logi
     team = login(world.team_a)
     assert "Buat survei" in team.get("/units/UNIT-A/survei/2026/").content.decode()
     response = team.post(SETTINGS, _form())
-    assert response.status_code == 302 and response["Location"] == "/units/UNIT-A/survei/2026/"
     campaign = Campaign.objects.get(unit=world.unit_a, year=2026)
+    assert response.status_code == 302 and response["Location"] == f"/units/UNIT-A/survei/2026/?kampanye={campaign.pk}"
     assert (campaign.name, campaign.instrument_codes, campaign.population_estimate) == (
         "Survei mandiri RSUD 2026",
         ["spak-5", "spkp-8", "skm-9"],
@@ -188,3 +188,34 @@ def test_unit_page_panel(world, survey_instruments, login):
     page = login(world.tpi_a).get("/units/UNIT-A/").content.decode()
     assert "Survei layanan" in page and f"/units/UNIT-A/survei/{year}/" in page
     assert login(world.team_b).get("/units/UNIT-A/").status_code == 404
+
+
+def test_several_campaigns_a_year(world, make_campaign, login):
+    """A unit surveys more than once a year (a first and a second semester; SKM each quarter): each
+    campaign has its own responses, results and public form; pages without ``?kampanye=`` work on the
+    one open today (else the latest); another unit's campaign or a malformed id is 404."""
+    first = make_campaign(name="Semester I", opens_on=dt.date(2026, 1, 1), closes_on=dt.date(2026, 6, 30))
+    services.responses_import(
+        actor=world.team_a, campaign=first, table=importing.read_table(csv_bytes([row(), row(kind="Daring")]), "x.csv")
+    )
+    team = login(world.team_a)
+    response = team.post(
+        SETTINGS + "?baru=1",
+        _form(name="Semester II", opens_on="2026-07-01", closes_on="2026-12-31", instruments=["spak-5", "spkp-8"]),
+    )
+    second = Campaign.objects.get(name="Semester II")
+    assert response["Location"] == f"/units/UNIT-A/survei/2026/?kampanye={second.pk}"
+    assert first.slug != second.slug
+    assert selectors.campaign_of(world.unit_a, 2026, today=dt.date(2026, 3, 1)) == first
+    assert selectors.campaign_of(world.unit_a, 2026, today=dt.date(2026, 8, 1)) == second
+    assert selectors.campaign_of(world.unit_a, 2026, today=dt.date(2027, 1, 5)) == second  # none open: the latest
+    page = team.get(f"/units/UNIT-A/survei/2026/?kampanye={first.pk}").content.decode()
+    assert "2 responden dihitung" in page and 'id="campaign-switch"' in page
+    assert f"?kampanye={second.pk}" in page and "Semester II" in page
+    assert f'href="/units/UNIT-A/survei/2026/jawaban/?kampanye={first.pk}"' in page
+    page = team.get(f"/units/UNIT-A/survei/2026/?kampanye={second.pk}").content.decode()
+    assert "0 responden dihitung" in page
+    other = make_campaign(world.unit_b)
+    for bad in (str(other.pk), "x", "0"):
+        assert team.get(f"/units/UNIT-A/survei/2026/?kampanye={bad}").status_code == 404
+        assert team.get(f"/units/UNIT-A/survei/2026/jawaban/?kampanye={bad}").status_code == 404

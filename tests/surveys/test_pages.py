@@ -18,8 +18,9 @@ READERS = ["team_a", "leader_a", "tpi_a", "leadership", "admin"]
 OUTSIDERS = ["team_b", "tpi_unassigned", "tpi_lead"]
 MANAGERS = ["team_a", "leader_a"]
 # session, user, messages and the access checks, then four for the figures (instruments, service
-# types, response counts, answer counts): 12 at 1 and at 40 responses
-QUERY_BOUND = 12
+# types, response counts, answer counts), and one for the year's campaigns (the switcher): 13 at 1
+# and at 40 responses
+QUERY_BOUND = 13
 
 
 @pytest.mark.parametrize("persona", READERS + OUTSIDERS)
@@ -79,7 +80,7 @@ def test_import_page_dry_run_then_import(world, make_campaign, login):
     assert "Berkas dapat diimpor: 2 jawaban (2 menyatakan layanan selesai)" in preview.content.decode()
     assert Response.objects.count() == 0
     done = client.post("/units/UNIT-A/survei/2026/impor/", {"file": _upload(data), "import": "1"})
-    assert done.status_code == 302 and done.url == "/units/UNIT-A/survei/2026/"
+    assert done.status_code == 302 and done.url == f"/units/UNIT-A/survei/2026/?kampanye={campaign.pk}"
     assert Response.objects.filter(campaign=campaign).count() == 2
 
 
