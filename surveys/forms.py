@@ -15,3 +15,12 @@ class ResponsesImportForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class FollowUpForm(forms.Form):
+    follow_up_plan = forms.CharField(
+        label=_("Rencana tindak lanjut hasil survei"),
+        max_length=8000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control mb-2"}),
+    )

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessments.access import assessment_get_for_user, assessment_roles
+from assessments.links import item_url
+from assessments.pages.worksheet import build_item_context
 from assessments.reports.xlsx_read import XlsxRefused, read_upload
+from assessments.services import StaleAnswerError
+from zi_portal.common.params import int_or_default
 
-from . import access, importing, links, pages, selectors, services
-from .forms import ResponsesImportForm
+from . import access, importing, links, pages, reports, selectors, services
+from .forms import FollowUpForm, ResponsesImportForm
 
 
 @login_required
@@ -29,6 +34,7 @@ def results(request: HttpRequest, code: str, year: int) -> HttpResponse:
             figures=figures,
             status=campaign.status_on(timezone.localdate()),
             public_url=links.public_url(campaign),
+            follow_up_form=FollowUpForm(initial={"follow_up_plan": campaign.follow_up_plan}),
             **pages.build_results(figures),
         )
     return render(request, "surveys/campaign_results.html", context)
@@ -100,6 +106,87 @@ def campaign_close(request: HttpRequest, code: str, year: int) -> HttpResponse:
     services.campaign_close(actor=request.user, campaign=campaign)
     messages.success(request, _("Survei ditutup."))
     return redirect("surveys:results", code=unit.code, year=year)
+
+
+@login_required
+@require_POST
+def follow_up_save(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The team writes the campaign's follow-up plan (the evidence for P.6.iv.c)."""
+    unit, _can_manage = access.unit_for_surveys(request.user, code, year, manage=True)
+    campaign = selectors.campaign_of(unit, year)
+    if campaign is None:
+        raise Http404
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.campaign_update(
+                actor=request.user, campaign=campaign, follow_up_plan=form.cleaned_data["follow_up_plan"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Rencana tindak lanjut disimpan."))
+            return redirect("surveys:results", code=unit.code, year=year)
+    figures = selectors.campaign_results(campaign)
+    context = {
+        "unit": unit,
+        "year": year,
+        "can_manage": True,
+        "campaign": campaign,
+        "figures": figures,
+        "status": campaign.status_on(timezone.localdate()),
+        "public_url": links.public_url(campaign),
+        "follow_up_form": form,
+        **pages.build_results(figures),
+    }
+    return render(request, "surveys/campaign_results.html", context, status=422)
+
+
+@login_required
+def report_pdf(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The survey report (PDF) for whoever reads the results; 404 otherwise and without a campaign."""
+    unit, _can_manage = access.unit_for_surveys(request.user, code, year)
+    campaign = selectors.campaign_of(unit, year)
+    if campaign is None:
+        raise Http404
+    data = pages.survey_report_for(campaign, time_zone=timezone.get_current_timezone())
+    response = HttpResponse(reports.survey_report_pdf(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="laporan-survei-{unit.code}-{year}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def survey_value_accept(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """The team takes the closed campaign's figure as the unit's answer to item ``code``."""
+    assessment = assessment_get_for_user(request.user, pk)
+    error = None
+    try:
+        _answer, suggestion = services.survey_value_accept(
+            actor=request.user,
+            assessment=assessment,
+            code=code,
+            expected_version=int_or_default(request.POST.get("version"), None),
+            today=timezone.localdate(),
+        )
+    except StaleAnswerError:
+        error = _("Butir ini sudah diubah orang lain sejak halaman Anda dibuka; periksa jawaban terbaru.")
+    except (PermissionDenied, ValidationError) as exc:
+        error = " ".join(getattr(exc, "messages", [str(exc)]))
+    if getattr(request, "htmx", False):
+        roles = assessment_roles(request.user, assessment)
+        context = build_item_context(assessment, roles, code, error=error, saved=error is None)
+        return render(request, "assessments/partials/_item_response.html", context)
+    if error:
+        messages.error(request, f"{code}: {error}")
+    else:
+        messages.success(
+            request,
+            _("%(code)s: nilai survei %(option)s diterima sebagai jawaban unit.")
+            % {"code": code, "option": suggestion.option},
+        )
+    return redirect(item_url(assessment.pk, code))
 
 
 def public_form(request: HttpRequest, slug: str) -> HttpResponse:
