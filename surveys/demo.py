@@ -116,7 +116,7 @@ def seed_surveys() -> int:
         opens_on=dt.date(DEMO_YEAR, 2, 2),
         closes_on=dt.date(DEMO_YEAR, 4, 30),
         responses=66,
-        population=75,
+        population=70,
     )
     if rsud is not None:
         for i, response in enumerate(
