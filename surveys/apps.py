@@ -7,10 +7,13 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Survei SPAK, SPKP dan SKM")
 
     def ready(self) -> None:
-        # Not at the top: panels imports selectors and models, which exist only once the app
-        # registry is ready. units never imports surveys: its unit page calls this through its hook.
+        # Not at the top: these import selectors and models, which exist only once the app registry
+        # is ready. units and assessments never import surveys: they call these through their hooks.
+        from assessments import hooks as assessment_hooks  # noqa: PLC0415 — AppConfig.ready()
         from units import hooks  # noqa: PLC0415 — AppConfig.ready()
 
-        from . import panels  # noqa: PLC0415 — AppConfig.ready()
+        from . import dashboard, lke, panels  # noqa: PLC0415 — AppConfig.ready()
 
         hooks.register_unit_page_panel(panels.unit_survey_panel)
+        assessment_hooks.register_item_suggester(lke.item_suggestions)
+        assessment_hooks.register_dashboard_cells(dashboard.dashboard_cells)

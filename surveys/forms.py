@@ -234,3 +234,12 @@ class PublicResponseForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("demografi_") and value
         }
+
+
+class FollowUpForm(forms.Form):
+    follow_up_plan = forms.CharField(
+        label=_("Rencana tindak lanjut hasil survei"),
+        max_length=8000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control mb-2"}),
+    )

@@ -249,3 +249,25 @@ def quotas(target: int, visits: Sequence[tuple[str, int]]) -> dict[str, int]:
     for i in order[:left]:
         floors[exact[i][0]] += 1
     return {name: floors[name] for name, _ in weights}
+
+
+# --- into the LKE -------------------------------------------------------------------------------
+
+# TPN's minimums on the LKE values (0–4, two places): IPAK for both predicates; IPKP per predicate
+IPAK_MIN = Decimal("3.60")
+IPKP_MIN = {"WBK": Decimal("3.20"), "WBBM": Decimal("3.60")}
+# P.6.iv.a "Survei kepuasan masyarakat dilakukan (>=4x/th=A ... belum=E)": SKM campaigns of the year
+SKM_OPTIONS = ((4, "A"), (3, "B"), (2, "C"), (1, "D"))
+
+
+def skm_count_option(campaigns: int) -> str:
+    """The P.6.iv.a option for ``campaigns`` SKM run in the year: 4 or more A, 3 B, 2 C, 1 D, none E."""
+    for least, option in SKM_OPTIONS:
+        if campaigns >= least:
+            return option
+    return "E"
+
+
+def meets(value: Decimal | None, minimum: Decimal) -> bool | None:
+    """Whether an LKE value reaches ``minimum`` (None without a value)."""
+    return None if value is None else value >= minimum

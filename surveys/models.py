@@ -77,6 +77,8 @@ class Campaign(models.Model):
     population_estimate = models.PositiveIntegerField(_("perkiraan populasi"), null=True, blank=True)
     consent_text = models.TextField(_("teks persetujuan"), max_length=4000, blank=True)
     demographics = models.JSONField(_("data demografi yang ditanyakan"), default=list, blank=True)
+    # what the unit will do about the results: the evidence for LKE item P.6.iv.c (tindak lanjut SKM)
+    follow_up_plan = models.TextField(_("rencana tindak lanjut"), max_length=8000, blank=True)
     slug = models.CharField(max_length=16, unique=True, default=new_slug, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

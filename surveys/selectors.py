@@ -14,7 +14,7 @@ from django.utils import timezone
 from assessments.models import Assessment
 from units.models import WorkUnit
 
-from . import definitions, indices
+from . import definitions, indices, rawdata
 from .models import Campaign, Response, ResponseAnswer, ServiceType, SurveyInstrument
 
 
@@ -108,65 +108,148 @@ class CampaignResults:
 def campaign_results(campaign: Campaign) -> CampaignResults:
     """The campaign's figures: four queries (instruments, service types, response counts, answer
     counts) at any size."""
-    instruments = campaign_instruments(campaign)
-    types = service_types_of(campaign)
-    names = {t.pk: t.name for t in types}
-    tally = indices.Tally()
-    totals = {"all": 0, "not_completed": 0, "excluded": 0, "suspicious": 0}
+    return results_many([campaign])[campaign.pk]
+
+
+def results_many(campaigns: list[Campaign]) -> dict[int, CampaignResults]:
+    """Per campaign pk, its figures: four queries for all of ``campaigns`` whatever their number
+    and size (the dashboard's survey cells)."""
+    if not campaigns:
+        return {}
+    ids = [c.pk for c in campaigns]
+    wanted = {(i["code"], i["version"]) for c in campaigns for i in c.instruments}
+    parsed = {
+        (r.code, r.version): r.parsed()
+        for r in SurveyInstrument.objects.filter(code__in={code for code, _v in wanted})
+        if (r.code, r.version) in wanted
+    }
+    types: dict[int, list[ServiceType]] = {pk: [] for pk in ids}
+    for t in ServiceType.objects.filter(campaign_id__in=ids).order_by("campaign_id", "position", "pk"):
+        types[t.campaign_id].append(t)
+    names = {t.pk: t.name for kinds in types.values() for t in kinds}
+    tallies = {pk: indices.Tally() for pk in ids}
+    totals = {pk: {"all": 0, "not_completed": 0, "excluded": 0, "suspicious": 0} for pk in ids}
     for row in (
-        Response.objects.filter(campaign=campaign)
-        .values("service_type_id", "completed", "excluded", "suspicious")
+        Response.objects.filter(campaign_id__in=ids)
+        .values("campaign_id", "service_type_id", "completed", "excluded", "suspicious")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        totals["all"] += row["n"]
+        total = totals[row["campaign_id"]]
+        total["all"] += row["n"]
         if row["suspicious"]:
-            totals["suspicious"] += row["n"]
+            total["suspicious"] += row["n"]
         if not row["completed"]:
-            totals["not_completed"] += row["n"]
+            total["not_completed"] += row["n"]
         elif row["excluded"]:
-            totals["excluded"] += row["n"]
+            total["excluded"] += row["n"]
         else:
+            by_type = tallies[row["campaign_id"]].respondents_by_type
             name = names.get(row["service_type_id"], "?")
-            tally.respondents_by_type[name] = tally.respondents_by_type.get(name, 0) + row["n"]
+            by_type[name] = by_type.get(name, 0) + row["n"]
     answer_rows = (
         ResponseAnswer.objects.filter(
-            response__campaign=campaign, response__completed=True, response__excluded=False, value__isnull=False
+            response__campaign_id__in=ids, response__completed=True, response__excluded=False, value__isnull=False
         )
-        .values("response__service_type_id", "question", "value")
+        .values("response__campaign_id", "response__service_type_id", "question", "value")
         .annotate(n=Count("id"))
         .order_by()
     )
     for answer in answer_rows:
         key = (names.get(answer["response__service_type_id"], "?"), answer["question"], int(answer["value"] or 0))
-        tally.answers[key] = answer["n"]
-    type_names = [t.name for t in types]
-    results = {
-        d.code: indices.instrument_result(
-            tally,
-            code=d.code,
-            questions=d.question_codes,
-            scale_min=d.scale_min,
-            scale_max=d.scale_max,
-            is_ikm=d.is_ikm,
-            service_types=type_names,
+        tallies[answer["response__campaign_id"]].answers[key] = answer["n"]
+    out = {}
+    for campaign in campaigns:
+        instruments = [
+            parsed[(i["code"], i["version"])] for i in campaign.instruments if (i["code"], i["version"]) in parsed
+        ]
+        kinds = types[campaign.pk]
+        tally = tallies[campaign.pk]
+        target = indices.sample_target(campaign.population_estimate)
+        out[campaign.pk] = CampaignResults(
+            campaign=campaign,
+            instruments=instruments,
+            service_types=kinds,
+            responses=totals[campaign.pk]["all"],
+            not_completed=totals[campaign.pk]["not_completed"],
+            excluded=totals[campaign.pk]["excluded"],
+            respondents=tally.respondents,
+            target=target,
+            quotas=indices.quotas(target, [(t.name, t.visits_estimate) for t in kinds]),
+            results={
+                d.code: indices.instrument_result(
+                    tally,
+                    code=d.code,
+                    questions=d.question_codes,
+                    scale_min=d.scale_min,
+                    scale_max=d.scale_max,
+                    is_ikm=d.is_ikm,
+                    service_types=[t.name for t in kinds],
+                )
+                for d in instruments
+            },
+            suspicious=totals[campaign.pk]["suspicious"],
         )
-        for d in instruments
+    return out
+
+
+def current_campaigns_of(unit_ids: list[int], year: int, *, today: dt.date | None = None) -> dict[int, Campaign]:
+    """Per unit pk, its current campaign of ``year`` (as :func:`campaign_of` chooses it), one query."""
+    today = today or timezone.localdate()
+    by_unit: dict[int, list[Campaign]] = {}
+    for c in (
+        Campaign.objects.select_related("unit").filter(unit_id__in=unit_ids, year=year).order_by("-opens_on", "-pk")
+    ):
+        by_unit.setdefault(c.unit_id, []).append(c)
+    return {
+        unit_id: next((c for c in ordered if c.status_on(today) == Campaign.Status.OPEN), ordered[0])
+        for unit_id, ordered in by_unit.items()
     }
-    target = indices.sample_target(campaign.population_estimate)
-    return CampaignResults(
-        campaign=campaign,
-        instruments=instruments,
-        service_types=types,
-        responses=totals["all"],
-        not_completed=totals["not_completed"],
-        excluded=totals["excluded"],
-        respondents=tally.respondents,
-        target=target,
-        quotas=indices.quotas(target, [(t.name, t.visits_estimate) for t in types]),
-        results=results,
-        suspicious=totals["suspicious"],
+
+
+def raw_rows(campaign: Campaign, time_zone) -> list[rawdata.RawRow]:
+    """The completed responses (counted and excluded) as :mod:`rawdata` rows: two queries."""
+    answers: dict[int, dict[str, int | None]] = {}
+    for response_id, question, value in ResponseAnswer.objects.filter(
+        response__campaign=campaign, response__completed=True
+    ).values_list("response_id", "question", "value"):
+        answers.setdefault(response_id, {})[question] = value
+    return [
+        rawdata.RawRow(submitted_at=when.astimezone(time_zone), service_type=kind, answers=answers.get(pk, {}))
+        for pk, when, kind in Response.objects.filter(campaign=campaign, completed=True).values_list(
+            "pk", "submitted_at", "service_type__name"
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class ReportExtras:
+    """What the survey report adds to the results: the respondent profile and the open reasons."""
+
+    profile: dict[str, dict[str, int]]  # demographic key -> value -> counted respondents
+    reasons: list[tuple[str, str, str]]  # (question, service type, reason), the first ``limit``
+    reasons_total: int
+
+
+def report_extras(campaign: Campaign, *, limit: int = 60) -> ReportExtras:
+    """Three queries: the counted respondents' demographics, their reasons (the first ``limit``),
+    and how many reasons there are."""
+    profile: dict[str, dict[str, int]] = {}
+    for demographics in Response.objects.filter(campaign=campaign, completed=True, excluded=False).values_list(
+        "demographics", flat=True
+    ):
+        for key, value in (demographics or {}).items():
+            bucket = profile.setdefault(str(key), {})
+            bucket[str(value)] = bucket.get(str(value), 0) + 1
+    reasons_qs = ResponseAnswer.objects.filter(
+        response__campaign=campaign, response__completed=True, response__excluded=False
+    ).exclude(reason="")
+    reasons = list(
+        reasons_qs.order_by("question", "response__submitted_at", "pk").values_list(
+            "question", "response__service_type__name", "reason"
+        )[:limit]
     )
+    return ReportExtras(profile=profile, reasons=reasons, reasons_total=reasons_qs.count())
 
 
 def _number(value) -> str | None:

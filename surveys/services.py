@@ -10,22 +10,33 @@ import logging
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.access import assessment_roles, side_of
 from assessments.audit import audit_record
-from assessments.models import AuditAction
+from assessments.models import Answer, Assessment, AuditAction, InstrumentItem
+from assessments.services import answer_save
 from units.models import WorkUnit
 
 from . import access, importing, selectors
+from . import lke as survey_lke
 from .models import Campaign, Response, ResponseAnswer, ServiceType
 
 logger = logging.getLogger(__name__)
 
-CAMPAIGN_FIELDS = ("name", "opens_on", "closes_on", "population_estimate", "consent_text", "demographics")
+CAMPAIGN_FIELDS = (
+    "name",
+    "opens_on",
+    "closes_on",
+    "population_estimate",
+    "consent_text",
+    "demographics",
+    "follow_up_plan",
+)
 
 
 class ImportHasErrors(Exception):
@@ -408,3 +419,43 @@ def response_submit(
         bool(reason),
     )
     return response
+
+
+@transaction.atomic
+def survey_value_accept(
+    *, actor, assessment: Assessment, code: str, expected_version: int | None, today: dt.date
+) -> tuple[Answer, survey_lke.SurveySuggestion]:
+    """Answer item ``code`` of ``assessment`` with what the unit's closed campaign of the year offers
+    (IPAK for B.I.a, IPKP for B.II.a, the SKM count for P.6.iv.a), as the team's explicit decision.
+    The figure is computed again here (never taken from the form), the answer goes through
+    ``answer_save`` (its checks and audit row), and a second audit row names the campaign, the
+    respondents behind the figure and the formula version. ``actor=None`` is a system write (the
+    demo seed) on the unit's side. Raises PermissionDenied for anyone but the unit's team,
+    ValidationError when the campaign offers nothing for the item (any more)."""
+    if actor is not None and side_of(assessment_roles(actor, assessment)) != "unit":
+        raise PermissionDenied(_("Hanya tim unit yang dapat menerima nilai survei sebagai jawaban unit."))
+    suggestion = survey_lke.suggestions_for(assessment, today=today).get(code)
+    if suggestion is None:
+        raise ValidationError(_("Tidak ada nilai survei untuk butir %(code)s saat ini.") % {"code": code})
+    item = InstrumentItem.objects.filter(instrument_id=assessment.instrument_id, code=code).first()
+    if item is None:
+        raise Http404
+    current = Answer.objects.filter(assessment=assessment, item=item).only("unit_note").first()
+    answer = answer_save(
+        actor=actor,
+        assessment=assessment,
+        item=item,
+        raw_answer=suggestion.option,
+        note=current.unit_note if current else "",
+        expected_version=expected_version,
+        side="unit",
+    )
+    audit_record(
+        actor=actor,
+        assessment=assessment,
+        action=AuditAction.SURVEY_VALUE_ACCEPT,
+        item_code=code,
+        field="unit_answer",
+        after={**suggestion.facts(), "reason": survey_lke.reason_text(suggestion)},
+    )
+    return answer, suggestion

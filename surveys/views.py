@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,13 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessments.access import assessment_get_for_user, assessment_roles
+from assessments.links import item_url
+from assessments.pages.worksheet import build_item_context
 from assessments.reports.xlsx_read import XlsxRefused, read_upload
+from assessments.services import StaleAnswerError
 from zi_portal.common.pagination import PAGE_PARAM, answers_bad_parameters, paginate
 from zi_portal.common.params import int_or_default
 from zi_portal.common.ratelimits import ip_key, rate_limit
 
-from . import abuse, access, importing, links, pages, qr, selectors, services
-from .forms import YES, CampaignForm, ExcludeForm, PublicResponseForm, ResponsesImportForm
+from . import abuse, access, importing, links, pages, qr, reports, selectors, services
+from .forms import YES, CampaignForm, ExcludeForm, FollowUpForm, PublicResponseForm, ResponsesImportForm
 from .models import Campaign
 
 
@@ -42,6 +46,7 @@ def results(request: HttpRequest, code: str, year: int) -> HttpResponse:
             figures=figures,
             status=campaign.status_on(timezone.localdate()),
             public_url=links.public_url(campaign),
+            follow_up_form=FollowUpForm(initial={"follow_up_plan": campaign.follow_up_plan}),
             **pages.build_results(figures),
         )
     return render(request, "surveys/campaign_results.html", context)
@@ -394,3 +399,86 @@ def response_include(request: HttpRequest, code: str, year: int, pk: int) -> Htt
     services.response_include(actor=request.user, response=response)
     messages.success(request, _("Jawaban #%(pk)s dihitung kembali.") % {"pk": response.pk})
     return _to_response(unit, year, response)
+
+
+@login_required
+@require_POST
+def follow_up_save(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The team writes the campaign's follow-up plan (the evidence for P.6.iv.c)."""
+    unit, _can_manage = access.unit_for_surveys(request.user, code, year, manage=True)
+    campaign = _selected(request, unit, year)
+    if campaign is None:
+        raise Http404
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.campaign_update(
+                actor=request.user, campaign=campaign, follow_up_plan=form.cleaned_data["follow_up_plan"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Rencana tindak lanjut disimpan."))
+            return _to_results(unit, year, campaign)
+    figures = selectors.campaign_results(campaign)
+    context = {
+        "unit": unit,
+        "year": year,
+        "can_manage": True,
+        "campaign": campaign,
+        "figures": figures,
+        "status": campaign.status_on(timezone.localdate()),
+        "public_url": links.public_url(campaign),
+        "follow_up_form": form,
+        "campaigns": selectors.campaigns_of(unit, year),
+        **_links(campaign),
+        **pages.build_results(figures),
+    }
+    return render(request, "surveys/campaign_results.html", context, status=422)
+
+
+@login_required
+def report_pdf(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The survey report (PDF) for whoever reads the results; 404 otherwise and without a campaign."""
+    unit, _can_manage = access.unit_for_surveys(request.user, code, year)
+    campaign = _selected(request, unit, year)
+    if campaign is None:
+        raise Http404
+    data = pages.survey_report_for(campaign, time_zone=timezone.get_current_timezone())
+    response = HttpResponse(reports.survey_report_pdf(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="laporan-survei-{unit.code}-{year}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def survey_value_accept(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """The team takes the closed campaign's figure as the unit's answer to item ``code``."""
+    assessment = assessment_get_for_user(request.user, pk)
+    error = None
+    try:
+        _answer, suggestion = services.survey_value_accept(
+            actor=request.user,
+            assessment=assessment,
+            code=code,
+            expected_version=int_or_default(request.POST.get("version"), None),
+            today=timezone.localdate(),
+        )
+    except StaleAnswerError:
+        error = _("Butir ini sudah diubah orang lain sejak halaman Anda dibuka; periksa jawaban terbaru.")
+    except (PermissionDenied, ValidationError) as exc:
+        error = " ".join(getattr(exc, "messages", [str(exc)]))
+    if getattr(request, "htmx", False):
+        roles = assessment_roles(request.user, assessment)
+        context = build_item_context(assessment, roles, code, error=error, saved=error is None)
+        return render(request, "assessments/partials/_item_response.html", context)
+    if error:
+        messages.error(request, f"{code}: {error}")
+    else:
+        messages.success(
+            request,
+            _("%(code)s: nilai survei %(option)s diterima sebagai jawaban unit.")
+            % {"code": code, "option": suggestion.option},
+        )
+    return redirect(item_url(assessment.pk, code))

@@ -296,6 +296,7 @@ class AuditAction(models.TextChoices):
     SURVEY_RESPONSES_IMPORT = "survey.responses_import", _("Jawaban survei diimpor")
     SURVEY_RESPONSE_EXCLUDE = "survey.response_exclude", _("Jawaban survei dikecualikan")
     SURVEY_RESPONSE_INCLUDE = "survey.response_include", _("Jawaban survei dihitung kembali")
+    SURVEY_VALUE_ACCEPT = "survey.value_accept", _("Nilai survei diterima sebagai jawaban unit")
 
     @classmethod
     def answer(cls, side: str) -> AuditAction:

@@ -32,7 +32,7 @@ STORED_VALUES = {
     "recommendation.follow_up",
     "change_agent.create", "change_agent.update", "change_agent.report", "sop.create", "sop.update",
     "survey.campaign_create", "survey.campaign_update", "survey.campaign_close", "survey.responses_import",
-    "survey.response_exclude", "survey.response_include",
+    "survey.response_exclude", "survey.response_include", "survey.value_accept",
 }
 
 

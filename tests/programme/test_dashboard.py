@@ -65,7 +65,7 @@ def test_programme_cells_keep_the_query_count_flat(lke, login, django_assert_max
     _plan_with_one_late(lke, lke.unit_b, lke.team_b)
     client = login(lke.leadership)
     client.get(reverse("assessments:dashboard"), {"tahun": YEAR})
-    with django_assert_max_num_queries(32):
+    with django_assert_max_num_queries(33):  # +1: the surveys' cells look up the units' campaigns
         page = client.get(reverse("assessments:dashboard"), {"tahun": YEAR}).content.decode()
     assert page.count("data-plan-pct") == 2
 

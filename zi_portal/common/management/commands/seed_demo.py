@@ -1,7 +1,8 @@
 """python manage.py seed_demo [--password P] — the Kota Bogor demo (idempotent).
 
 Units, people and facts first, then the 2026 assessments in different states with their
-evidence files, then the 2026 work plans, change agents and SOPs of RSUD and DISDUKCAPIL."""
+evidence files, then the 2026 work plans, change agents and SOPs of RSUD and DISDUKCAPIL, and their
+2026 surveys (RSUD's closed, DISDUKCAPIL's open)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -10,6 +11,7 @@ from django.db import transaction
 from assessments.demo import demo_summary, seed_assessments
 from assessments.services.notifications import notifications_without_email
 from programme.demo import seed_monitoring, seed_programme, seed_registers
+from surveys.demo import seed_surveys
 from units.demo import DEMO_LOGINS, seed_units
 
 
@@ -33,6 +35,7 @@ class Command(BaseCommand):
             written["change agents, reports and SOPs"] = seed_registers()
             with notifications_without_email():
                 written["monitoring visits"] = seed_monitoring()
+            written["survey responses and accepted survey values"] = seed_surveys()
         total = sum(written.values())
         if total:
             self.stdout.write(
