@@ -18,7 +18,7 @@ from assessments.lke import workflow
 from assessments.models import Answer, Assessment
 from units.models import WorkUnit
 
-from . import importing, services
+from . import importing, instrument_sync, services
 from . import lke as survey_lke
 from .models import Campaign, Response
 
@@ -64,6 +64,7 @@ def _campaign(
     code: str, *, types, opens_on, closes_on, responses: int, population: int, name: str = ""
 ) -> Campaign | None:
     name = name or f"Survei Persepsi dan Kepuasan Masyarakat {DEMO_YEAR}"
+    instrument_sync.sync_bundled()  # migrate loads them; a flushed test database may not have them
     unit = WorkUnit.objects.filter(code=code).first()
     if unit is None or Campaign.objects.filter(unit=unit, year=DEMO_YEAR, name=name).exists():
         return None
@@ -110,8 +111,23 @@ def _accept_into_lke(unit_code: str) -> int:
     return written
 
 
-def seed_surveys() -> int:
-    """Rows written (responses and accepted answers); 0 when everything is there already."""
+def seed_into_draft(*, assessment, author) -> int:
+    """The demo hook for a draft assessment (``assessments.hooks.register_demo_evidence``): RSUD's
+    2026 assessment, while its team can still edit it, gets the closed first campaign and its team
+    member accepts the offered IPAK, IPKP and SKM count — so the Final LKE carries them with their
+    source, as a real unit's would. Other assessments: nothing."""
+    if assessment.unit.code != "RSUD" or assessment.period.year != DEMO_YEAR:
+        return 0
+    written = _rsud_first_campaign()
+    today = timezone.localdate()
+    for code in survey_lke.suggestions_for(assessment, today=today):
+        services.survey_value_accept(actor=author, assessment=assessment, code=code, expected_version=None, today=today)
+        written += 1
+    return written
+
+
+def _rsud_first_campaign() -> int:
+    """RSUD's closed first campaign (responses written; 0 when it exists)."""
     written = 0
     rsud = _campaign(
         "RSUD",
@@ -132,6 +148,12 @@ def seed_surveys() -> int:
         services.campaign_update(actor=None, campaign=rsud, follow_up_plan=FOLLOW_UP)
         services.campaign_close(actor=None, campaign=rsud)
         written += Response.objects.filter(campaign=rsud).count()
+    return written
+
+
+def seed_surveys() -> int:
+    """Rows written (responses and accepted answers); 0 when everything is there already."""
+    written = _rsud_first_campaign()
     # RSUD surveys again in the second semester: this campaign is open, so a phone can answer RSUD's
     # form from its QR code while the first one's figures feed the LKE
     second = _campaign(

@@ -52,7 +52,7 @@ def test_leadership_dashboard_drill_down_and_pdf(live_server, browser, settings,
         assert (minimums["WBK"]["label"], minimums["WBBM"]["label"]) == ("Minimum WBK", "Minimum WBBM")
         expect(page.locator("#tpi-workload tbody tr[data-assessor]").first).to_be_visible()
 
-        row.get_by_role("link").click()
+        row.locator(f'a[href="/penilaian/{rsud.pk}/"]').click()  # the unit's name (the row has other links)
         page.wait_for_url(f"**/penilaian/{rsud.pk}/")
         expect(page.locator("#report-list")).to_be_visible()  # loaded by htmx
         page.click("#request-report")

@@ -270,10 +270,24 @@ def test_demo_surveys_and_idempotence(db, settings, tmp_path):
     assert selectors.campaign_of(rsud.unit, 2026, today=dt.date(2026, 12, 2)) == second
     dis = Campaign.objects.get(unit__code="DISDUKCAPIL", year=2026)
     assert dis.closed_at is None and Response.objects.filter(campaign=dis).count() == 18
-    # RSUD's assessment is Final: nothing recorded into it, the offer stays on the worksheet
+    # RSUD's team accepted IPAK, IPKP and the SKM count while its 2026 LKE was a draft: the Final LKE
+    # carries them, each with its source in the audit trail
     assessment = Assessment.objects.get(unit__code="RSUD", period__year=2026)
     assert assessment.state == "final"
-    assert not AuditEvent.objects.filter(action=AuditAction.SURVEY_VALUE_ACCEPT).exists()
+    accepted = AuditEvent.objects.filter(action=AuditAction.SURVEY_VALUE_ACCEPT, assessment=assessment)
+    assert sorted(accepted.values_list("item_code", flat=True)) == ["B.I.a", "B.II.a", "P.6.iv.a"]
+    assert {e.actor.username for e in accepted} == {"tim.rsud"}
+    assert {e.after["campaign"] for e in accepted} == {rsud.pk}
+    answers = dict(
+        Answer.objects.filter(assessment=assessment, item__code__in=["B.I.a", "B.II.a", "P.6.iv.a"]).values_list(
+            "item__code", "unit_answer"
+        )
+    )
+    assert answers == {
+        "B.I.a": survey_lke.suggestions_for(assessment, today=dt.date(2026, 12, 2))["B.I.a"].option,
+        "B.II.a": survey_lke.suggestions_for(assessment, today=dt.date(2026, 12, 2))["B.II.a"].option,
+        "P.6.iv.a": "D",
+    }
     counts = (Campaign.objects.count(), Response.objects.count(), AuditEvent.objects.count())
     out = StringIO()
     call_command("seed_demo", "--password", "Demo-Pass-1", stdout=out)
