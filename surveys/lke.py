@@ -117,8 +117,13 @@ def reason_text(s: SurveySuggestion) -> str:
     ) % (facts | {"campaigns": s.campaigns})
 
 
+def shown_option(s: SurveySuggestion) -> str:
+    """The option as the page shows it: a value in the Indonesian format (3,51), a letter as is."""
+    return format_id(s.value) if s.value is not None else s.option
+
+
 def suggestion_text(s: SurveySuggestion) -> str:
-    text = _("%(facts)s: menyarankan %(option)s") % {"facts": reason_text(s), "option": s.option}
+    text = _("%(facts)s: menyarankan %(option)s") % {"facts": reason_text(s), "option": shown_option(s)}
     if s.value is not None:
         text += ". " + _(
             "Bila nilai berasal dari BPS atau pihak ketiga, isikan nilai itu pada jawaban dan unggah dokumennya "
@@ -138,15 +143,16 @@ def item_suggestions(assessment, codes) -> dict[str, dict]:
         code: {
             "label": _("Saran dari hasil survei"),
             "option": s.option,
+            "shown": shown_option(s),
             "text": suggestion_text(s),
             "links": [
                 {
                     "label": _("Hasil survei (sumber dan responden)"),
-                    "url": reverse("surveys:results", args=[assessment.unit.code, year]),
+                    "url": reverse("surveys:results", args=[assessment.unit.code, year]) + f"?kampanye={s.campaign.pk}",
                 },
                 {
                     "label": _("Laporan survei (PDF)"),
-                    "url": reverse("surveys:report", args=[assessment.unit.code, year]),
+                    "url": reverse("surveys:report", args=[assessment.unit.code, year]) + f"?kampanye={s.campaign.pk}",
                 },
             ],
             "accept_url": reverse("surveys:value_accept", args=[assessment.pk, code]),

@@ -80,14 +80,17 @@ def test_open_campaign_offers_nothing(lke, make_campaign):
 
 
 def test_worksheet_shows_the_offer_with_its_source(lke, make_campaign, login):
-    _closed_campaign(lke, make_campaign)
+    campaign = _closed_campaign(lke, make_campaign)
     url = reverse("assessments:assessment_worksheet", args=[lke.assessment.pk]) + "?area=B"
     for persona in ("team_a", "tpi_a"):
         page = login(getattr(lke, persona)).get(url).content.decode()
         assert "Saran dari hasil survei" in page
         assert "IPAK 3,20 dari Survei 2026 (2 responden dihitung, 0 dikecualikan; rumus survei-1)" in page
         assert "BPS atau pihak ketiga" in page
-        assert "/units/UNIT-A/survei/2026/" in page  # the TPI reads the source and the respondents
+        # the links name the source campaign (not the unit's current one), which the TPI reads
+        assert f'href="/units/UNIT-A/survei/2026/?kampanye={campaign.pk}"' in page
+        assert f'href="/units/UNIT-A/survei/2026/laporan.pdf?kampanye={campaign.pk}"' in page
+        assert "menyarankan 3,20" in page and "Terima saran (3,20)" in page or persona == "tpi_a"
     assert (
         reverse("surveys:value_accept", args=[lke.assessment.pk, "B.I.a"])
         in login(lke.team_a).get(url).content.decode()
