@@ -6,8 +6,10 @@ The list is paginated (``?page=``, ``?page_size=`` up to 200; ``{"count", "next"
 "results"}``). A GET writes nothing: stale figures are computed for the response without being
 stored, and a token's last-used stamp is renewed at most every 15 minutes. The OpenAPI
 description of both endpoints is ``assessments/openapi.py`` (served at ``/api/v1/openapi.json``,
-shown at ``/api/v1/docs/``). Figures are the scoring engine's, as JSON numbers at full precision
-(round half-up to two decimals to show them, as the LKE does).
+shown at ``/api/v1/docs/``). The detail carries ``disparity`` (TPI minus unit in points of the
+total, :mod:`assessments.lke.disparity`) once the TPI has answered an item. Figures are the scoring
+engine's, as JSON numbers at full precision (round half-up to two decimals to show them, as the LKE
+does).
 """
 
 from __future__ import annotations
@@ -129,6 +131,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for side in ("unit", "tpi"):
         # the one JSON shape of a score: what ``manage.py lke_score --format json`` prints, without gaps
         data[side] = lke.score_to_json(scores[side])
+    if scores["tpi"].answers:  # once the TPI has answered anything
+        data["disparity"] = lke.disparity_to_json(
+            lke.disparity(assessment.instrument.engine(), scores["unit"], scores["tpi"]))
     return _json(data)
 
 

@@ -114,6 +114,20 @@ SUMMARY_PROPERTIES: dict[str, dict] = {
 
 DETAIL_SIDES = ("unit", "tpi")
 
+DISPARITY_ITEM_PROPERTIES: dict[str, dict] = {
+    "code": {"type": "string", "description": "Kode butir."},
+    "unit_value": {"type": "number", "description": "Nilai butir jawaban unit dalam [0, 1] (0 bila belum dijawab)."},
+    "tpi_value": {"type": "number", "description": "Nilai butir jawaban TPI dalam [0, 1]."},
+    "points": {"type": "number", "description": "Selisih TPI dikurangi unit, dalam poin nilai total."},
+}
+
+DISPARITY_PROPERTIES: dict[str, dict] = {
+    "total": {"type": "number", "description": "Jumlah selisih semua butir yang dijawab TPI, dalam poin."},
+    "areas": _number_map("Nomor area (1-6) -> jumlah selisih butir Pengungkit area itu, dalam poin."),
+    "items": {"type": "array", "items": {"$ref": "#/components/schemas/DisparityItem"},
+              "description": "Butir yang dijawab TPI, selisih terbesar (nilai mutlak) lebih dulu."},
+}
+
 
 def _error(description: str) -> dict:
     return {"description": description,
@@ -201,7 +215,10 @@ def openapi_document(server_url: str = "/") -> dict[str, Any]:
                     "allOf": [
                         {"$ref": "#/components/schemas/AssessmentSummary"},
                         {"type": "object", "required": list(DETAIL_SIDES),
-                         "properties": {side: {"$ref": "#/components/schemas/Score"} for side in DETAIL_SIDES}},
+                         "properties": {
+                             **{side: {"$ref": "#/components/schemas/Score"} for side in DETAIL_SIDES},
+                             "disparity": {"$ref": "#/components/schemas/Disparity"},
+                         }},
                     ],
                 },
                 "AssessmentPage": {
@@ -216,6 +233,13 @@ def openapi_document(server_url: str = "/") -> dict[str, Any]:
                     },
                 },
                 "Score": _score_schema(),
+                "Disparity": {
+                    "type": "object", "required": list(DISPARITY_PROPERTIES), "properties": DISPARITY_PROPERTIES,
+                    "description": "Selisih penilaian TPI terhadap penilaian mandiri unit (TPI dikurangi unit) "
+                                   "dalam poin nilai total; ada sejak TPI menjawab satu butir.",
+                },
+                "DisparityItem": {"type": "object", "required": list(DISPARITY_ITEM_PROPERTIES),
+                                  "properties": DISPARITY_ITEM_PROPERTIES},
                 "ThresholdFailure": {"type": "object", "required": list(_FAILURE_PROPERTIES),
                                      "properties": _FAILURE_PROPERTIES},
             },

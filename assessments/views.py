@@ -29,10 +29,11 @@ from .links import item_url
 from .models import Assessment, InstrumentItem
 from .pages.audit import audit_rows
 from .pages.dashboard import build_dashboard
+from .pages.disparity import FILTER_MORE_THAN_ONE, FILTER_PARAM, build_disparity
 from .pages.recommendation import gap_sections
 from .pages.scores import area_rows, assessment_progress, indicator_rows, summary_rows
 from .pages.worksheet import build_item_context, build_score_bar, build_worksheet
-from .standing import assessment_figures_many, standing_of
+from .standing import assessment_figures_many, assessment_scores, standing_of
 
 ASSESSMENTS_PER_PAGE = 50
 NOTIFICATIONS_PER_PAGE = 50
@@ -308,6 +309,18 @@ def assessment_revision(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     return render(request, "assessments/revision_form.html",
                   {"assessment": assessment, "rows": rows, "error": error, "note": request.POST.get("note", "")})
+
+
+@login_required
+def assessment_disparity(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's self-assessment against the TPI's answers, by points at stake."""
+    assessment = assessment_get_for_user(request.user, pk)
+    only_far = request.GET.get(FILTER_PARAM) == FILTER_MORE_THAN_ONE
+    scores = assessment_scores(assessment)
+    page = build_disparity(assessment.pk, assessment.instrument.engine(), scores, only_far=only_far)
+    return render(request, "assessments/assessment_disparity.html",
+                  {"assessment": assessment, "only_far": only_far, "filter_param": FILTER_PARAM,
+                   "filter_value": FILTER_MORE_THAN_ONE, **page})
 
 
 @login_required

@@ -7,9 +7,10 @@ instrument-to-rows writer are namespaces of their own (``lke.workflow.may``, ``l
 
 Modules, from the bottom up: ``decimals`` (constants, rounding, number format), ``texts`` (translatable
 sentences), ``types`` (errors and the instrument tree), ``parse`` (definition -> Instrument),
-``answers`` (validation), ``scoring`` (figures and thresholds), then ``gaps``, ``prerequisites``,
-``figures`` (results to/from JSON), ``form_answers`` (worksheet form input), ``json_io`` (the
-``lke_score`` contract), ``instrument_cache``, ``instrument_sync`` and ``workflow``.
+``answers`` (validation), ``scoring`` (figures and thresholds), then ``gaps``, ``disparity`` (unit vs
+TPI in points), ``prerequisites``, ``figures`` (results to/from JSON), ``form_answers`` (worksheet form
+input), ``json_io`` (the ``lke_score`` contract), ``instrument_cache``, ``instrument_sync`` and
+``workflow``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,14 @@ from .decimals import (
     format_id,
     pct_of,
     round2,
+)
+from .disparity import (
+    Disparity,
+    ItemDisparity,
+    differs_by_more_than_one_option,
+    disparity,
+    disparity_to_json,
+    item_points_weight,
 )
 from .figures import (
     FIGURE_KEYS,
@@ -148,7 +157,9 @@ __all__ = [
     "FactError",
     "Failure",
     "Formula",
+    "Disparity",
     "GapReport",
+    "ItemDisparity",
     "HASIL_KEYS",
     "HASIL_SCORING",
     "HasilItem",
@@ -191,7 +202,11 @@ __all__ = [
     "engine_instrument",
     "evaluate_thresholds",
     "format_id",
+    "differs_by_more_than_one_option",
+    "disparity",
+    "disparity_to_json",
     "gap_analysis",
+    "item_points_weight",
     "gettext_noop",
     "instrument_from_dict",
     "instrument_sync",

@@ -14,6 +14,7 @@ from assessments import lke
 from assessments.models import InstrumentItem
 from assessments.openapi import openapi_document
 from assessments.services import answer_save
+from tests.factories.assessments import answers_for
 
 pytestmark = pytest.mark.django_db
 OPENAPI = "/api/v1/openapi.json"
@@ -39,6 +40,7 @@ def answered(lke):
     for code, raw in (("P.1.ii.a", "Ya"), ("B.I.a", "3.60")):
         answer_save(actor=lke.team_a, assessment=lke.assessment, item=items[code], raw_answer=raw, note="",
                     expected_version=None)
+    answers_for(lke.assessment, {"P.1.ii.a": "Tidak"}, side="tpi")  # so the detail carries ``disparity``
     return lke
 
 
@@ -72,6 +74,9 @@ def test_declared_properties_equal_the_keys_of_real_responses(answered, login):
     failures = [f for t in detail["unit"]["thresholds"].values() for f in t["failures"]]
     assert failures, "the answered assessment fails some WBK rule"
     assert set(failures[0]) == _declared(_schema(document, "ThresholdFailure"))
+    assert set(detail["disparity"]) == _declared(_schema(document, "Disparity")) == set(
+        _schema(document, "Disparity")["required"])
+    assert set(detail["disparity"]["items"][0]) == _declared(_schema(document, "DisparityItem"))
     error = json.loads(client.get("/api/v1/assessments/", {"page_size": 999}).content)
     assert set(error) == _declared(_schema(document, "Error"))
 
