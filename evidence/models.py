@@ -165,3 +165,39 @@ class EvidenceAttachment(models.Model):
             raise ValidationError({"document": _("Dokumen ini milik unit lain.")})
         if self.review_status == self.ReviewStatus.REJECTED and not self.review_reason.strip():
             raise ValidationError({"review_reason": _("Alasan wajib diisi bila data dukung ditolak.")})
+
+
+class EvidencePageSet(models.Model):
+    """The page images of one version (``evidence.rendering``), rendered once by a task and kept in
+    the storage under ``evidence-pages/<unit_id>/<version_id>/<n>.png``; pages 1..``page_count`` exist.
+
+    A derived cache, not evidence: the version's bytes stay the record (so no audit row)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Sedang disiapkan")
+        READY = "ready", _("Siap")
+        PARTIAL = "partial", _("Sebagian")
+        FAILED = "failed", _("Tidak dapat ditampilkan")
+        UNSUPPORTED = "unsupported", _("Hanya dapat diunduh")
+
+    version = models.OneToOneField(EvidenceVersion, on_delete=models.CASCADE, related_name="page_set")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    page_count = models.PositiveIntegerField(_("halaman tersedia"), default=0)
+    total_pages = models.PositiveIntegerField(_("jumlah halaman"), default=0)
+    error = models.CharField(_("kendala"), max_length=20, blank=True)
+    requested_at = models.DateTimeField(_("diminta"))
+    rendered_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("gambar halaman data dukung")
+        verbose_name_plural = _("gambar halaman data dukung")
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.status}, {self.page_count}/{self.total_pages})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    def has_page(self, number: int) -> bool:
+        return self.status in {self.Status.READY, self.Status.PARTIAL} and 1 <= number <= self.page_count

@@ -12,7 +12,7 @@ from assessments.models import Assessment, AuditEvent, InstrumentItem
 from units.models import InstansiRole, UnitMembership
 
 from . import hooks
-from .models import EvidenceAttachment, EvidenceDocument, EvidenceVersion
+from .models import EvidenceAttachment, EvidenceDocument, EvidencePageSet, EvidenceVersion
 
 
 def versions_visible_to(user) -> QuerySet[EvidenceVersion]:
@@ -235,3 +235,8 @@ def items_with_evidence_counts(assessment_ids) -> dict[int, int]:
         .annotate(n=Count("item_id", distinct=True))
     )
     return {row["assessment_id"]: row["n"] for row in rows}
+
+
+def page_set_of(version: EvidenceVersion) -> EvidencePageSet | None:
+    """The page images of ``version`` (already permitted), or None when none were asked for yet."""
+    return EvidencePageSet.objects.filter(version=version).first()

@@ -30,10 +30,12 @@ from assessments.audit import AuditAction, audit_record
 from assessments.models import Assessment, InstrumentItem
 from units import roles as unit_roles
 from units.models import WorkUnit
+from zi_portal.common import storage as file_storage
+from zi_portal.common.tasks import enqueue_on_commit
 from zi_portal.common.text import clean_text
 
-from . import storage, validation
-from .models import EvidenceAttachment, EvidenceDocument, EvidenceVersion
+from . import rendering, storage, validation
+from .models import EvidenceAttachment, EvidenceDocument, EvidencePageSet, EvidenceVersion
 from .validation import EvidenceRejected
 
 
@@ -282,6 +284,7 @@ def evidence_upload(
             document_date=document_date,
         )
         _save(version)
+        _pages_request(version)
         attachment = EvidenceAttachment(assessment=assessment, item=item, document=document, added_by=actor)
         _save(attachment)
         audit_record(
@@ -393,6 +396,7 @@ def evidence_replace(
             document_date=document_date,
         )
         _save(version)
+        _pages_request(version)
         audit_record(
             actor=actor,
             assessment=assessment,
@@ -678,6 +682,7 @@ def evidence_store_document(
             document_date=document_date,
         )
         _save(version)
+        _pages_request(version)
         audit_record(
             actor=actor,
             assessment=_assessment_of_year(unit.pk, year or timezone.localdate().year),
@@ -691,3 +696,84 @@ def evidence_store_document(
         staged.discard()
         raise
     return StoreOutcome(document=document, version=version, created=True)
+
+
+# --- page images ------------------------------------------------------------------------------
+
+PAGES_TASK = "evidence.tasks.render_evidence_pages"
+# A render asked for this long ago and still pending (its message lost with a broker outage, its
+# worker killed) is asked for again by the next viewer.
+PAGES_STALE_AFTER = dt.timedelta(minutes=10)
+
+
+def _pages_request(version: EvidenceVersion) -> EvidencePageSet:
+    """The version's page-set row, created on first request: pending, with the render task sent
+    after commit; an office file (nothing to render here) is ``unsupported`` at once."""
+    page_set, created = EvidencePageSet.objects.get_or_create(
+        version=version,
+        defaults={
+            "requested_at": timezone.now(),
+            "status": EvidencePageSet.Status.PENDING
+            if rendering.renderable(version.content_type)
+            else EvidencePageSet.Status.UNSUPPORTED,
+            "error": "" if rendering.renderable(version.content_type) else rendering.UNSUPPORTED,
+        },
+    )
+    stale = page_set.is_pending and page_set.requested_at < timezone.now() - PAGES_STALE_AFTER
+    if stale:
+        page_set.requested_at = timezone.now()
+        page_set.save(update_fields=["requested_at"])
+    if page_set.is_pending and (created or stale):
+        enqueue_on_commit(PAGES_TASK, version_id=version.pk)
+    return page_set
+
+
+@transaction.atomic
+def evidence_pages_request(*, version: EvidenceVersion) -> EvidencePageSet:
+    """Ask for the page images of ``version`` (a viewer of a version uploaded before page images
+    existed, or whose render was lost); idempotent: the render runs once per version."""
+    return _pages_request(version)
+
+
+def evidence_pages_render(*, version_id: int) -> EvidencePageSet | None:
+    """Render the page images of a pending version into the storage and record the outcome.
+
+    Runs in the worker, never in a web request with a broker (eagerly after commit without one).
+    Idempotent: a version already rendered (or gone) is left alone; pages re-rendered by a second
+    run replace the same names. Not one transaction: a long render holds no lock; the row is
+    written once at the end."""
+    page_set = EvidencePageSet.objects.select_related("version__document").filter(version_id=version_id).first()
+    if page_set is None or not page_set.is_pending:
+        return page_set
+    version = page_set.version
+    unit_id = version.document.unit_id
+    try:
+        data = storage.read_version(version.storage_name)
+    except (FileNotFoundError, ValueError):
+        data = b""
+    except file_storage.StorageUnavailable:
+        return page_set  # stays pending: the next viewer after PAGES_STALE_AFTER asks again
+
+    def store(number: int, png: bytes) -> None:
+        storage.store_page(storage.page_name(unit_id=unit_id, version_id=version.pk, number=number), png)
+
+    try:
+        result = (rendering.render(data, version.content_type, store) if data
+                  else rendering.RenderResult(rendered=0, total=0, error=rendering.CORRUPT))
+    except file_storage.StorageUnavailable:
+        return page_set
+    Status = EvidencePageSet.Status
+    if result.error == rendering.UNSUPPORTED:
+        status = Status.UNSUPPORTED
+    elif result.rendered == 0:
+        status = Status.FAILED
+    else:
+        status = Status.READY if result.complete else Status.PARTIAL
+    page_set.status = status
+    page_set.page_count = result.rendered
+    page_set.total_pages = result.total
+    page_set.error = result.error
+    page_set.rendered_at = timezone.now()
+    page_set.full_clean()
+    page_set.save()
+    return page_set

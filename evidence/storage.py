@@ -107,3 +107,18 @@ def read_version(storage_name: str) -> bytes:
     """All the bytes of a stored version (small files: demo, tests, bundles)."""
     with open_version(storage_name) as handle:
         return handle.read()
+
+
+# --- page images (evidence.rendering) ---------------------------------------------------------
+
+PAGES_DIR = "evidence-pages"  # beside, not inside, EVIDENCE_DIR: the orphan sweep keeps to its folder
+
+
+def page_name(*, unit_id: int, version_id: int, number: int) -> str:
+    """Where page ``number`` of a version's page images is stored (all parts are integers)."""
+    return f"{PAGES_DIR}/{int(unit_id)}/{int(version_id)}/{int(number)}.png"
+
+
+def store_page(name: str, png: bytes) -> None:
+    """Store one page image, replacing an earlier rendering of the same page (tasks are re-run)."""
+    file_storage.stored_put(name, png, overwrite=True, content_type="image/png")

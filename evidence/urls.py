@@ -1,6 +1,7 @@
 """Evidence URLs: item actions under the assessment's item, downloads by version id.
 
-Mutations are POST-only; GETs are the item block, its history, the attach picker and downloads.
+Mutations are POST-only; GETs are the item block, its history, the attach picker, downloads,
+the page viewer and its page images.
 """
 
 from django.urls import path
@@ -22,4 +23,6 @@ urlpatterns = [
     path(_item + "<int:attachment_id>/lepas/", views.remove, name="remove"),
     path(_item + "<int:attachment_id>/tinjau/", views.review, name="review"),
     path("bukti/versi/<int:version_id>/unduh/", views.download, name="download"),
+    path("bukti/versi/<int:version_id>/lihat/", views.viewer, name="viewer"),
+    path("bukti/versi/<int:version_id>/halaman/<int:number>.png", views.page_image, name="page_image"),
 ]

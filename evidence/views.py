@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import lke
@@ -31,7 +32,7 @@ from zi_portal.common.http import HtmxHttpRequest
 from zi_portal.common.ratelimits import rate_limit, user_key
 from zi_portal.common.uploads import upload_refusals
 
-from . import selectors, services, storage, validation
+from . import rendering, selectors, services, storage, validation
 from .forms import (
     EvidenceAttachForm,
     EvidenceLinkForm,
@@ -376,3 +377,83 @@ def review(request: HttpRequest, assessment_id: int, item_code: str, attachment_
     accepted = form.cleaned_data["decision"] == EvidenceAttachment.ReviewStatus.ACCEPTED
     text = _("Data dukung diterima.") if accepted else _("Data dukung ditolak.")
     return _respond(request, assessment, item, roles, [Notice("success", text)])
+
+
+# --- page images and the viewer ---------------------------------------------------------------
+
+VIEWER_WIDTHS = (600, 900, 1200)
+VIEWER_DEFAULT_WIDTH = 900
+PENDING_RETRY_SECONDS = 5
+
+# Why pages are missing, in the words the viewer shows (keys: evidence.rendering's error codes).
+_RENDER_PROBLEMS = {
+    rendering.ENCRYPTED: _lazy("Berkas PDF ini terkunci dengan kata sandi sehingga tidak dapat ditampilkan."),
+    rendering.CORRUPT: _lazy("Berkas ini rusak atau tidak dapat dibaca sehingga tidak dapat ditampilkan."),
+    rendering.TOO_LARGE: _lazy("Gambar ini terlalu besar untuk ditampilkan dengan aman."),
+    rendering.UNSUPPORTED: _lazy("Pratinjau tidak tersedia untuk jenis berkas ini; silakan unduh berkasnya."),
+    rendering.PAGE_LIMIT: _lazy("Hanya %(shown)s halaman pertama dari %(total)s yang ditampilkan."),
+    rendering.TIME_LIMIT: _lazy("Hanya %(shown)s dari %(total)s halaman yang sempat disiapkan."),
+}
+
+
+def _int_param(request: HttpRequest, name: str, default: int) -> int:
+    try:
+        return int(request.GET.get(name, default))
+    except (TypeError, ValueError):
+        return default
+
+
+@login_required
+@require_GET
+def page_image(request: HttpRequest, version_id: int, number: int) -> HttpResponse | FileResponse:
+    """Page ``number`` (1-based) of a version as a PNG, for whoever may download the version; 404
+    for anyone else, for a page that does not exist or could not be rendered, and — with a
+    ``Retry-After`` — while the pages are still being prepared. Never the original file."""
+    version = get_object_or_404(selectors.versions_visible_to(request.user), pk=version_id)
+    page_set = selectors.page_set_of(version)
+    if page_set is None or not page_set.has_page(number):
+        response = HttpResponse(_("Halaman tidak ditemukan."), status=404, content_type="text/plain; charset=utf-8")
+        if page_set is not None and page_set.is_pending:
+            response["Retry-After"] = str(PENDING_RETRY_SECONDS)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+    name = storage.page_name(unit_id=version.document.unit_id, version_id=version.pk, number=number)
+    try:
+        return file_storage.download_response(
+            name, content_type="image/png", disposition=f'inline; filename="halaman-{number}.png"'
+        )
+    except FileNotFoundError:
+        raise Http404(_("Halaman tidak ditemukan."))
+    except file_storage.StorageUnavailable as exc:
+        return HttpResponse(exc.messages[0], status=503, content_type="text/plain; charset=utf-8")
+
+
+@login_required
+@require_GET
+def viewer(request: HttpRequest, version_id: int) -> HttpResponse:
+    """A version page by page (``?halaman=``) at a chosen width (``?lebar=``), server-rendered;
+    asks for the page images the first time a version without them is viewed."""
+    version = get_object_or_404(selectors.versions_visible_to(request.user), pk=version_id)
+    page_set = services.evidence_pages_request(version=version)
+    shown = page_set.page_count if page_set.has_page(1) else 0
+    number = min(max(_int_param(request, "halaman", 1), 1), max(shown, 1))
+    width = _int_param(request, "lebar", VIEWER_DEFAULT_WIDTH)
+    if width not in VIEWER_WIDTHS:
+        width = VIEWER_DEFAULT_WIDTH
+    problem = ""
+    if page_set.error in _RENDER_PROBLEMS:
+        problem = str(_RENDER_PROBLEMS[page_set.error]) % {"shown": shown, "total": page_set.total_pages}
+    context = {
+        "version": version,
+        "document": version.document,
+        "page_set": page_set,
+        "shown": shown,
+        "number": number,
+        "numbers": range(1, shown + 1),
+        "width": width,
+        "widths": VIEWER_WIDTHS,
+        "previous": number - 1 if number > 1 else None,
+        "next": number + 1 if number < shown else None,
+        "problem": problem,
+    }
+    return render(request, "evidence/version_viewer.html", context)

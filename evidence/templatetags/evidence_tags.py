@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from assessments.pages.audit import action_label
 from zi_portal.common.urlmaker import url_maker
 
+from ..rendering import renderable
 from ..validation import accept_attribute, allowed_types_label, max_upload_label
 
 register = template.Library()
@@ -47,6 +48,7 @@ def _block_labels(language: str | None) -> dict[str, str]:
         "history": _("Riwayat"),
         "none": _("Belum ada data dukung."),
         "download": _("Unduh"),
+        "view": _("Lihat per halaman"),
         "link": _("Tautan"),
         "replace_file": _("Ganti berkas"),
         "replacement": _("Berkas pengganti (versi lama tetap disimpan)"),
@@ -84,6 +86,8 @@ def evidence_block(assessment, item, attachments, can_edit=False) -> dict:
         version = getattr(attachment, "current_version", None)
         if version is not None:
             urls["download"] = url_maker("evidence:download", int)(version.pk)
+            if renderable(version.content_type):  # office files: download only (no converter here)
+                urls["view"] = url_maker("evidence:viewer", int)(version.pk)
         rows.append((attachment, urls))
     block = {
         "id": evidence_dom_id(code),
