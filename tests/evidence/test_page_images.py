@@ -16,6 +16,7 @@ from weasyprint import HTML
 from evidence import rendering, services
 from evidence.models import EvidencePageSet
 from tests.factories import EvidenceDocumentFactory, EvidenceVersionFactory
+from zi_portal.celery import app as celery_app
 
 from .helpers import docx_bytes, jpeg_bytes, pdf_bytes, upload
 
@@ -134,6 +135,14 @@ def test_the_decompression_bomb_limit_is_pillows_own():
 
 
 # --- the task and the stored pages -------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _render_in_process(monkeypatch):
+    """These tests read what the render task wrote, so they run it in this process even when a broker
+    is configured (the suite on PostgreSQL + Redis): the same task function a worker runs, without
+    the hop through Redis. (Regression: on the broker run the task went to Redis and nothing rendered.)"""
+    monkeypatch.setattr(celery_app.conf, "task_always_eager", True)
 
 
 @pytest.fixture
