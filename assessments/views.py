@@ -231,6 +231,34 @@ def item_comment(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                           comment_body=request.POST.get("body", "") if error else "")
 
 
+def accept_offer(request: HttpRequest, pk: int, code: str, *, accept, done: str) -> HttpResponse:
+    """The worksheet's answer to "take what another app offers as the unit's answer to ``code``"
+    (the programme's suggestions, the surveys' values): ``accept(actor=, assessment=, code=,
+    expected_version=, today=)`` returns ``(answer, offer)``; the item is re-rendered for htmx, else a
+    message and a redirect to the item. ``done`` is the success sentence, with ``%(code)s`` and
+    ``%(option)s``."""
+    assessment = assessment_get_for_user(request.user, pk)
+    error = None
+    try:
+        _answer, offer = accept(
+            actor=request.user, assessment=assessment, code=code,
+            expected_version=int_or_default(request.POST.get("version"), None), today=timezone.localdate(),
+        )
+    except services.StaleAnswerError:
+        error = _("Butir ini sudah diubah orang lain sejak halaman Anda dibuka; periksa jawaban terbaru.")
+    except (PermissionDenied, ValidationError) as exc:
+        error = " ".join(getattr(exc, "messages", [str(exc)]))
+    if getattr(request, "htmx", False):
+        roles = assessment_roles(request.user, assessment)
+        context = build_item_context(assessment, roles, code, error=error, saved=error is None)
+        return render(request, "assessments/partials/_item_response.html", context)
+    if error:
+        messages.error(request, f"{code}: {error}")
+    else:
+        messages.success(request, done % {"code": code, "option": offer.option})
+    return redirect(item_url(assessment.pk, code))
+
+
 def _item_or_404(assessment: Assessment, code: str) -> InstrumentItem:
     item = InstrumentItem.objects.filter(instrument=assessment.instrument, code=code).select_related("scale").first()
     if item is None:

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from assessments.access import assessment_roles, side_of
 from assessments.audit import audit_record
-from assessments.models import Answer, Assessment, AuditAction, InstrumentItem
-from assessments.services import answer_save
+from assessments.models import Assessment, AuditAction
+from assessments.services import answer_from_suggestion
 from evidence import services as evidence_services
 from evidence.models import EvidenceDocument
 from units.models import WorkUnit
@@ -295,26 +295,14 @@ def suggestion_accept(*, actor, assessment: Assessment, code: str, expected_vers
     suggestion = programme_lke.suggestions_for(assessment, today=today).get(code)
     if suggestion is None:
         raise ValidationError(_("Tidak ada saran untuk butir %(code)s saat ini.") % {"code": code})
-    item = InstrumentItem.objects.filter(instrument_id=assessment.instrument_id, code=code).first()
-    if item is None:
-        raise Http404
-    current = Answer.objects.filter(assessment=assessment, item=item).only("unit_note").first()
-    answer = answer_save(
+    answer = answer_from_suggestion(
         actor=actor,
         assessment=assessment,
-        item=item,
-        raw_answer=suggestion.option,
-        note=current.unit_note if current else "",
+        code=code,
+        option=suggestion.option,
         expected_version=expected_version,
-        side="unit",
-    )
-    audit_record(
-        actor=actor,
-        assessment=assessment,
         action=AuditAction.SUGGESTION_ACCEPT,
-        item_code=code,
-        field="unit_answer",
-        after={
+        facts={
             "option": suggestion.option,
             "reason": programme_lke.reason_text(suggestion),
             "rule": suggestions.RULE_VERSION,

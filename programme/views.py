@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,12 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments.access import assessment_get_for_user, assessment_roles
-from assessments.links import item_url
-from assessments.pages.worksheet import build_item_context
 from assessments.reports.xlsx_read import XlsxRefused, read_upload
-from assessments.services import StaleAnswerError
-from zi_portal.common.params import int_or_default
+from assessments.views import accept_offer
 
 from . import (
     access,
@@ -258,33 +254,13 @@ def plan_import(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @require_POST
 def suggestion_accept(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """The team takes what the programme suggests as the unit's answer to item ``code``."""
-    assessment = assessment_get_for_user(request.user, pk)
-    error = None
-    try:
-        _answer, suggestion = services.suggestion_accept(
-            actor=request.user,
-            assessment=assessment,
-            code=code,
-            expected_version=int_or_default(request.POST.get("version"), None),
-            today=timezone.localdate(),
-        )
-    except StaleAnswerError:
-        error = _("Butir ini sudah diubah orang lain sejak halaman Anda dibuka; periksa jawaban terbaru.")
-    except (PermissionDenied, ValidationError) as exc:
-        error = " ".join(getattr(exc, "messages", [str(exc)]))
-    if getattr(request, "htmx", False):
-        roles = assessment_roles(request.user, assessment)
-        context = build_item_context(assessment, roles, code, error=error, saved=error is None)
-        return render(request, "assessments/partials/_item_response.html", context)
-    if error:
-        messages.error(request, f"{code}: {error}")
-    else:
-        messages.success(
-            request,
-            _("%(code)s: saran %(option)s diterima sebagai jawaban unit.")
-            % {"code": code, "option": suggestion.option},
-        )
-    return redirect(item_url(assessment.pk, code))
+    return accept_offer(
+        request,
+        pk,
+        code,
+        accept=services.suggestion_accept,
+        done=_("%(code)s: saran %(option)s diterima sebagai jawaban unit."),
+    )
 
 
 # --- TPI monitoring (pemantauan) ------------------------------------------------------------------

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from assessments.access import assessment_roles, side_of
 from assessments.audit import audit_record
-from assessments.models import Answer, Assessment, AuditAction, InstrumentItem
-from assessments.services import answer_save
+from assessments.models import Answer, Assessment, AuditAction
+from assessments.services import answer_from_suggestion
 from units.models import WorkUnit
 
 from . import access, importing, selectors
@@ -437,25 +437,13 @@ def survey_value_accept(
     suggestion = survey_lke.suggestions_for(assessment, today=today).get(code)
     if suggestion is None:
         raise ValidationError(_("Tidak ada nilai survei untuk butir %(code)s saat ini.") % {"code": code})
-    item = InstrumentItem.objects.filter(instrument_id=assessment.instrument_id, code=code).first()
-    if item is None:
-        raise Http404
-    current = Answer.objects.filter(assessment=assessment, item=item).only("unit_note").first()
-    answer = answer_save(
+    answer = answer_from_suggestion(
         actor=actor,
         assessment=assessment,
-        item=item,
-        raw_answer=suggestion.option,
-        note=current.unit_note if current else "",
+        code=code,
+        option=suggestion.option,
         expected_version=expected_version,
-        side="unit",
-    )
-    audit_record(
-        actor=actor,
-        assessment=assessment,
         action=AuditAction.SURVEY_VALUE_ACCEPT,
-        item_code=code,
-        field="unit_answer",
-        after={**suggestion.facts(), "reason": survey_lke.reason_text(suggestion)},
+        facts={**suggestion.facts(), "reason": survey_lke.reason_text(suggestion)},
     )
     return answer, suggestion

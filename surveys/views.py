@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,11 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments.access import assessment_get_for_user, assessment_roles
-from assessments.links import item_url
-from assessments.pages.worksheet import build_item_context
 from assessments.reports.xlsx_read import XlsxRefused, read_upload
-from assessments.services import StaleAnswerError
+from assessments.views import accept_offer
 from zi_portal.common.pagination import PAGE_PARAM, answers_bad_parameters, paginate
 from zi_portal.common.params import int_or_default
 from zi_portal.common.ratelimits import ip_key, rate_limit
@@ -455,30 +452,10 @@ def report_pdf(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @require_POST
 def survey_value_accept(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """The team takes the closed campaign's figure as the unit's answer to item ``code``."""
-    assessment = assessment_get_for_user(request.user, pk)
-    error = None
-    try:
-        _answer, suggestion = services.survey_value_accept(
-            actor=request.user,
-            assessment=assessment,
-            code=code,
-            expected_version=int_or_default(request.POST.get("version"), None),
-            today=timezone.localdate(),
-        )
-    except StaleAnswerError:
-        error = _("Butir ini sudah diubah orang lain sejak halaman Anda dibuka; periksa jawaban terbaru.")
-    except (PermissionDenied, ValidationError) as exc:
-        error = " ".join(getattr(exc, "messages", [str(exc)]))
-    if getattr(request, "htmx", False):
-        roles = assessment_roles(request.user, assessment)
-        context = build_item_context(assessment, roles, code, error=error, saved=error is None)
-        return render(request, "assessments/partials/_item_response.html", context)
-    if error:
-        messages.error(request, f"{code}: {error}")
-    else:
-        messages.success(
-            request,
-            _("%(code)s: nilai survei %(option)s diterima sebagai jawaban unit.")
-            % {"code": code, "option": suggestion.option},
-        )
-    return redirect(item_url(assessment.pk, code))
+    return accept_offer(
+        request,
+        pk,
+        code,
+        accept=services.survey_value_accept,
+        done=_("%(code)s: nilai survei %(option)s diterima sebagai jawaban unit."),
+    )

@@ -11,6 +11,7 @@ from .instruments import (  # noqa: F401
 from .notifications import notifications_mark_read, notify  # noqa: F401
 from .work import (  # noqa: F401
     StaleAnswerError,
+    answer_from_suggestion,
     answer_save,
     assessment_carry_forward,
     assessment_transition,

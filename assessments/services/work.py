@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -223,6 +224,25 @@ def answer_save(
     for field, before, after in changes:
         audit_record(actor=actor, assessment=assessment, action=AuditAction.answer(side), item_code=item.code,
                      field=field, before=before, after=after)
+    return answer
+
+
+@transaction.atomic
+def answer_from_suggestion(
+    *, actor, assessment: Assessment, code: str, option: Any, expected_version: int | None, action: AuditAction,
+    facts: dict,
+) -> Answer:
+    """Answer item ``code`` on the unit's side with ``option``, offered by another app's records
+    (the programme, the surveys) and accepted by the team: through :func:`answer_save` (its checks,
+    version and audit row), the unit's note kept, then a second audit row ``action`` with ``facts``
+    (the source of the offer). The caller checks who may accept and computes the offer."""
+    item = InstrumentItem.objects.filter(instrument_id=assessment.instrument_id, code=code).first()
+    if item is None:
+        raise Http404
+    current = Answer.objects.filter(assessment=assessment, item=item).only("unit_note").first()
+    answer = answer_save(actor=actor, assessment=assessment, item=item, raw_answer=option,
+                         note=current.unit_note if current else "", expected_version=expected_version, side="unit")
+    audit_record(actor=actor, assessment=assessment, action=action, item_code=code, field="unit_answer", after=facts)
     return answer
 
 
