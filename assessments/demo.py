@@ -17,7 +17,7 @@ from django.db import transaction
 from units.models import Instansi, TpiAssignment, User, WorkUnit
 from units.services import tpi_assign
 
-from . import hooks, services
+from . import hooks, lke, services
 from .models import Assessment, InstrumentItem
 from .standing import assessment_scores
 
@@ -124,7 +124,7 @@ def seed_assessments() -> int:
     engine = instrument.engine()
     users = {u.username: u for u in User.objects.filter(username__in=[
         "admin", "tim.rsud", "pimpinan.rsud", "tim.disdukcapil", "pimpinan.disdukcapil", "tpi.ketua",
-        "tpi.anggota", "tim.itda",
+        "tpi.anggota", "tim.itda", "inspektur",
     ])}
     period = services.period_open(actor=None, instansi=instansi, year=YEAR)
     items = {i.code: i for i in InstrumentItem.objects.filter(instrument=instrument)}
@@ -204,7 +204,24 @@ def seed_history(users: dict, instrument, items: dict) -> int:
                 services.answer_save(actor=users["tpi.anggota"], assessment=assessment, item=items[item_code],
                                      raw_answer=raw, note="", expected_version=None, side="tpi")
             services.assessment_transition(actor=users["tpi.ketua"], assessment=assessment, action="finalise")
+            record_tpn_result(users["inspektur"], assessment)
     return created
+
+
+def record_tpn_result(actor, assessment: Assessment) -> None:
+    """An earlier year's assessment proposed to TPN, not passed, with TPN's figures: TPN a little
+    stricter than the TPI on areas 1 to 3 (90%) and on the Hasil (1,50 points less), the rest as
+    the TPI had them, so the calibration page has something to show."""
+    services.assessment_transition(actor=actor, assessment=assessment, action="propose")
+    services.assessment_transition(actor=actor, assessment=assessment, action="record_result",
+                                   result=Assessment.Result.NOT_PASSED)
+    tpi = assessment_scores(assessment)["tpi"]
+    areas = {n: lke.round2(points * (Decimal("0.9") if n in ("1", "2", "3") else 1))
+             for n, points in tpi.area_totals.items()}
+    pengungkit = sum(areas.values(), Decimal(0))
+    hasil = max(Decimal(0), lke.round2(tpi.hasil) - Decimal("1.50"))
+    services.tpn_figures_record(actor=actor, assessment=assessment, total=pengungkit + hasil, pengungkit=pengungkit,
+                                hasil=hasil, areas=areas, note="Hasil evaluasi TPN (ilustrasi).")
 
 
 def demo_summary() -> list[tuple[str, str, Decimal, Decimal]]:

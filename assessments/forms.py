@@ -52,3 +52,37 @@ class ResultForm(forms.Form):
         if data.get("result") in ("WBK", "WBBM") and not (data.get("decree_number") and data.get("decree_date")):
             raise forms.ValidationError(_("Nomor dan tanggal keputusan wajib diisi untuk predikat yang ditetapkan."))
         return data
+
+
+def _points_field(label, required: bool = False) -> forms.DecimalField:
+    # localize: "76,50" as Indonesians write it (and "76.50")
+    return forms.DecimalField(label=label, required=required, min_value=0, max_digits=7, decimal_places=2,
+                              localize=True, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+
+
+class TpnFiguresForm(forms.Form):
+    """TPN's figures of one assessment: the total, and the components and areas when TPN's result
+    names them (the service checks the bounds against the instrument)."""
+
+    total = _points_field(_("Nilai total TPN"), required=True)
+    pengungkit = _points_field(_("Komponen pengungkit"))
+    hasil = _points_field(_("Komponen hasil"))
+    note = forms.CharField(label=_("Catatan"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, area_names: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.area_numbers = list(area_names)
+        for number, name in area_names.items():
+            self.fields[f"area_{number}"] = _points_field(_("Area %(n)s: %(name)s") % {"n": number, "name": name})
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("submit", _("Simpan nilai TPN")))
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "total": data["total"], "pengungkit": data.get("pengungkit"), "hasil": data.get("hasil"),
+            "areas": {n: data[f"area_{n}"] for n in self.area_numbers if data.get(f"area_{n}") is not None},
+            "note": data.get("note") or "",
+        }

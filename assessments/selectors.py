@@ -158,6 +158,35 @@ def assessment_years(user) -> list[int]:
     return sorted(set(years), reverse=True)
 
 
+def tpn_figure_years(user) -> list[int]:
+    """The years of the visible assessments with TPN's figures recorded, latest first (one query)."""
+    years = (assessments_visible_to(user).filter(tpn_figures__isnull=False).order_by()
+             .values_list("period__year", flat=True).distinct())
+    return sorted(set(years), reverse=True)
+
+
+TPN_FIGURE_COLUMNS = (
+    "pk", "unit_id", "unit__name", "unit__code", "target", "result", "instrument_id", "tpn_figures__total",
+    "tpn_figures__pengungkit", "tpn_figures__hasil", "tpn_figures__areas", "tpn_figures__tpi_total",
+    "tpn_figures__tpi_pengungkit", "tpn_figures__tpi_hasil", "tpn_figures__tpi_areas",
+)
+
+
+def tpn_figure_rows(user, year: int) -> list[dict]:
+    """Every visible assessment of ``year`` with TPN's figures: TPN's and the TPI's figures side by
+    side (:data:`TPN_FIGURE_COLUMNS`), by unit name; one query."""
+    return list(
+        assessments_visible_to(user).filter(period__year=year, tpn_figures__isnull=False)
+        .order_by("unit__name", "pk").values(*TPN_FIGURE_COLUMNS)
+    )
+
+
+def instrument_area_names(instrument_id: int) -> dict[str, str]:
+    """Area number -> name of an instrument version (the engine is cached per process)."""
+    instrument = Instrument.objects.filter(pk=instrument_id).first()
+    return dict(instrument.engine().area_names) if instrument else {}
+
+
 def notifications_of(user):
     """The user's notifications, newest first (what the notifications page lists)."""
     return Notification.objects.filter(user=user).select_related("assessment").order_by("-created_at", "-pk")

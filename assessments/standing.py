@@ -68,8 +68,9 @@ def scored_side(assessment) -> str:
 
 def assessment_figures_many(assessments, sides=("unit", "tpi"), *, store: bool = True) -> dict[int, dict]:
     """assessment pk -> {"unit": ScoreSummary, "tpi": ScoreSummary, "unit_total", "tpi_total",
-    "answered", "tpi_answered", "items"} (a summary only for the ``sides`` asked for; the
-    totals at full precision always).
+    "answered", "tpi_answered", "items", "disparity_total", "disparity_far"} (a summary only for the
+    ``sides`` asked for; the totals at full precision always; the disparity's total rounded to two
+    decimals, None while the TPI has answered nothing).
 
     Read from the figures cache; whatever is missing or was computed with another instrument
     version is scored now from the answers (one query for all of them) and stored, unless
@@ -94,6 +95,8 @@ def assessment_figures_many(assessments, sides=("unit", "tpi"), *, store: bool =
             "answered": row.answered,
             "tpi_answered": row.tpi_answered,
             "items": row.items,
+            "disparity_total": None if row.disparity_total is None else Decimal(row.disparity_total),
+            "disparity_far": row.disparity_far,
         }
     stale = [a for a in assessments if a.pk not in out]
     if not stale:
@@ -103,8 +106,9 @@ def assessment_figures_many(assessments, sides=("unit", "tpi"), *, store: bool =
     for a in stale:
         engine = a.instrument.engine()
         mine = answers[a.pk]
-        summaries = {side: lke.summary_of(lke.score(engine, mine[side]), engine.area_numbers)
-                     for side in ("unit", "tpi")}
+        results = {side: lke.score(engine, mine[side]) for side in ("unit", "tpi")}
+        summaries = {side: lke.summary_of(results[side], engine.area_numbers) for side in ("unit", "tpi")}
+        gap = lke.disparity(engine, results["unit"], results["tpi"]) if mine["tpi"] else None
         entry: dict[str, Any] = {
             **summaries,
             "unit_total": summaries["unit"].total,
@@ -112,6 +116,8 @@ def assessment_figures_many(assessments, sides=("unit", "tpi"), *, store: bool =
             "answered": len(mine["unit"]),
             "tpi_answered": len(mine["tpi"]),
             "items": len(engine.items),
+            "disparity_total": None if gap is None else lke.round2(gap.total),
+            "disparity_far": 0 if gap is None else sum(1 for i in gap.items if i.more_than_one_option),
         }
         out[a.pk] = entry
         rows.append(AssessmentFigures(
@@ -125,6 +131,8 @@ def assessment_figures_many(assessments, sides=("unit", "tpi"), *, store: bool =
             answered=entry["answered"],
             tpi_answered=entry["tpi_answered"],
             items=entry["items"],
+            disparity_total=None if gap is None else lke.round2(gap.total),
+            disparity_far=entry["disparity_far"],
             unit_exact_total=str(summaries["unit"].total),
             tpi_exact_total=str(summaries["tpi"].total),
             unit_data=lke.summary_to_json(summaries["unit"]),
@@ -163,6 +171,9 @@ class Standing:
     answered: int  # items the unit answered
     tpi_answered: int
     items: int  # items of the instrument
+    # the TPI minus the unit in points (``lke.disparity``), rounded; None while the TPI answered nothing
+    disparity_total: Decimal | None = None
+    disparity_far: int = 0  # items whose answers lie more than one option apart
     scores: Mapping[str, lke.ScoreResult] | None = None  # {"unit": ..., "tpi": ...}
     gaps: Mapping[str, lke.GapReport] | None = None  # predicate not reached -> its gap report
 
@@ -195,6 +206,8 @@ def standings_of(assessments: Iterable[Assessment], *, store: bool = True) -> di
             answered=fig["answered"],
             tpi_answered=fig["tpi_answered"],
             items=fig["items"],
+            disparity_total=fig["disparity_total"],
+            disparity_far=fig["disparity_far"],
         )
     return out
 
@@ -210,6 +223,7 @@ def standing_of(assessment: Assessment, answers: dict | None = None, *, with_gap
     shown = scores[side]
     prereqs = prerequisites_for(assessment.unit, assessment.period.year, engine)
     gaps = lke.gap_analysis(engine, engine_answers(answers, side), shown) if with_gaps else None
+    gap = lke.disparity(engine, scores["unit"], scores["tpi"])
     return Standing(
         assessment_id=assessment.pk,
         side=side,
@@ -221,6 +235,8 @@ def standing_of(assessment: Assessment, answers: dict | None = None, *, with_gap
         answered=sum(1 for a in answers.values() if a.unit_answer is not None),
         tpi_answered=sum(1 for a in answers.values() if a.tpi_answer is not None),
         items=len(engine.items),
+        disparity_total=lke.round2(gap.total) if gap.items else None,
+        disparity_far=sum(1 for i in gap.items if i.more_than_one_option),
         scores=scores,
         gaps=gaps,
     )

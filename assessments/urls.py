@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, views, views_excel, views_reports
+from . import api, views, views_excel, views_reports, views_tpn
 
 app_name = "assessments"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("penilaian/<int:pk>/status/<str:action>/", views.assessment_transition, name="assessment_transition"),
     path("penilaian/<int:pk>/perbaikan/", views.assessment_revision, name="assessment_revision"),
     path("penilaian/<int:pk>/disparitas/", views.assessment_disparity, name="assessment_disparity"),
+    path("penilaian/<int:pk>/nilai-tpn/", views_tpn.assessment_tpn_figures, name="assessment_tpn_figures"),
+    path("kalibrasi/", views_tpn.calibration, name="calibration"),
     path("penilaian/<int:pk>/audit/", views.assessment_audit, name="assessment_audit"),
     path("penilaian/<int:pk>/audit.csv", views.assessment_audit_csv, name="assessment_audit_csv"),
     path("penilaian/<int:pk>/lke.xlsx", views_excel.lke_export, name="assessment_lke_xlsx"),

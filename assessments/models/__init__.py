@@ -12,6 +12,7 @@ from .instruments import (  # noqa: F401
     ThresholdSet,
 )
 from .reports import Report  # noqa: F401
+from .tpn import TpnFigures  # noqa: F401
 from .work import (  # noqa: F401
     Answer,
     Assessment,

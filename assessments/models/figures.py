@@ -32,6 +32,12 @@ class AssessmentFigures(models.Model):
     answered = models.PositiveIntegerField(default=0)
     tpi_answered = models.PositiveIntegerField(default=0)
     items = models.PositiveIntegerField(default=0)
+    # the TPI minus the unit in points of the total over the items the TPI answered
+    # (``lke.disparity``), rounded half up; null while the TPI has answered nothing
+    disparity_total = models.DecimalField(_("selisih TPI - unit"), max_digits=7, decimal_places=2,
+                                          null=True, blank=True)
+    # items whose two answers lie more than one option apart
+    disparity_far = models.PositiveIntegerField(default=0)
     # ``assessments.lke.figures.summary_to_json`` of each side's result (Decimals as exact strings);
     # two fields so a list page decodes only the side it shows
     unit_data = models.JSONField()

@@ -249,6 +249,7 @@ class AuditAction(models.TextChoices):
     STATE_FINALISE = "state.finalise", _state_label("finalise")
     STATE_PROPOSE = "state.propose", _state_label("propose")
     STATE_RECORD_RESULT = "state.record_result", _state_label("record_result")
+    TPN_FIGURES_RECORD = "tpn.figures", _("Nilai TPN dicatat")
     # one per report kind (``report.<step>.<kind>``)
     REPORT_REQUEST_ASSESSMENT = "report.request.assessment", _("Laporan PDF diminta")
     REPORT_READY_ASSESSMENT = "report.ready.assessment", _("Laporan PDF siap")

@@ -8,7 +8,8 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, DecimalField, F, Q, Sum, When
+from django.db.models import Avg, Case, Count, DecimalField, F, Q, Sum, When
+from django.db.models.functions import Abs
 from django.utils.translation import gettext as _
 
 from units.models import PredicateAward, TpiAssignment, User
@@ -99,6 +100,9 @@ def _overview(qs) -> dict:
         wbk_or_better=Count("pk", filter=reaching("WBK", "WBBM")),
         wbbm=Count("pk", filter=reaching("WBBM")),
         reviewed=Count("pk", filter=reviewed),
+        # the TPI minus the unit, over the assessments the TPI has answered anything of
+        disparity=Avg("figures__disparity_total", filter=fresh & Q(figures__disparity_total__isnull=False)),
+        disparity_abs=Avg(Abs("figures__disparity_total"), filter=fresh & Q(figures__disparity_total__isnull=False)),
     )
     fresh_count = figures["fresh"]
     return {
@@ -108,6 +112,8 @@ def _overview(qs) -> dict:
         "wbbm": figures["wbbm"],
         "reviewed": figures["reviewed"],
         "stale": figures["count"] - fresh_count,
+        "disparity": None if figures["disparity"] is None else lke.round2(Decimal(figures["disparity"])),
+        "disparity_abs": None if figures["disparity_abs"] is None else lke.round2(Decimal(figures["disparity_abs"])),
     }
 
 
@@ -238,6 +244,8 @@ def build_dashboard(user, year: int | None, state: str = "", target: str = "", p
             "evidence_pct": Decimal(evidence.get(a.pk, 0) * 100) / items,
             "unit_total": standing.unit_total,
             "tpi_total": standing.tpi_total,
+            "disparity": standing.disparity_total,
+            "disparity_far": standing.disparity_far,
             "side": standing.side,
             "shown": shown,
             "areas": [{"number": n, "pct": shown.pct[n], "text": lke.format_id(shown.pct[n], 1),

@@ -9,6 +9,7 @@ from .instruments import (  # noqa: F401
     read_definition,
 )
 from .notifications import notifications_mark_read, notify  # noqa: F401
+from .tpn import TPN_ROLES, TPN_STATES, tpn_figures_record  # noqa: F401
 from .work import (  # noqa: F401
     StaleAnswerError,
     answer_from_suggestion,

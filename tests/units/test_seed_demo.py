@@ -106,7 +106,8 @@ def test_seed_demo_assessments_cover_the_cycle():
     }
     assert sorted(history) == [2024, 2025, 2026]
     assert history[2024] < history[2025] < history[2026]
-    assert set(Assessment.objects.filter(unit__code="RSUD").values_list("state", flat=True)) == {"final"}
+    states = dict(Assessment.objects.filter(unit__code="RSUD").values_list("period__year", "state"))
+    assert states == {2024: "result_recorded", 2025: "result_recorded", 2026: "final"}
 
 
 def test_seed_demo_evidence_files_are_real_and_hashed(settings, tmp_path):
