@@ -28,8 +28,7 @@ class TpnFigures(models.Model):
     (``areas`` only the areas TPN named). ``tpi_*`` are the engine's figures rounded half up to two
     decimals, as TPN publishes its own."""
 
-    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, primary_key=True,
-                                      related_name="tpn_figures")
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="tpn_figures")
     total = _points(_("nilai total TPN"))
     pengungkit = _points(_("komponen pengungkit TPN"), optional=True)
     hasil = _points(_("komponen hasil TPN"), optional=True)

@@ -32,6 +32,7 @@ from assessments.models import (
     Report,
     RevisionItem,
     RevisionRequest,
+    TpnFigures,
 )
 from assessments.services import period_open
 from assessments.standing import standing_of
@@ -112,6 +113,10 @@ def period(world):
     other = EvidenceVersionFactory(document__unit=world.unit_a, content=pdf_bytes("dicabut")).document
     EvidenceAttachmentFactory(assessment=a, item=items[1], document=other, removed=True, removed_by=world.team_a)
     EvidenceAttachmentFactory(assessment=a, item=items[3], link=True, link_title="JDIH")
+    TpnFigures.objects.create(assessment=a, total=Decimal("61.25"), pengungkit=Decimal("40.25"), hasil=Decimal("21"),
+                              areas={"1": "6.50"}, tpi_total=Decimal("63"), tpi_pengungkit=Decimal("42"),
+                              tpi_hasil=Decimal("21"), tpi_areas={"1": "7.00"}, note="LHE TPN",
+                              recorded_by=world.leadership)
     world.a, world.b = a, b
     return world
 
@@ -164,13 +169,16 @@ def picture() -> dict:
         (x.assessment.unit.code, x.item.code, x.document.title if x.document else "", x.link_url, x.review_status,
          x.reviewed_by.username if x.reviewed_by else "", x.removed_at, x.added_at)
         for x in EvidenceAttachment.objects.select_related("assessment__unit", "item", "document", "reviewed_by"))
+    out["tpn"] = sorted(TpnFigures.objects.values_list("assessment__unit__code", "total", "pengungkit", "hasil",
+                                                       "areas", "tpi_total", "tpi_areas", "note",
+                                                       "recorded_by__username"))
     return out
 
 
 def empty_the_database(media: Path) -> None:
     """Every row a bundle restores, and the evidence files: a database as new, but for the instrument."""
     for model in (EvidenceAttachment, EvidenceVersion, EvidenceDocument, AuditEvent, Notification, Report,
-                  AssessmentFigures, RevisionItem, RevisionRequest, Comment, Answer):
+                  TpnFigures, AssessmentFigures, RevisionItem, RevisionRequest, Comment, Answer):
         model.objects.all().delete()
     Assessment.objects.update(carried_from=None)
     for model in (Assessment, Period, UnitFact, PredicateAward, UnitMembership, TpiAssignment, InstansiRole):
