@@ -12,7 +12,6 @@ from zi_portal.common.text import free_text_validators
 from .work import Assessment
 
 
-
 def _points(label, *, optional: bool = False) -> models.DecimalField:
     return models.DecimalField(label, max_digits=7, decimal_places=2, null=optional, blank=optional,
                                validators=[MinValueValidator(0), MaxValueValidator(100)])
