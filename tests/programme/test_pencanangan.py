@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.audit import audit_record
 from assessments.models import AuditAction, AuditEvent
@@ -116,7 +117,7 @@ def test_facts_and_tracker_of_a_unit(world):
     assert selectors.tracker_of(world.unit_a, YEAR).current_code == "penetapan"
     work_plan = _build_unit_a(world)
     tracker = selectors.tracker_of(world.unit_a, YEAR)
-    today = work_plan.created_at.date()
+    today = timezone.localtime(work_plan.created_at).date()  # the day in the portal's time zone
     assert [(s.code, s.done, s.date) for s in tracker.stages] == [
         ("pencanangan", True, dt.date(2026, 2, 3)),  # the year's record wins over the unit's old date
         ("penetapan", True, dt.date(2026, 1, 20)),
@@ -144,7 +145,7 @@ def test_assessment_state_and_dates_come_from_the_audit_trail(world):
     audit_record(actor=world.team_a, assessment=assessment, action=AuditAction.STATE_SUBMIT)
     audit_record(actor=world.tpi_a, assessment=assessment, action=AuditAction.STATE_PROPOSE)
     facts = selectors.stage_facts_of([world.unit_a], YEAR)[world.unit_a.pk]
-    today = AuditEvent.objects.filter(action=AuditAction.STATE_SUBMIT).get().created_at.date()
+    today = timezone.localtime(AuditEvent.objects.filter(action=AuditAction.STATE_SUBMIT).get().created_at).date()
     assert (facts.assessment_state, facts.submitted_date, facts.proposed_date, facts.result_date) == (
         "proposed",
         today,
