@@ -38,6 +38,7 @@ ENCRYPTED = "encrypted"
 CORRUPT = "corrupt"
 TOO_LARGE = "too_large"  # an image over Pillow's decompression-bomb limit
 UNSUPPORTED = "unsupported"
+CONVERSION = "conversion"  # an office file LibreOffice could not turn into a PDF (evidence.office)
 PAGE_LIMIT = "page_limit"
 TIME_LIMIT = "time_limit"
 

@@ -16,9 +16,11 @@ against ``EvidenceVersion.storage_name`` removes it.)
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -34,9 +36,11 @@ from zi_portal.common import storage as file_storage
 from zi_portal.common.tasks import enqueue_on_commit
 from zi_portal.common.text import clean_text
 
-from . import rendering, storage, validation
+from . import office, rendering, storage, validation
 from .models import EvidenceAttachment, EvidenceDocument, EvidencePageSet, EvidenceVersion
 from .validation import EvidenceRejected
+
+logger = logging.getLogger(__name__)
 
 
 def _max_length(model: type[models.Model], name: str) -> int:
@@ -706,17 +710,29 @@ PAGES_TASK = "evidence.tasks.render_evidence_pages"
 PAGES_STALE_AFTER = dt.timedelta(minutes=10)
 
 
+def _office_converter() -> str | None:
+    return office.find_converter(settings.EVIDENCE_OFFICE_CONVERTER)
+
+
+def _renderable(version: EvidenceVersion) -> bool:
+    """A PDF or an image; an office file too where LibreOffice is installed."""
+    if rendering.renderable(version.content_type):
+        return True
+    return (office.office_extension(version.content_type, version.original_name) is not None
+            and _office_converter() is not None)
+
+
 def _pages_request(version: EvidenceVersion) -> EvidencePageSet:
     """The version's page-set row, created on first request: pending, with the render task sent
-    after commit; an office file (nothing to render here) is ``unsupported`` at once."""
+    after commit; a file there is nothing to render of (an office file without LibreOffice) is
+    ``unsupported`` at once."""
+    renderable = _renderable(version)
     page_set, created = EvidencePageSet.objects.get_or_create(
         version=version,
         defaults={
             "requested_at": timezone.now(),
-            "status": EvidencePageSet.Status.PENDING
-            if rendering.renderable(version.content_type)
-            else EvidencePageSet.Status.UNSUPPORTED,
-            "error": "" if rendering.renderable(version.content_type) else rendering.UNSUPPORTED,
+            "status": EvidencePageSet.Status.PENDING if renderable else EvidencePageSet.Status.UNSUPPORTED,
+            "error": "" if renderable else rendering.UNSUPPORTED,
         },
     )
     stale = page_set.is_pending and page_set.requested_at < timezone.now() - PAGES_STALE_AFTER
@@ -733,6 +749,21 @@ def evidence_pages_request(*, version: EvidenceVersion) -> EvidencePageSet:
     """Ask for the page images of ``version`` (a viewer of a version uploaded before page images
     existed, or whose render was lost); idempotent: the render runs once per version."""
     return _pages_request(version)
+
+
+def _render_version(version: EvidenceVersion, data: bytes, store: rendering.PageSink) -> rendering.RenderResult:
+    """Render the version's bytes; an office file is converted to PDF first where LibreOffice is
+    installed (a conversion that fails or times out is ``CONVERSION``: offered as a download)."""
+    extension = office.office_extension(version.content_type, version.original_name)
+    converter = _office_converter() if extension else None
+    if extension is None or converter is None:
+        return rendering.render(data, version.content_type, store)
+    try:
+        pdf = office.to_pdf(data, extension, converter=converter, timeout=settings.EVIDENCE_OFFICE_CONVERT_TIMEOUT)
+    except office.ConversionError:
+        logger.warning("evidence version %s: office file not converted to PDF", version.pk, exc_info=True)
+        return rendering.RenderResult(rendered=0, total=0, error=rendering.CONVERSION)
+    return rendering.render(pdf, "application/pdf", store)
 
 
 def evidence_pages_render(*, version_id: int) -> EvidencePageSet | None:
@@ -758,7 +789,7 @@ def evidence_pages_render(*, version_id: int) -> EvidencePageSet | None:
         storage.store_page(storage.page_name(unit_id=unit_id, version_id=version.pk, number=number), png)
 
     try:
-        result = (rendering.render(data, version.content_type, store) if data
+        result = (_render_version(version, data, store) if data
                   else rendering.RenderResult(rendered=0, total=0, error=rendering.CORRUPT))
     except file_storage.StorageUnavailable:
         return page_set

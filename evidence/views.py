@@ -391,6 +391,8 @@ _RENDER_PROBLEMS = {
     rendering.CORRUPT: _lazy("Berkas ini rusak atau tidak dapat dibaca sehingga tidak dapat ditampilkan."),
     rendering.TOO_LARGE: _lazy("Gambar ini terlalu besar untuk ditampilkan dengan aman."),
     rendering.UNSUPPORTED: _lazy("Pratinjau tidak tersedia untuk jenis berkas ini; silakan unduh berkasnya."),
+    rendering.CONVERSION: _lazy("Berkas Office ini tidak dapat diubah menjadi PDF untuk pratinjau; silakan unduh "
+                                "berkasnya."),
     rendering.PAGE_LIMIT: _lazy("Hanya %(shown)s halaman pertama dari %(total)s yang ditampilkan."),
     rendering.TIME_LIMIT: _lazy("Hanya %(shown)s dari %(total)s halaman yang sempat disiapkan."),
 }

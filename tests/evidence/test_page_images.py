@@ -196,8 +196,9 @@ def test_an_upload_is_pending_until_its_transaction_commits(lke):
     ids=["corrupt", "encrypted", "bomb", "docx"],
 )
 def test_files_that_cannot_be_rendered_are_recorded_with_the_reason(
-    lke, render_on_commit, media, login, name, content, status, error
+    lke, render_on_commit, media, login, settings, name, content, status, error
 ):
+    settings.EVIDENCE_OFFICE_CONVERTER = ""  # no LibreOffice (tests/evidence/test_office_pages.py has it)
     version = stored(lke, render_on_commit, name, content)
     page_set = EvidencePageSet.objects.get(version=version)
     assert (page_set.status, page_set.page_count, page_set.error) == (status, 0, error)

@@ -409,6 +409,11 @@ EVIDENCE_MAX_FILES_PER_UPLOAD = env.int("EVIDENCE_MAX_FILES_PER_UPLOAD", default
 # compressed size of any part over 1 MB). Macros, ActiveX and OLE objects are always refused.
 EVIDENCE_OFFICE_MAX_UNCOMPRESSED_MB = env.float("EVIDENCE_OFFICE_MAX_UNCOMPRESSED_MB", default=250)
 EVIDENCE_OFFICE_MAX_RATIO = env.int("EVIDENCE_OFFICE_MAX_RATIO", default=100)
+# Office files are shown page by page when LibreOffice is installed: converted to PDF by the
+# page-image task (evidence.office). Unset: "soffice" or "libreoffice" found on the PATH; a name or
+# path: that converter; empty: never convert (office files are offered as downloads only).
+EVIDENCE_OFFICE_CONVERTER = env.str("EVIDENCE_OFFICE_CONVERTER", default=None)
+EVIDENCE_OFFICE_CONVERT_TIMEOUT = env.float("EVIDENCE_OFFICE_CONVERT_TIMEOUT", default=120)
 EVIDENCE_ACCEPTED_MIME_TYPES = {
     "pdf": ["application/pdf"],
     "jpg": ["image/jpeg"],
