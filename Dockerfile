@@ -20,6 +20,16 @@ RUN apt-get update \
         libmagic1 \
     && rm -rf /var/lib/apt/lists/*
 
+# Office evidence (DOCX/XLSX/PPTX) is shown page by page when LibreOffice is in the image: build with
+# --build-arg OFFICE_PREVIEW=1 (a few hundred MB more); without it office files are downloads only.
+ARG OFFICE_PREVIEW=0
+RUN if [ "$OFFICE_PREVIEW" = "1" ]; then \
+        apt-get update \
+        && apt-get install -y --no-install-recommends \
+            libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui \
+        && rm -rf /var/lib/apt/lists/*; \
+    fi
+
 RUN groupadd --system --gid 10001 zi \
     && useradd --system --uid 10001 --gid zi --home-dir /app --no-create-home --shell /usr/sbin/nologin zi
 
