@@ -169,7 +169,8 @@ class EvidenceAttachment(models.Model):
 
 class EvidencePageSet(models.Model):
     """The page images of one version (``evidence.rendering``), rendered once by a task and kept in
-    the storage under ``evidence-pages/<unit_id>/<version_id>/<n>.png``; pages 1..``page_count`` exist.
+    the storage under ``evidence-pages/<unit_id>/<version_id>/<n>.png``; pages 1..``page_count`` exist
+    (while pending too: the task raises ``page_count`` as it draws).
 
     A derived cache, not evidence: the version's bytes stay the record (so no audit row)."""
 
@@ -200,4 +201,7 @@ class EvidencePageSet(models.Model):
         return self.status == self.Status.PENDING
 
     def has_page(self, number: int) -> bool:
-        return self.status in {self.Status.READY, self.Status.PARTIAL} and 1 <= number <= self.page_count
+        """Page ``number`` is stored: rendered, or — while the render goes on — already drawn (the
+        task records its progress, so the first page shows before the last is drawn)."""
+        return (self.status in {self.Status.READY, self.Status.PARTIAL, self.Status.PENDING}
+                and 1 <= number <= self.page_count)

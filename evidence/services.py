@@ -710,6 +710,9 @@ PAGES_TASK = "evidence.tasks.render_evidence_pages"
 PAGES_STALE_AFTER = dt.timedelta(minutes=10)
 
 
+PROGRESS_EVERY = 5  # pages between two records of a running render's progress
+
+
 def _office_converter() -> str | None:
     return office.find_converter(settings.EVIDENCE_OFFICE_CONVERTER)
 
@@ -787,6 +790,10 @@ def evidence_pages_render(*, version_id: int) -> EvidencePageSet | None:
 
     def store(number: int, png: bytes) -> None:
         storage.store_page(storage.page_name(unit_id=unit_id, version_id=version.pk, number=number), png)
+        if number == 1 or number % PROGRESS_EVERY == 0:
+            # the first page shows while the rest are drawn (a reader waits for one page, not twenty)
+            EvidencePageSet.objects.filter(pk=page_set.pk, status=EvidencePageSet.Status.PENDING).update(
+                page_count=number)
 
     try:
         result = (_render_version(version, data, store) if data

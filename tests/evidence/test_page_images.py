@@ -14,6 +14,7 @@ from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 
 from evidence import rendering, services
+from evidence import storage as evidence_storage
 from evidence.models import EvidencePageSet
 from tests.factories import EvidenceDocumentFactory, EvidenceVersionFactory
 from zi_portal.celery import app as celery_app
@@ -308,7 +309,8 @@ def test_viewer_says_why_an_encrypted_pdf_has_no_pages(lke, render_on_commit, lo
     assert "<img" not in html.split("data-viewer-problem", 1)[1]
 
 
-def test_viewer_offers_an_office_file_as_a_download_only(lke, render_on_commit, login):
+def test_viewer_offers_an_office_file_as_a_download_only(lke, render_on_commit, login, settings):
+    settings.EVIDENCE_OFFICE_CONVERTER = ""  # no LibreOffice
     version = stored(lke, render_on_commit, "sk.docx", docx_bytes())
     html = login(lke.team_a).get(reverse("evidence:viewer", args=[version.pk])).content.decode()
     assert "Pratinjau tidak tersedia untuk jenis berkas ini" in html
@@ -359,3 +361,26 @@ def test_the_worksheet_links_pdfs_and_images_to_the_viewer_but_not_office_files(
     assert f'href="{reverse("evidence:viewer", args=[pdf.pk])}" data-evidence-view' in html
     assert reverse("evidence:viewer", args=[docx.pk]) not in html
     assert "Lihat per halaman" in html
+
+
+def test_the_first_page_shows_while_the_rest_are_drawn(lke, render_on_commit, login, media, monkeypatch):
+    """The task records its progress (page 1, then every fifth): a reader waits for one page, not for
+    the whole file. (Regression: nothing showed until the last page was drawn.)"""
+    client = login(lke.team_a)
+    seen: dict = {}
+    real = evidence_storage.store_page
+
+    def spy(name, png):
+        real(name, png)
+        if name.endswith("/3.png"):
+            version_id = int(name.split("/")[-2])
+            seen["page 1"] = client.get(f"/bukti/versi/{version_id}/halaman/1.png").status_code
+            seen["page 3"] = client.get(f"/bukti/versi/{version_id}/halaman/3.png").status_code
+            seen["viewer"] = client.get(reverse("evidence:viewer", args=[version_id])).content.decode()
+
+    monkeypatch.setattr(evidence_storage, "store_page", spy)
+    version = stored(lke, render_on_commit, "sk.pdf", multipage_pdf(6))
+    assert seen["page 1"] == 200 and seen["page 3"] == 404  # progress is recorded at 1, 5, ...
+    assert "halaman berikutnya sedang disiapkan" in seen["viewer"] and "data-viewer-pending" in seen["viewer"]
+    page_set = EvidencePageSet.objects.get(version=version)
+    assert (page_set.status, page_set.page_count, page_set.total_pages) == ("ready", 6, 6)

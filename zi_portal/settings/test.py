@@ -21,6 +21,9 @@ STORAGE = parse_storage_url("")
 STORAGES = {**STORAGES, "default": default_storage_setting(STORAGE)}  # noqa: F405
 STORAGE_DOWNLOADS = "stream"
 ALLOWED_HOSTS = ["*"]
+# No office conversion unless a test asks for it (tests/evidence/test_office_pages.py): a machine
+# with LibreOffice would otherwise convert every DOCX the suite uploads, a second or more each.
+EVIDENCE_OFFICE_CONVERTER = env.str("EVIDENCE_OFFICE_CONVERTER", default="")
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Generous limits: the suite logs in and uploads many times within a minute. The limiter's own tests
 # set small rates with override_settings.
