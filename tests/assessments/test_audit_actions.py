@@ -15,7 +15,7 @@ STORED_VALUES = {
     "period.open", "assessment.create", "assessment.carry_forward", "answer.unit", "answer.tpi",
     "answers.import_xlsx", "comment.add",
     "state.submit", "state.start_review", "state.request_revision", "state.resubmit", "state.finalise",
-    "state.propose", "state.record_result",
+    "state.propose", "state.record_result", "tpn.figures",
     "report.request.assessment", "report.ready.assessment", "report.failed.assessment",
     "report.requeue.assessment", "report.request.recap", "report.ready.recap", "report.failed.recap",
     "report.requeue.recap",
