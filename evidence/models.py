@@ -201,3 +201,36 @@ class EvidencePageSet(models.Model):
 
     def has_page(self, number: int) -> bool:
         return self.status in {self.Status.READY, self.Status.PARTIAL} and 1 <= number <= self.page_count
+
+
+class EvidencePageMark(models.Model):
+    """A TPI's note on one page of one version of an attachment's document ("halaman 3: tanda
+    tangan tidak ada"), written while the TPI reviews the evidence and shown to the unit.
+
+    ``page`` is 1-based and within the version's page count when that is known (checked by the
+    service); a mark stays with the version it was made on, so a replacement does not carry it."""
+
+    attachment = models.ForeignKey(EvidenceAttachment, on_delete=models.CASCADE, related_name="page_marks")
+    version = models.ForeignKey(EvidenceVersion, on_delete=models.PROTECT, related_name="page_marks")
+    page = models.PositiveIntegerField(_("halaman"))
+    note = models.CharField(_("catatan"), max_length=500, validators=[no_nul])
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tanda halaman data dukung")
+        verbose_name_plural = _("tanda halaman data dukung")
+        ordering = ["page", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(page__gte=1), name="evidencepagemark_page_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} halaman {self.page}: {self.note}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.attachment_id and self.version_id and self.attachment.document_id != self.version.document_id:
+            raise ValidationError({"version": _("Versi ini bukan berkas lampiran tersebut.")})
