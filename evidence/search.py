@@ -10,7 +10,9 @@ file" picker.
 
 A document matches the words ``q`` when every word is found in its title, the name of any of its
 versions, the item code, or the username or name of the uploader of any of its versions (so an
-earlier file name still finds the document); the row shows the newest version. The filters
+earlier file name still finds the document). ``q`` typed as one token that is an item code or a
+username as a whole ("P.1.i.a", "tim.a") matches that item or that uploader only. The row shows
+the newest version. The filters
 uploader and upload date likewise accept any version.
 
 PostgreSQL: the title and the file names are matched by full-text search ('simple'
@@ -97,8 +99,24 @@ def _documents_matching(word: str) -> QuerySet:
 
 def _users_matching(word: str) -> QuerySet:
     return get_user_model().objects.filter(
-        Q(username__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        Q(username__icontains=word) | Q(full_name__icontains=word) | Q(first_name__icontains=word)
+        | Q(last_name__icontains=word)
     ).values("pk")
+
+
+def _whole_rule(q: str) -> Q | None:
+    """``q`` typed as one token made of several words ("P.1.i.a", "tim.a") that is an item code or
+    a username as a whole: that rule alone, since its words ("p", "1", "a", …) would match far too
+    loosely. None for anything else."""
+    whole = (q or "").strip()
+    if not whole or any(ch.isspace() for ch in whole) or len(search_words(whole)) < 2:
+        return None
+    is_code = InstrumentItem.objects.filter(code__iexact=whole).exists()
+    is_username = get_user_model().objects.filter(username__iexact=whole).exists()
+    if not (is_code or is_username):
+        return None
+    uploaded_by = EvidenceVersion.objects.filter(uploaded_by__username__iexact=whole).values("document_id")
+    return Q(item__code__iexact=whole) | Q(document_id__in=uploaded_by)
 
 
 def _word_rule(word: str) -> Q:
@@ -137,8 +155,12 @@ def evidence_search(user, filters: SearchFilters) -> QuerySet[EvidenceAttachment
         removed_at__isnull=True,
         document__isnull=False,
     )
-    for word in filters.words:
-        qs = qs.filter(_word_rule(word))
+    whole = _whole_rule(filters.q) if filters.words else None
+    if whole is not None:
+        qs = qs.filter(whole)
+    else:
+        for word in filters.words:
+            qs = qs.filter(_word_rule(word))
     if filters.item_code:
         qs = qs.filter(item__code__iexact=filters.item_code)
     rule = _version_rule(filters)
