@@ -13,6 +13,9 @@ Invariants kept here:
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -22,6 +25,15 @@ from django.utils.translation import gettext_lazy as _
 from zi_portal.common.text import free_text_validators, no_nul
 
 from .validation import validate_http_url
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def search_text(parts: Iterable[str]) -> str:
+    """``parts`` as the search stores and matches them: lower case, every run of punctuation
+    (underscores included) one space, so "Laporan_Kinerja-2025.pdf" holds the words laporan,
+    kinerja, 2025 and pdf."""
+    return _NOT_WORD.sub(" ", " ".join(part for part in parts if part)).strip().lower()
 
 
 class EvidenceDocument(models.Model):
@@ -33,6 +45,10 @@ class EvidenceDocument(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    # What the evidence search matches words against (``evidence.search``): the title, the file
+    # name of every version and its uploader's username and name, as ``search_text`` makes it.
+    # Written by ``evidence.services.evidence_search_text_refresh`` whenever a version is added.
+    search_text = models.TextField(_("teks pencarian"), blank=True, default="", editable=False)
 
     # Not stored: set by evidence.selectors on the documents they list (the newest version, None
     # for a document without versions).
@@ -129,7 +145,11 @@ class EvidenceAttachment(models.Model):
         verbose_name = _("lampiran data dukung")
         verbose_name_plural = _("lampiran data dukung")
         ordering = ["added_at", "pk"]
-        indexes = [models.Index(fields=["assessment", "item"], name="evidenceattach_assess_item")]
+        indexes = [
+            models.Index(fields=["assessment", "item"], name="evidenceattach_assess_item"),
+            # the search lists newest first: its first page walks this index and stops early
+            models.Index(fields=["-added_at", "-id"], name="evidenceattach_newest"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(document__isnull=False) & Q(link_url=""))

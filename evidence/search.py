@@ -8,17 +8,17 @@ and documents not attached to any item (the programme's registers) are not searc
 file to view, no item code and no review; the unit finds the latter in the "attach an existing
 file" picker.
 
-A document matches the words ``q`` when every word is found in its title, the name of any of its
-versions, the item code, or the username or name of the uploader of any of its versions (so an
-earlier file name still finds the document). ``q`` typed as one token that is an item code or a
-username as a whole ("P.1.i.a", "tim.a") matches that item or that uploader only. The row shows
-the newest version. The filters
-uploader and upload date likewise accept any version.
+A document matches the words of ``q`` when every word is found in its ``search_text`` (its
+title, the file name of every version, and every uploader's username and name: an earlier file
+name still finds the document) or in the attachment's item code. ``q`` typed as one token that is
+an item code or a username as a whole ("P.1.i.a", "tim.a") matches that item or that uploader
+only. The filters uploader and upload date accept a document when any of its versions matches.
+The row shows the newest version.
 
-PostgreSQL: the title and the file names are matched by full-text search ('simple'
-configuration, each word as a prefix: ``lapor`` finds "Laporan_Kinerja-2025.pdf") on the GIN
-expression indexes of migration ``0005_search_indexes``; item codes and people (small tables)
-with ``icontains``. Other databases (SQLite): ``icontains`` everywhere.
+PostgreSQL: full-text search ('simple' configuration: no stemming; each word a prefix, so
+``lapor`` finds "Laporan_Kinerja-2025.pdf") on the GIN index of migration ``0005_search`` over
+``search_text``, a stored column kept in sync on write (see that migration for why). Item codes
+(a small table) are matched in Python. Other databases (SQLite): ``icontains`` on ``search_text``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import F, Func, Q, QuerySet, TextField, Value
+from django.db.models import Q, QuerySet
 
 from assessments.access import assessments_visible_to
 from assessments.models import InstrumentItem
@@ -39,7 +39,7 @@ from .models import EvidenceAttachment, EvidenceDocument, EvidenceVersion
 from .selectors import with_newest_versions
 
 MAX_WORDS = 8  # words of ``q`` used; more only slow the query down
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits: "_" separates words, as in search_text
 
 
 @dataclass(frozen=True)
@@ -62,46 +62,50 @@ class SearchFilters:
 
 def search_words(q: str) -> tuple[str, ...]:
     """The words of ``q``, lower-cased, letters and digits only (punctuation separates words, as
-    it does in the indexed names), at most ``MAX_WORDS``."""
-    return tuple(word.lower() for word in _WORD.findall(q or "") if word.strip("_"))[:MAX_WORDS]
+    it does in ``search_text``), at most ``MAX_WORDS``."""
+    return tuple(word.lower() for word in _WORD.findall(q or ""))[:MAX_WORDS]
 
 
 def _full_text() -> bool:
     return connection.vendor == "postgresql"
 
 
-def words_vector(column: str) -> SearchVector:
-    """The indexed expression of ``column`` (identical to migration 0005's, or the index is not used)."""
-    spaced = Func(F(column), Value("[^[:alnum:]]+"), Value(" "), Value("g"), function="regexp_replace",
-                  output_field=TextField())
-    return SearchVector(spaced, config="simple")
+def _item_ids(words: tuple[str, ...]) -> dict[str, list[int]]:
+    """Per word, the items whose code holds it: one query on a small table, so that a word that
+    is no part of any code (nearly all) leaves the main query one ``document_id IN (…)``."""
+    items: dict[str, list[int]] = {word: [] for word in words}
+    for pk, code in InstrumentItem.objects.order_by().values_list("pk", "code"):
+        for word in words:
+            if word in code.lower():
+                items[word].append(pk)
+    return items
 
 
-def _prefix_query(word: str) -> SearchQuery:
-    # ``word`` is \w+ without underscores at its ends: nothing in it is tsquery syntax but "_",
-    # which the parser treats as a separator; split on it so each part is a plain prefix term.
-    parts = [part for part in word.split("_") if part]
-    return SearchQuery(" & ".join(f"{part}:*" for part in parts), config="simple", search_type="raw")
-
-
-def _documents_matching(word: str) -> QuerySet:
-    """Ids of documents whose title or any version's file name holds ``word``."""
+def _documents_with_words(words: list[str]) -> QuerySet:
+    """Ids of the documents whose ``search_text`` holds every one of ``words`` (each as a prefix
+    of a word on PostgreSQL; anywhere on SQLite)."""
     if _full_text():
-        query = _prefix_query(word)
-        by_title = EvidenceDocument.objects.annotate(fts=words_vector("title")).filter(fts=query)
-        by_name = EvidenceVersion.objects.annotate(fts=words_vector("original_name")).filter(fts=query)
-        return by_title.values("pk").union(by_name.values("document_id"))
-    return EvidenceDocument.objects.filter(
-        Q(title__icontains=word)
-        | Q(pk__in=EvidenceVersion.objects.filter(original_name__icontains=word).values("document_id"))
-    ).values("pk")
+        # letters and digits only (``search_words``): nothing of tsquery's syntax is left
+        terms = [f"{word}:*" for word in words]
+        query = SearchQuery(" & ".join(terms), config="simple", search_type="raw")
+        indexed = EvidenceDocument.objects.annotate(fts=SearchVector("search_text", config="simple"))
+        return indexed.filter(fts=query).order_by().values("pk")
+    matching = EvidenceDocument.objects.all()
+    for word in words:
+        matching = matching.filter(search_text__icontains=word)
+    return matching.order_by().values("pk")
 
 
-def _users_matching(word: str) -> QuerySet:
-    return get_user_model().objects.filter(
-        Q(username__icontains=word) | Q(full_name__icontains=word) | Q(first_name__icontains=word)
-        | Q(last_name__icontains=word)
-    ).values("pk")
+def _words_rule(words: tuple[str, ...]) -> Q:
+    """Every word is found in the document's ``search_text`` or its item's code. The words that
+    are in no code at all go into one full-text query (one index scan)."""
+    items = _item_ids(words)
+    plain = [word for word in words if not items[word]]
+    rule = Q(document_id__in=_documents_with_words(plain)) if plain else Q()
+    for word in words:
+        if items[word]:
+            rule &= Q(document_id__in=_documents_with_words([word])) | Q(item_id__in=items[word])
+    return rule
 
 
 def _whole_rule(q: str) -> Q | None:
@@ -111,23 +115,12 @@ def _whole_rule(q: str) -> Q | None:
     whole = (q or "").strip()
     if not whole or any(ch.isspace() for ch in whole) or len(search_words(whole)) < 2:
         return None
-    is_code = InstrumentItem.objects.filter(code__iexact=whole).exists()
-    is_username = get_user_model().objects.filter(username__iexact=whole).exists()
-    if not (is_code or is_username):
+    items = list(InstrumentItem.objects.filter(code__iexact=whole).order_by().values_list("pk", flat=True))
+    people = list(get_user_model().objects.filter(username__iexact=whole).values_list("pk", flat=True))
+    if not (items or people):
         return None
-    uploaded_by = EvidenceVersion.objects.filter(uploaded_by__username__iexact=whole).values("document_id")
-    return Q(item__code__iexact=whole) | Q(document_id__in=uploaded_by)
-
-
-def _word_rule(word: str) -> Q:
-    """An attachment matches ``word`` by its document's title or file names, its item code, or an
-    uploader of its document."""
-    uploaded_by = EvidenceVersion.objects.filter(uploaded_by_id__in=_users_matching(word)).values("document_id")
-    return (
-        Q(document_id__in=_documents_matching(word))
-        | Q(item_id__in=InstrumentItem.objects.filter(code__icontains=word).values("pk"))
-        | Q(document_id__in=uploaded_by)
-    )
+    uploaded_by = EvidenceVersion.objects.filter(uploaded_by_id__in=people).order_by().values("document_id")
+    return Q(item_id__in=items) | Q(document_id__in=uploaded_by)
 
 
 def _version_rule(filters: SearchFilters) -> Q | None:
@@ -143,7 +136,7 @@ def _version_rule(filters: SearchFilters) -> Q | None:
     if filters.date_to is not None:
         versions = versions.filter(uploaded_at__date__lte=filters.date_to)
         used = True
-    return Q(document_id__in=versions.values("document_id")) if used else None
+    return Q(document_id__in=versions.order_by().values("document_id")) if used else None
 
 
 def evidence_search(user, filters: SearchFilters) -> QuerySet[EvidenceAttachment]:
@@ -158,9 +151,8 @@ def evidence_search(user, filters: SearchFilters) -> QuerySet[EvidenceAttachment
     whole = _whole_rule(filters.q) if filters.words else None
     if whole is not None:
         qs = qs.filter(whole)
-    else:
-        for word in filters.words:
-            qs = qs.filter(_word_rule(word))
+    elif filters.words:
+        qs = qs.filter(_words_rule(filters.words))
     if filters.item_code:
         qs = qs.filter(item__code__iexact=filters.item_code)
     rule = _version_rule(filters)
@@ -172,15 +164,20 @@ def evidence_search(user, filters: SearchFilters) -> QuerySet[EvidenceAttachment
         qs = qs.filter(assessment__unit_id=filters.unit_id)
     if filters.year is not None:
         qs = qs.filter(assessment__period__year=filters.year)
-    return qs.select_related("document", "item", "assessment__unit", "assessment__period").order_by(
-        "-added_at", "-pk"
-    )
+    # Lean on purpose (no joins): the COUNT and the page's slice touch the attachments only, and
+    # ``search_page_rows`` fetches what the 25 rows show.
+    return qs.order_by("-added_at", "-pk")
 
 
 def search_page_rows(attachments) -> list[EvidenceAttachment]:
-    """The attachments of one result page, each with ``current_version`` (its document's newest
-    version, with the uploader): one query whatever the page's size."""
-    return with_newest_versions(list(attachments))
+    """The attachments of one result page (a slice of ``evidence_search``) in the same order, with
+    their document, item, unit and period, and ``current_version`` (the document's newest version,
+    with the uploader): two queries whatever the page's size."""
+    ids = [attachment.pk for attachment in attachments]
+    fetched = EvidenceAttachment.objects.select_related(
+        "document", "item", "assessment__unit", "assessment__period"
+    ).in_bulk(ids)
+    return with_newest_versions([fetched[pk] for pk in ids if pk in fetched])
 
 
 def search_units(user) -> list[tuple[int, str]]:

@@ -35,7 +35,14 @@ from zi_portal.common.tasks import enqueue_on_commit
 from zi_portal.common.text import clean_text
 
 from . import rendering, storage, validation
-from .models import EvidenceAttachment, EvidenceDocument, EvidencePageMark, EvidencePageSet, EvidenceVersion
+from .models import (
+    EvidenceAttachment,
+    EvidenceDocument,
+    EvidencePageMark,
+    EvidencePageSet,
+    EvidenceVersion,
+    search_text,
+)
 from .validation import EvidenceRejected
 
 
@@ -230,6 +237,21 @@ def _check_staged(staged: storage.StagedFile, inspection: validation.Inspection)
         raise EvidenceRejected(validation.too_large_message(inspection.display_name, staged.size), code="too_large")
 
 
+def evidence_search_text_refresh(*, document: EvidenceDocument) -> None:
+    """Rewrite the document's ``search_text`` from its title and every version (file name,
+    uploader's username and name). Called by every write that adds a version; a derived index,
+    not evidence, so no audit row. An uploader renamed later is found under the name they had."""
+    parts = [document.title]
+    for version in document.versions.select_related("uploaded_by").order_by("number"):
+        parts.append(version.original_name)
+        if version.uploaded_by is not None:
+            parts += [version.uploaded_by.username, version.uploaded_by.get_full_name()]
+    text = search_text(parts)
+    if text != document.search_text:
+        document.search_text = text
+        EvidenceDocument.objects.filter(pk=document.pk).update(search_text=text)
+
+
 # --- uploads ----------------------------------------------------------------------------------
 
 
@@ -285,6 +307,7 @@ def evidence_upload(
         )
         _save(version)
         _pages_request(version)
+        evidence_search_text_refresh(document=version.document)
         attachment = EvidenceAttachment(assessment=assessment, item=item, document=document, added_by=actor)
         _save(attachment)
         audit_record(
@@ -397,6 +420,7 @@ def evidence_replace(
         )
         _save(version)
         _pages_request(version)
+        evidence_search_text_refresh(document=version.document)
         audit_record(
             actor=actor,
             assessment=assessment,
@@ -822,6 +846,7 @@ def evidence_store_document(
         )
         _save(version)
         _pages_request(version)
+        evidence_search_text_refresh(document=version.document)
         audit_record(
             actor=actor,
             assessment=_assessment_of_year(unit.pk, year or timezone.localdate().year),
