@@ -145,11 +145,10 @@ class EvidenceAttachment(models.Model):
         verbose_name = _("lampiran data dukung")
         verbose_name_plural = _("lampiran data dukung")
         ordering = ["added_at", "pk"]
-        indexes = [
-            models.Index(fields=["assessment", "item"], name="evidenceattach_assess_item"),
-            # the search lists newest first: its first page walks this index and stops early
-            models.Index(fields=["-added_at", "-id"], name="evidenceattach_newest"),
-        ]
+        # No index on added_at for the search's "newest first" on purpose: with one, PostgreSQL
+        # walks it for a LIMIT 25 and tests every attachment against a rare word (seconds), since
+        # it cannot estimate how few documents a full-text prefix matches.
+        indexes = [models.Index(fields=["assessment", "item"], name="evidenceattach_assess_item")]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(document__isnull=False) & Q(link_url=""))

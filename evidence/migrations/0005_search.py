@@ -1,6 +1,5 @@
 """The evidence search (``evidence.search``): each document's ``search_text`` (filled here for the
-documents that exist), an index for "newest first", and on PostgreSQL a GIN index for full-text
-search on ``search_text``.
+documents that exist), and on PostgreSQL a GIN index for full-text search on ``search_text``.
 
 A stored text column kept in sync on write (``evidence.services.evidence_search_text_refresh``, when
 a document or a version is added) rather than an expression over the joined tables: the words of
@@ -53,7 +52,6 @@ def drop_fts_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0008_period_deadlines'),
         ('evidence', '0004_page_marks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -63,10 +61,6 @@ class Migration(migrations.Migration):
             model_name='evidencedocument',
             name='search_text',
             field=models.TextField(blank=True, default='', editable=False, verbose_name='teks pencarian'),
-        ),
-        migrations.AddIndex(
-            model_name='evidenceattachment',
-            index=models.Index(fields=['-added_at', '-id'], name='evidenceattach_newest'),
         ),
         migrations.RunPython(fill_search_text, migrations.RunPython.noop),
         migrations.RunPython(create_fts_index, drop_fts_index),
