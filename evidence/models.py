@@ -13,6 +13,9 @@ Invariants kept here:
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -22,6 +25,15 @@ from django.utils.translation import gettext_lazy as _
 from zi_portal.common.text import free_text_validators, no_nul
 
 from .validation import validate_http_url
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def search_text(parts: Iterable[str]) -> str:
+    """``parts`` as the search stores and matches them: lower case, every run of punctuation
+    (underscores included) one space, so "Laporan_Kinerja-2025.pdf" holds the words laporan,
+    kinerja, 2025 and pdf."""
+    return _NOT_WORD.sub(" ", " ".join(part for part in parts if part)).strip().lower()
 
 
 class EvidenceDocument(models.Model):
@@ -33,6 +45,10 @@ class EvidenceDocument(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    # What the evidence search matches words against (``evidence.search``): the title, the file
+    # name of every version and its uploader's username and name, as ``search_text`` makes it.
+    # Written by ``evidence.services.evidence_search_text_refresh`` whenever a version is added.
+    search_text = models.TextField(_("teks pencarian"), blank=True, default="", editable=False)
 
     # Not stored: set by evidence.selectors on the documents they list (the newest version, None
     # for a document without versions).
@@ -129,6 +145,9 @@ class EvidenceAttachment(models.Model):
         verbose_name = _("lampiran data dukung")
         verbose_name_plural = _("lampiran data dukung")
         ordering = ["added_at", "pk"]
+        # No index on added_at for the search's "newest first" on purpose: with one, PostgreSQL
+        # walks it for a LIMIT 25 and tests every attachment against a rare word (seconds), since
+        # it cannot estimate how few documents a full-text prefix matches.
         indexes = [models.Index(fields=["assessment", "item"], name="evidenceattach_assess_item")]
         constraints = [
             models.CheckConstraint(
@@ -205,3 +224,36 @@ class EvidencePageSet(models.Model):
         task records its progress, so the first page shows before the last is drawn)."""
         return (self.status in {self.Status.READY, self.Status.PARTIAL, self.Status.PENDING}
                 and 1 <= number <= self.page_count)
+
+
+class EvidencePageMark(models.Model):
+    """A TPI's note on one page of one version of an attachment's document ("halaman 3: tanda
+    tangan tidak ada"), written while the TPI reviews the evidence and shown to the unit.
+
+    ``page`` is 1-based and within the version's page count when that is known (checked by the
+    service); a mark stays with the version it was made on, so a replacement does not carry it."""
+
+    attachment = models.ForeignKey(EvidenceAttachment, on_delete=models.CASCADE, related_name="page_marks")
+    version = models.ForeignKey(EvidenceVersion, on_delete=models.PROTECT, related_name="page_marks")
+    page = models.PositiveIntegerField(_("halaman"))
+    note = models.CharField(_("catatan"), max_length=500, validators=[no_nul])
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tanda halaman data dukung")
+        verbose_name_plural = _("tanda halaman data dukung")
+        ordering = ["page", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(page__gte=1), name="evidencepagemark_page_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} halaman {self.page}: {self.note}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.attachment_id and self.version_id and self.attachment.document_id != self.version.document_id:
+            raise ValidationError({"version": _("Versi ini bukan berkas lampiran tersebut.")})

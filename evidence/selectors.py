@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.urls import reverse
 
 from assessments.access import assessments_visible_to
@@ -12,7 +12,7 @@ from assessments.models import Assessment, AuditEvent, InstrumentItem
 from units.models import InstansiRole, UnitMembership
 
 from . import hooks
-from .models import EvidenceAttachment, EvidenceDocument, EvidencePageSet, EvidenceVersion
+from .models import EvidenceAttachment, EvidenceDocument, EvidencePageMark, EvidencePageSet, EvidenceVersion
 
 
 def versions_visible_to(user) -> QuerySet[EvidenceVersion]:
@@ -72,21 +72,47 @@ def _with_current_version(attachments: list[EvidenceAttachment]) -> list[Evidenc
     return attachments
 
 
+def with_newest_versions(attachments: list[EvidenceAttachment]) -> list[EvidenceAttachment]:
+    """``attachments`` (their documents already fetched), each with ``current_version``: one query."""
+    prefetch_related_objects(
+        attachments, Prefetch("document__versions", queryset=_newest_versions(), to_attr="newest_versions")
+    )
+    return _with_current_version(attachments)
+
+
+def _page_marks() -> Prefetch:
+    """An attachment's page marks as ``marks`` (page order), with author and version."""
+    return Prefetch(
+        "page_marks", queryset=EvidencePageMark.objects.select_related("author", "version"), to_attr="marks"
+    )
+
+
 def attachments_by_item(assessment: Assessment, *, item_ids=None) -> dict[int, list[EvidenceAttachment]]:
     """Active attachments of ``assessment`` grouped by item id, oldest first, each with
-    ``current_version`` (the newest version of its document, or None for a link).
+    ``current_version`` (the newest version of its document, or None for a link) and ``marks``
+    (the TPI's page marks, page order).
 
-    Two queries whatever the number of items, attachments and versions."""
+    Two queries whatever the number of items, attachments and versions; a third for the marks
+    only when some attachment has any (marks exist in the review phase only, and the worksheet
+    of a unit filling it in pays nothing for them)."""
     qs = (
         EvidenceAttachment.objects.filter(assessment=assessment, removed_at__isnull=True)
         .select_related("document", "added_by", "reviewed_by")
         .prefetch_related(Prefetch("document__versions", queryset=_newest_versions(), to_attr="newest_versions"))
+        .annotate(has_marks=Exists(EvidencePageMark.objects.filter(attachment_id=OuterRef("pk"))))
         .order_by("added_at", "pk")
     )
     if item_ids is not None:
         qs = qs.filter(item_id__in=list(item_ids))
+    attachments = _with_current_version(list(qs))
+    marked = [attachment for attachment in attachments if attachment.has_marks]  # type: ignore[attr-defined]
+    for attachment in attachments:
+        if not attachment.has_marks:  # type: ignore[attr-defined]
+            attachment.marks = []  # type: ignore[attr-defined]
+    if marked:
+        prefetch_related_objects(marked, _page_marks())
     grouped: dict[int, list[EvidenceAttachment]] = defaultdict(list)
-    for attachment in _with_current_version(list(qs)):
+    for attachment in attachments:
         grouped[attachment.item_id].append(attachment)
     return dict(grouped)
 
@@ -240,3 +266,38 @@ def items_with_evidence_counts(assessment_ids) -> dict[int, int]:
 def page_set_of(version: EvidenceVersion) -> EvidencePageSet | None:
     """The page images of ``version`` (already permitted), or None when none were asked for yet."""
     return EvidencePageSet.objects.filter(version=version).first()
+
+
+# --- page marks -------------------------------------------------------------------------------
+
+
+def version_page_marks(user, version: EvidenceVersion) -> list[EvidencePageMark]:
+    """The page marks on ``version`` (already permitted) made in the reviews of attachments of
+    assessments ``user`` may see, in page order, each with its attachment's item."""
+    return list(
+        EvidencePageMark.objects.filter(
+            version=version, attachment__assessment_id__in=assessments_visible_to(user).values("pk")
+        )
+        .select_related("author", "attachment__item")
+        .order_by("page", "created_at", "pk")
+    )
+
+
+def attachment_page_mark_get(attachment: EvidenceAttachment, pk) -> EvidencePageMark:
+    """One page mark of ``attachment``; ``EvidencePageMark.DoesNotExist`` for any other."""
+    return EvidencePageMark.objects.select_related("version").get(attachment=attachment, pk=pk)
+
+
+def attachment_for_version(user, attachment_id, version: EvidenceVersion) -> EvidenceAttachment | None:
+    """The active attachment ``attachment_id`` of ``version``'s document in an assessment ``user``
+    may see, or None (the viewer then shows no review tools)."""
+    return (
+        EvidenceAttachment.objects.filter(
+            pk=attachment_id,
+            document_id=version.document_id,
+            removed_at__isnull=True,
+            assessment_id__in=assessments_visible_to(user).values("pk"),
+        )
+        .select_related("item", "assessment__unit__instansi", "assessment__period")
+        .first()
+    )

@@ -37,7 +37,14 @@ from zi_portal.common.tasks import enqueue_on_commit
 from zi_portal.common.text import clean_text
 
 from . import office, rendering, storage, validation
-from .models import EvidenceAttachment, EvidenceDocument, EvidencePageSet, EvidenceVersion
+from .models import (
+    EvidenceAttachment,
+    EvidenceDocument,
+    EvidencePageMark,
+    EvidencePageSet,
+    EvidenceVersion,
+    search_text,
+)
 from .validation import EvidenceRejected
 
 logger = logging.getLogger(__name__)
@@ -234,6 +241,21 @@ def _check_staged(staged: storage.StagedFile, inspection: validation.Inspection)
         raise EvidenceRejected(validation.too_large_message(inspection.display_name, staged.size), code="too_large")
 
 
+def evidence_search_text_refresh(*, document: EvidenceDocument) -> None:
+    """Rewrite the document's ``search_text`` from its title and every version (file name,
+    uploader's username and name). Called by every write that adds a version; a derived index,
+    not evidence, so no audit row. An uploader renamed later is found under the name they had."""
+    parts = [document.title]
+    for version in document.versions.select_related("uploaded_by").order_by("number"):
+        parts.append(version.original_name)
+        if version.uploaded_by is not None:
+            parts += [version.uploaded_by.username, version.uploaded_by.get_full_name()]
+    text = search_text(parts)
+    if text != document.search_text:
+        document.search_text = text
+        EvidenceDocument.objects.filter(pk=document.pk).update(search_text=text)
+
+
 # --- uploads ----------------------------------------------------------------------------------
 
 
@@ -289,6 +311,7 @@ def evidence_upload(
         )
         _save(version)
         _pages_request(version)
+        evidence_search_text_refresh(document=version.document)
         attachment = EvidenceAttachment(assessment=assessment, item=item, document=document, added_by=actor)
         _save(attachment)
         audit_record(
@@ -401,6 +424,7 @@ def evidence_replace(
         )
         _save(version)
         _pages_request(version)
+        evidence_search_text_refresh(document=version.document)
         audit_record(
             actor=actor,
             assessment=assessment,
@@ -529,20 +553,21 @@ def evidence_remove(
 # --- review -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def evidence_review(
-    *, actor, assessment: Assessment, attachment: EvidenceAttachment, status: str, reason: str = ""
-) -> EvidenceAttachment:
-    """The TPI accepts or rejects one attachment; a rejection needs a reason."""
-    _lock_assessment(assessment)
-    ensure_tpi_may_review(actor, assessment)
-    _check_attachment(assessment, attachment)
+def _clean_decision(status: str, reason: str) -> str:
+    """The reason, cleaned; ``ValidationError`` for a status other than accept/reject, or a
+    rejection without a reason."""
     statuses = EvidenceAttachment.ReviewStatus
     if status not in (statuses.ACCEPTED, statuses.REJECTED):
         raise ValidationError(_("Pilih terima atau tolak."))
     reason = clean_text(reason, field="reason")
     if status == statuses.REJECTED and not reason:
         raise ValidationError(_("Alasan wajib diisi bila data dukung ditolak."))
+    return reason
+
+
+def _review_write(actor, assessment: Assessment, attachment: EvidenceAttachment, status: str, reason: str,
+                  *, bulk: bool = False) -> None:
+    """Record one decision (already checked) and its audit row."""
     before = {
         "attachment": attachment.pk,
         "review_status": attachment.review_status,
@@ -559,6 +584,8 @@ def evidence_review(
     if attachment.document is not None:
         newest = _newest_version(attachment.document)
         after.update(version=newest.number, sha256=newest.sha256)
+    if bulk:
+        after["bulk"] = True
     audit_record(
         actor=actor,
         assessment=assessment,
@@ -568,7 +595,143 @@ def evidence_review(
         before=before,
         after=after,
     )
+
+
+@transaction.atomic
+def evidence_review(
+    *, actor, assessment: Assessment, attachment: EvidenceAttachment, status: str, reason: str = ""
+) -> EvidenceAttachment:
+    """The TPI accepts or rejects one attachment; a rejection needs a reason."""
+    _lock_assessment(assessment)
+    ensure_tpi_may_review(actor, assessment)
+    _check_attachment(assessment, attachment)
+    reason = _clean_decision(status, reason)
+    _review_write(actor, assessment, attachment, status, reason)
     return attachment
+
+
+@transaction.atomic
+def evidence_review_many(
+    *, actor, assessment: Assessment, attachment_ids: Iterable[int], status: str, reason: str = ""
+) -> list[EvidenceAttachment]:
+    """The TPI accepts or rejects several attachments of ``assessment`` at once with one reason.
+
+    The same checks as ``evidence_review`` for each; all or nothing: when any attachment is not an
+    active one of this assessment, nothing is written and the ``ValidationError`` names every
+    refused one. One audit row per attachment (``after`` carries ``"bulk": True``)."""
+    _lock_assessment(assessment)
+    ensure_tpi_may_review(actor, assessment)
+    reason = _clean_decision(status, reason)
+    wanted = list(dict.fromkeys(int(pk) for pk in attachment_ids))
+    if not wanted:
+        raise ValidationError(_("Pilih minimal satu lampiran."))
+    found = {
+        attachment.pk: attachment
+        # the assessment's lock (above) serialises the reviews of its attachments
+        for attachment in EvidenceAttachment.objects.select_related("document", "item").filter(
+            assessment=assessment, pk__in=wanted
+        )
+    }
+    refused = []
+    for pk in wanted:
+        attachment = found.get(pk)
+        if attachment is None:
+            refused.append(_("#%(pk)s (bukan lampiran penilaian ini)") % {"pk": pk})
+        elif attachment.removed_at is not None:
+            refused.append(_("%(name)s (sudah dilepas)") % {"name": _attachment_label(attachment)})
+    if refused:
+        raise ValidationError(
+            _("Tidak ada yang disimpan; lampiran ini tidak dapat ditinjau: %(refused)s.")
+            % {"refused": "; ".join(refused)}
+        )
+    attachments = [found[pk] for pk in wanted]
+    for attachment in attachments:
+        _review_write(actor, assessment, attachment, status, reason, bulk=True)
+    return attachments
+
+
+def _attachment_label(attachment: EvidenceAttachment) -> str:
+    document = attachment.document
+    target = document.title if document is not None else attachment.link_title or attachment.link_url
+    return f"{attachment.item.code}: {target}"
+
+
+# --- page marks -------------------------------------------------------------------------------
+
+
+_NOTE_MAX = _max_length(EvidencePageMark, "note")
+
+
+@transaction.atomic
+def evidence_page_mark_add(
+    *,
+    actor,
+    assessment: Assessment,
+    attachment: EvidenceAttachment,
+    page: int,
+    note: str,
+    version: EvidenceVersion | None = None,
+) -> EvidencePageMark:
+    """The assigned TPI marks page ``page`` of ``version`` (default: the newest) of the
+    attachment's document with ``note`` ("halaman 3: tanda tangan tidak ada"), while the
+    assessment is in a review state. ``page`` must be within the version's page count when that
+    is known (its pages were counted by the render)."""
+    _lock_assessment(assessment)
+    ensure_tpi_may_review(actor, assessment)
+    _check_attachment(assessment, attachment)
+    document = attachment.document
+    if document is None:
+        raise ValidationError(_("Tautan tidak memiliki halaman untuk ditandai."))
+    if version is None:
+        version = _newest_version(document)
+    elif version.document_id != document.pk:
+        raise ValidationError(_("Versi ini bukan berkas lampiran tersebut."))
+    note = clean_text(note, field="note", max_chars=_NOTE_MAX)
+    if not note:
+        raise ValidationError(_("Catatan halaman wajib diisi."))
+    if page < 1:
+        raise ValidationError(_("Nomor halaman mulai dari 1."))
+    page_set = EvidencePageSet.objects.filter(version=version).first()
+    if page_set is not None and page_set.total_pages and page > page_set.total_pages:
+        raise ValidationError(
+            _("Berkas ini hanya %(total)s halaman; halaman %(page)s tidak ada.")
+            % {"total": page_set.total_pages, "page": page}
+        )
+    mark = EvidencePageMark(attachment=attachment, version=version, page=page, note=note, author=actor)
+    _save(mark)
+    audit_record(
+        actor=actor,
+        assessment=assessment,
+        action=AuditAction.EVIDENCE_PAGE_MARK,
+        item_code=attachment.item.code,
+        field="page_mark",
+        before=None,
+        after={"attachment": attachment.pk, "mark": mark.pk, "version": version.number, "page": page, "note": note},
+    )
+    return mark
+
+
+@transaction.atomic
+def evidence_page_mark_remove(*, actor, assessment: Assessment, mark: EvidencePageMark) -> None:
+    """Its author removes a page mark while the review is open (the audit row keeps it)."""
+    _lock_assessment(assessment)
+    ensure_tpi_may_review(actor, assessment)
+    attachment = mark.attachment
+    _check_attachment(assessment, attachment)
+    if mark.author_id != actor.pk:
+        raise PermissionDenied(_("Hanya penulis tanda halaman yang dapat menghapusnya."))
+    before = {"attachment": attachment.pk, "mark": mark.pk, "version": mark.version.number, "page": mark.page,
+              "note": mark.note}
+    mark.delete()
+    audit_record(
+        actor=actor,
+        assessment=assessment,
+        action=AuditAction.EVIDENCE_PAGE_MARK_REMOVE,
+        item_code=attachment.item.code,
+        field="page_mark",
+        before=before,
+        after=None,
+    )
 
 
 # --- carrying evidence into a new assessment ------------------------------------------------
@@ -687,6 +850,7 @@ def evidence_store_document(
         )
         _save(version)
         _pages_request(version)
+        evidence_search_text_refresh(document=version.document)
         audit_record(
             actor=actor,
             assessment=_assessment_of_year(unit.pk, year or timezone.localdate().year),

@@ -1,7 +1,7 @@
 """Evidence URLs: item actions under the assessment's item, downloads by version id.
 
 Mutations are POST-only; GETs are the item block, its history, the attach picker, downloads,
-the page viewer and its page images.
+the page viewer and its page images, and the search.
 """
 
 from django.urls import path
@@ -22,6 +22,10 @@ urlpatterns = [
     path(_item + "<int:attachment_id>/ganti/", views.replace, name="replace"),
     path(_item + "<int:attachment_id>/lepas/", views.remove, name="remove"),
     path(_item + "<int:attachment_id>/tinjau/", views.review, name="review"),
+    path(_item + "tinjau-banyak/", views.review_many, name="review_many"),
+    path(_item + "<int:attachment_id>/tanda/", views.page_mark_add, name="page_mark"),
+    path(_item + "<int:attachment_id>/tanda/<int:mark_id>/hapus/", views.page_mark_remove, name="page_mark_remove"),
+    path("bukti/cari/", views.search, name="search"),
     path("bukti/versi/<int:version_id>/unduh/", views.download, name="download"),
     path("bukti/versi/<int:version_id>/lihat/", views.viewer, name="viewer"),
     path("bukti/versi/<int:version_id>/halaman/<int:number>.png", views.page_image, name="page_image"),

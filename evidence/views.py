@@ -29,18 +29,23 @@ from assessments.access import assessment_get_for_user, assessment_roles
 from assessments.models import Assessment, InstrumentItem
 from zi_portal.common import storage as file_storage
 from zi_portal.common.http import HtmxHttpRequest
+from zi_portal.common.pagination import PAGE_PARAM, answers_bad_parameters, paginate
 from zi_portal.common.ratelimits import rate_limit, user_key
 from zi_portal.common.uploads import upload_refusals
 
 from . import rendering, selectors, services, storage, validation
 from .forms import (
     EvidenceAttachForm,
+    EvidenceBulkReviewForm,
     EvidenceLinkForm,
+    EvidencePageMarkForm,
     EvidenceReplaceForm,
     EvidenceReviewForm,
+    EvidenceSearchForm,
     EvidenceUploadForm,
 )
-from .models import EvidenceAttachment, EvidenceDocument
+from .models import EvidenceAttachment, EvidenceDocument, EvidencePageMark, EvidenceVersion
+from .search import SearchFilters, evidence_search, search_page_rows, search_units
 
 BLOCK_TEMPLATE = "evidence/partials/_item_evidence.html"
 _MESSAGE_LEVELS = {"success": messages.SUCCESS, "warning": messages.WARNING, "danger": messages.ERROR}
@@ -379,6 +384,119 @@ def review(request: HttpRequest, assessment_id: int, item_code: str, attachment_
     return _respond(request, assessment, item, roles, [Notice("success", text)])
 
 
+@login_required
+@require_POST
+@_htmx_forbidden
+def review_many(request: HttpRequest, assessment_id: int, item_code: str) -> HttpResponse:
+    """Accept or reject the chosen attachments at once with one reason (all or nothing)."""
+    assessment, item, roles = _item_context(request, assessment_id, item_code)
+    services.ensure_tpi_may_review(request.user, assessment)
+    form = EvidenceBulkReviewForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, assessment, item, roles, _form_errors(form))
+    try:
+        reviewed = services.evidence_review_many(
+            actor=request.user,
+            assessment=assessment,
+            attachment_ids=form.cleaned_data["attachments"],
+            status=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        return _respond(request, assessment, item, roles, _errors(exc))
+    accepted = form.cleaned_data["decision"] == EvidenceAttachment.ReviewStatus.ACCEPTED
+    values = {"count": len(reviewed)}
+    text = (_("%(count)s data dukung diterima.") if accepted else _("%(count)s data dukung ditolak.")) % values
+    return _respond(request, assessment, item, roles, [Notice("success", text)])
+
+
+def _mark_version(attachment: EvidenceAttachment, version_id: int | None) -> EvidenceVersion | None:
+    """The version a mark is for: the one named (a version of the attachment's document, else
+    404), or None for the newest."""
+    if version_id is None:
+        return None
+    version = EvidenceVersion.objects.filter(pk=version_id, document_id=attachment.document_id).first()
+    if version is None:
+        raise Http404(_("Versi tidak ditemukan."))
+    return version
+
+
+@login_required
+@require_POST
+@_htmx_forbidden
+def page_mark_add(request: HttpRequest, assessment_id: int, item_code: str, attachment_id: int) -> HttpResponse:
+    """The TPI marks a page of the attachment's file ("halaman 3: tanda tangan tidak ada")."""
+    assessment, item, roles = _item_context(request, assessment_id, item_code)
+    attachment = _attachment_or_404(assessment, item, attachment_id)
+    services.ensure_tpi_may_review(request.user, assessment)
+    form = EvidencePageMarkForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, assessment, item, roles, _form_errors(form))
+    try:
+        mark = services.evidence_page_mark_add(
+            actor=request.user,
+            assessment=assessment,
+            attachment=attachment,
+            version=_mark_version(attachment, form.cleaned_data["version"]),
+            page=form.cleaned_data["page"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as exc:
+        return _respond(request, assessment, item, roles, _errors(exc))
+    text = _("Tanda halaman %(page)s disimpan.") % {"page": mark.page}
+    return _respond(request, assessment, item, roles, [Notice("success", text)])
+
+
+@login_required
+@require_POST
+@_htmx_forbidden
+def page_mark_remove(
+    request: HttpRequest, assessment_id: int, item_code: str, attachment_id: int, mark_id: int
+) -> HttpResponse:
+    assessment, item, roles = _item_context(request, assessment_id, item_code)
+    attachment = _attachment_or_404(assessment, item, attachment_id)
+    try:
+        mark = selectors.attachment_page_mark_get(attachment, mark_id)
+    except EvidencePageMark.DoesNotExist:
+        raise Http404(_("Tanda halaman tidak ditemukan."))
+    try:
+        services.evidence_page_mark_remove(actor=request.user, assessment=assessment, mark=mark)
+    except ValidationError as exc:
+        return _respond(request, assessment, item, roles, _errors(exc))
+    return _respond(request, assessment, item, roles, [Notice("success", _("Tanda halaman dihapus."))])
+
+
+# --- search -----------------------------------------------------------------------------------
+
+SEARCH_PER_PAGE = 25
+
+
+@login_required
+@require_GET
+@answers_bad_parameters
+def search(request: HttpRequest) -> HttpResponse:
+    """Evidence of the assessments the user may see, by words and filters (``evidence.search``)."""
+    form = EvidenceSearchForm(request.GET or None, units=search_units(request.user))
+    page_obj = None
+    rows: list[EvidenceAttachment] = []
+    if not form.is_bound or form.is_valid():
+        data = form.cleaned_data if form.is_bound else {}
+        filters = SearchFilters(
+            q=data.get("q") or "",
+            item_code=(data.get("butir") or "").strip(),
+            uploader=(data.get("pengunggah") or "").strip(),
+            date_from=data.get("dari"),
+            date_to=data.get("sampai"),
+            review_status=data.get("status") or "",
+            unit_id=data.get("unit"),
+            year=data.get("tahun"),
+        )
+        page_obj = paginate(evidence_search(request.user, filters), request.GET.get(PAGE_PARAM),
+                            per_page=SEARCH_PER_PAGE)
+        rows = search_page_rows(page_obj.object_list)
+    return render(request, "evidence/attachment_search.html", {"form": form, "page_obj": page_obj, "rows": rows})
+
+
 # --- page images and the viewer ---------------------------------------------------------------
 
 VIEWER_WIDTHS = (600, 900, 1200)
@@ -445,7 +563,18 @@ def viewer(request: HttpRequest, version_id: int) -> HttpResponse:
     problem = ""
     if page_set.error in _RENDER_PROBLEMS:
         problem = str(_RENDER_PROBLEMS[page_set.error]) % {"shown": shown, "total": page_set.total_pages}
+    attachment = None
+    attachment_id = _int_param(request, "lampiran", 0)
+    if attachment_id:
+        attachment = selectors.attachment_for_version(request.user, attachment_id, version)
+    can_mark = attachment is not None and lke.workflow.tpi_may_score(
+        attachment.assessment.state, assessment_roles(request.user, attachment.assessment)
+    )
     context = {
+        "marks": selectors.version_page_marks(request.user, version),
+        "attachment": attachment,
+        "can_mark": can_mark,
+        "here_query": f"lampiran={attachment.pk}&" if attachment is not None else "",
         "version": version,
         "document": version.document,
         "page_set": page_set,

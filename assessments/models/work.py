@@ -268,6 +268,8 @@ class AuditAction(models.TextChoices):
     EVIDENCE_REVIEW = "evidence.review", _("Tinjauan TPI")
     EVIDENCE_RECONFIRM = "evidence.reconfirm", _("Perlu konfirmasi ulang")
     EVIDENCE_CARRY_FORWARD = "evidence.carry_forward", _("Dilanjutkan dari penilaian sebelumnya")
+    EVIDENCE_PAGE_MARK = "evidence.page_mark", _("Tanda halaman TPI")
+    EVIDENCE_PAGE_MARK_REMOVE = "evidence.page_mark_remove", _("Tanda halaman TPI dihapus")
     # backups (written by the backups app when a bundle is restored)
     BUNDLE_IMPORT = "bundle.import", _("Cadangan dipulihkan")
     # programme (written by the programme app's services: the unit's work plan)

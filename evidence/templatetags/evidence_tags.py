@@ -63,6 +63,15 @@ def _block_labels(language: str | None) -> dict[str, str]:
         "accept": _("Terima"),
         "reject": _("Tolak"),
         "add": _("Tambah data dukung"),
+        "marks": _("Tanda halaman TPI"),
+        "page": _("Halaman"),
+        "mark_note": _("Catatan halaman, mis. tanda tangan tidak ada"),
+        "mark_add": _("Tandai halaman"),
+        "mark_remove": _("Hapus tanda"),
+        "select": _("Pilih untuk tinjauan sekaligus"),
+        "bulk": _("Tinjau yang dipilih sekaligus"),
+        "bulk_reason": _("Satu alasan untuk semua yang dipilih (wajib bila ditolak)"),
+        "version": _("versi"),
         "upload_files": _("Unggah berkas (boleh beberapa sekaligus)"),
         "title": _("Judul (opsional)"),
         "upload": _("Unggah"),
@@ -80,15 +89,23 @@ def evidence_block(assessment, item, attachments, can_edit=False) -> dict:
     words are translated once per language and the URLs made without a ``reverse`` each."""
     pk, code = assessment.pk, item.code
     rows = []
+    viewer = url_maker("evidence:viewer", int)
+    remove_mark = url_maker("evidence:page_mark_remove", int, str, int, int)
     for attachment in attachments or ():
         urls = {name: url_maker(f"evidence:{name}", int, str, int)(pk, code, attachment.pk)
-                for name in ("replace", "remove", "review")}
+                for name in ("replace", "remove", "review", "page_mark")}
         version = getattr(attachment, "current_version", None)
         if version is not None:
             urls["download"] = url_maker("evidence:download", int)(version.pk)
             if renderable(version.content_type):  # office files: download only (no converter here)
-                urls["view"] = url_maker("evidence:viewer", int)(version.pk)
-        rows.append((attachment, urls))
+                urls["view"] = f"{viewer(version.pk)}?lampiran={attachment.pk}"
+        # the TPI's page marks (``attachments_by_item`` prefetches them), each linked to its page
+        marks = [
+            (mark, {"view": f"{viewer(mark.version_id)}?lampiran={attachment.pk}&halaman={mark.page}",
+                    "remove": remove_mark(pk, code, attachment.pk, mark.pk)})
+            for mark in getattr(attachment, "marks", ())
+        ]
+        rows.append((attachment, urls, marks))
     block = {
         "id": evidence_dom_id(code),
         "labels": _block_labels(get_language()),
@@ -135,3 +152,9 @@ def evidence_audit_value(value) -> str:
             parts.append(f"{key}: {item}")
         return ", ".join(parts)
     return str(value)
+
+
+@register.filter
+def evidence_viewable(version) -> bool:
+    """Whether the viewer can show ``version`` page by page (office files: download only)."""
+    return version is not None and renderable(version.content_type)

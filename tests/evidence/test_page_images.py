@@ -15,7 +15,7 @@ from weasyprint import HTML
 
 from evidence import rendering, services
 from evidence import storage as evidence_storage
-from evidence.models import EvidencePageSet
+from evidence.models import EvidenceAttachment, EvidencePageSet
 from tests.factories import EvidenceDocumentFactory, EvidenceVersionFactory
 from zi_portal.celery import app as celery_app
 
@@ -358,7 +358,9 @@ def test_the_worksheet_links_pdfs_and_images_to_the_viewer_but_not_office_files(
     docx = stored(lke, render_on_commit, "sk.docx", docx_bytes())
     url = reverse("assessments:assessment_worksheet", args=[lke.assessment.pk]) + "?area=P.1"
     html = login(lke.tpi_a).get(url).content.decode()
-    assert f'href="{reverse("evidence:viewer", args=[pdf.pk])}" data-evidence-view' in html
+    attachment = EvidenceAttachment.objects.get(document__versions=pdf)
+    viewer = reverse("evidence:viewer", args=[pdf.pk])
+    assert f'href="{viewer}?lampiran={attachment.pk}" data-evidence-view' in html
     assert reverse("evidence:viewer", args=[docx.pk]) not in html
     assert "Lihat per halaman" in html
 

@@ -3,7 +3,8 @@
 A version is a real file: its bytes (a small valid PDF unless ``content`` says otherwise) are
 written under ``MEDIA_ROOT/evidence/<unit_id>/`` through the app's own storage, and the row
 carries their real size and SHA-256. Build them only with a per-test MEDIA_ROOT (the evidence
-tests' autouse ``media`` fixture, or ``settings.MEDIA_ROOT = tmp_path``).
+tests' autouse ``media`` fixture, or ``settings.MEDIA_ROOT = tmp_path``). Documents and versions
+keep the document's ``search_text`` as the services do.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import factory
 from django.db.models import Max
 from django.utils import timezone
 
-from evidence import storage
+from evidence import services, storage
 from evidence.models import EvidenceAttachment, EvidenceDocument, EvidenceVersion
 from tests.evidence.helpers import pdf_bytes
 
@@ -29,6 +30,12 @@ class EvidenceDocumentFactory(ValidatedFactory):
     unit = factory.SubFactory(WorkUnitFactory)
     title = factory.Sequence(lambda n: f"SK Tim Pembangunan ZI {n}")
     created_by = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        document = super()._create(model_class, *args, **kwargs)
+        services.evidence_search_text_refresh(document=document)  # as the services keep it
+        return document
 
 
 def _next_number(document: EvidenceDocument) -> int:
@@ -62,6 +69,12 @@ class EvidenceVersionFactory(ValidatedFactory):
     sha256 = factory.SelfAttribute("stored.sha256")
     content_type = "application/pdf"
     uploaded_by = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        version = super()._create(model_class, *args, **kwargs)
+        services.evidence_search_text_refresh(document=version.document)  # as the services keep it
+        return version
 
 
 class EvidenceAttachmentFactory(ValidatedFactory):
