@@ -5,12 +5,14 @@ assessment, a query count that does not grow) and the round columns of the LKE w
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import zipfile
 from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -317,3 +319,18 @@ def test_round_columns_never_hold_a_formula(lke, clock):
     assert ws[f"{response_col}{rows['P.1.i.a']}"].value == "Komentar: +SUM(1,2)"
     sheet = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
     assert "<f>HYPERLINK" not in sheet and "<f>SUM(1,2)" not in sheet and "<f>@SUM" not in sheet
+
+
+def test_the_data_migration_numbers_existing_requests_by_creation_time(two_rounds, lke):
+    migration = importlib.import_module("assessments.migrations.0009_revision_request_round_number")
+    first, second = RevisionRequest.objects.filter(assessment=lke.assessment).order_by("created_at")
+    # numbers as an older database would not have them: out of order and with a gap
+    RevisionRequest.objects.filter(pk=first.pk).update(number=9)
+    RevisionRequest.objects.filter(pk=second.pk).update(number=4)
+    Assessment.objects.filter(pk=lke.assessment_b.pk).update(state=workflow.IN_REVIEW)
+    other = RevisionRequest.objects.create(assessment=lke.assessment_b, number=5, requested_by=lke.tpi_lead)
+    migration.number_requests(django_apps, None)
+    assert list(RevisionRequest.objects.filter(assessment=lke.assessment).order_by("created_at")
+                .values_list("number", flat=True)) == [1, 2]
+    other.refresh_from_db()
+    assert other.number == 1
