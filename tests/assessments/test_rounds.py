@@ -209,6 +209,7 @@ def test_round_summary_page(two_rounds, login):
     # linked from the assessment page
     detail = login(w.team_a).get(reverse("assessments:assessment_detail", args=[w.assessment.pk])).content.decode()
     assert f'href="{url}" id="rounds-link"' in detail
+    assert "Permintaan perbaikan · putaran 2</strong>" in detail and NOTE_2A in detail
 
 
 def test_round_summary_without_rounds(lke, login):
@@ -230,9 +231,9 @@ def test_round_summary_is_404_for_whoever_may_not_see_the_assessment(two_rounds,
     assert login(w.admin).get(missing).status_code == 404
 
 
-@pytest.mark.parametrize("size", ["small", "large"])
-def test_round_summary_query_count_does_not_grow(lke, login, clock, django_assert_max_num_queries, size):
-    w = lke
+def _rounds_of_size(w, clock, size: str) -> list[str]:
+    """1 round returning 1 item ("small") or 3 rounds returning 25 items, each answered by a
+    comment and an answer change; returns the returned codes."""
     codes = ["P.1.i.a"] if size == "small" else [i.code for i in InstrumentItem.objects.filter(
         instrument=w.instrument, scale__kind="option").order_by("position")[:25]]
     clock.at(10)
@@ -248,11 +249,30 @@ def test_round_summary_query_count_does_not_grow(lke, login, clock, django_asser
                         item(w, code).scale.options.order_by("position").first().code)
         move(w, w.leader_a, "resubmit")
         move(w, w.tpi_a, "start_review")
+    return codes
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_round_summary_query_count_does_not_grow(lke, login, clock, django_assert_max_num_queries, size):
+    w = lke
+    codes = _rounds_of_size(w, clock, size)
     client = login(w.team_a)
     with django_assert_max_num_queries(10):  # the same bound for 1 round of 1 item and 3 rounds of 25
         response = client.get(reverse("assessments:assessment_rounds", args=[w.assessment.pk]))
     assert response.status_code == 200
     assert response.content.decode().count('data-status="answered"') == len(codes) * (1 if size == "small" else 3)
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_worksheet_query_count_does_not_grow_with_rounds(lke, login, clock, django_assert_max_num_queries, size):
+    w = lke
+    codes = _rounds_of_size(w, clock, size)
+    client = login(w.tpi_a)
+    with django_assert_max_num_queries(26):  # the worksheet's bound (25) and the changes of the rounds
+        response = client.get(reverse("assessments:assessment_worksheet", args=[w.assessment.pk]))
+    assert response.status_code == 200
+    rounds = 1 if size == "small" else 3
+    assert response.content.decode().count('class="mb-1 lke-thread-note"') == len(codes) * rounds
 
 
 def test_excel_export_has_the_round_columns_with_cell_values(two_rounds, login):
