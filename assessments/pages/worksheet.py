@@ -12,7 +12,7 @@ from zi_portal.common.urlmaker import Slot, UrlMaker
 from .. import hooks, lke, selectors
 from ..access import side_of
 from ..links import item_dom_id
-from ..round_data import assessment_rounds
+from ..round_data import AssessmentRounds, assessment_rounds
 from ..standing import assessment_scores
 from .scores import assessment_progress
 
@@ -76,7 +76,9 @@ def _base(assessment, roles, codes: list[str] | None = None) -> dict[str, Any]:
     attachments = hooks.attachments_by_item(assessment, item_ids=[row.pk for row in rows.values()])
     with_evidence = selectors.items_with_evidence_many([assessment])[assessment.pk]
     comments = selectors.comments_by_item(assessment, codes=codes)
-    rounds = assessment_rounds(assessment, codes=codes, comments=comments, threads=True)
+    # no item shown (the score bar alone): no thread to label
+    rounds = assessment_rounds(assessment, codes=codes, comments=comments, threads=True) if codes != [] \
+        else AssessmentRounds(rounds=(), statuses={}, notes={}, responses={})
     # the last round's notes while the unit works on them and until the TPI takes the LKE up again
     latest = rounds.rounds[-1] if rounds.rounds and assessment.state in (
         lke.workflow.REVISION_REQUESTED, lke.workflow.RESUBMITTED) else None
