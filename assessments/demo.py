@@ -1,6 +1,7 @@
 """Demo assessments for period 2026: each Kota Bogor unit in a different state of the cycle.
 
-RSUD is final with TPI scores near WBK, DISDUKCAPIL is in review with comments, the other four are
+RSUD is final with TPI scores near WBK, DISDUKCAPIL is in review with comments after two review
+rounds (two revision requests, answered and resubmitted), the other four are
 drafts at different progress; RSUD also has final assessments of 2024 and 2025 (its trend).
 Everything goes through the services (so the audit trail and the notifications look like real
 use). Idempotent: a unit that already has its assessment of a year is left alone. Answers are
@@ -159,6 +160,7 @@ def seed_assessments() -> int:
             services.answer_save(actor=users["tpi.anggota"], assessment=assessment, item=items[item_code],
                                  raw_answer=raw, note="", expected_version=None, side="tpi")
         if final_state == "in_review":
+            seed_rounds(users, assessment, items, code)
             services.comment_add(actor=users["tpi.anggota"], assessment=assessment, item=items["P.2.i.c"],
                                  body="Mohon lampirkan notulen evaluasi SOP tahun 2026.")
             services.comment_add(actor=users[f"tim.{code.lower()}"], assessment=assessment, item=items["P.2.i.c"],
@@ -168,6 +170,47 @@ def seed_assessments() -> int:
         if final_state == "final":
             services.assessment_transition(actor=users["tpi.ketua"], assessment=assessment, action="finalise")
     return created + seed_history(users, instrument, items)
+
+
+# Two review rounds of the assessment in review (DISDUKCAPIL): per round, who asks, the returned items with
+# the TPI's notes, then what the unit does — comments, and answers changed: (one option lower?, the new note).
+ROUNDS = (
+    ("tpi.anggota", {
+        "P.1.ii.a": "Notulen rapat Tim ZI triwulan I belum dilampirkan.",
+        "P.4.i.a": "Rencana kinerja belum memuat target triwulanan per bidang.",
+        "P.3.i.a": "Bukti pengukuran kinerja individu (SKP) belum ada.",
+    }, {"P.1.ii.a": "Notulen rapat Januari–Maret 2026 sudah kami unggah ulang."},
+        {"P.4.i.a": (True, "Target triwulanan baru ada untuk dua bidang; jawaban kami sesuaikan.")}),
+    ("tpi.ketua", {
+        "P.3.i.a": "SKP yang dilampirkan masih tahun 2024; lampirkan SKP 2025.",
+    }, {"P.3.i.a": "SKP 2025 seluruh pegawai kami lampirkan sebagai satu berkas."},
+        {"P.3.i.a": (False, "SKP 2025 seluruh pegawai (satu berkas).")}),
+)
+
+
+def seed_rounds(users: dict, assessment: Assessment, items: dict, code: str) -> None:
+    """Two revision requests answered by the unit and resubmitted (round 1 leaves P.3.i.a open,
+    round 2 returns it again), then the TPI's review again: the rounds of the worksheet threads, the
+    round page and the workbook's round columns. The state is In review afterwards, as before."""
+    engine = assessment.instrument.engine()
+    team, leader = users[f"tim.{code.lower()}"], users[f"pimpinan.{code.lower()}"]
+    for requester, notes, comments, changes in ROUNDS:
+        services.revision_request(actor=users[requester], assessment=assessment,
+                                  items=[(items[c], note) for c, note in notes.items()],
+                                  note="Mohon perbaiki butir berikut sebelum penilaian dilanjutkan.")
+        for item_code, body in comments.items():
+            services.comment_add(actor=team, assessment=assessment, item=items[item_code], body=body)
+        for item_code, (lower, note) in changes.items():
+            answer = assessment.answers.get(item=items[item_code])
+            raw = answer.unit_answer
+            ladder = list(engine.item_map[item_code].scale.ascending)  # worst first
+            if lower and raw in ladder:
+                position = ladder.index(raw)
+                raw = ladder[position - 1] if position > 0 else ladder[position + 1]
+            services.answer_save(actor=team, assessment=assessment, item=items[item_code], raw_answer=raw,
+                                 note=note, expected_version=answer.version)
+        services.assessment_transition(actor=leader, assessment=assessment, action="resubmit")
+        services.assessment_transition(actor=users["tpi.anggota"], assessment=assessment, action="start_review")
 
 
 # Earlier years, so the dashboard's trend has a history: unit code -> [(year, quality)], each

@@ -333,6 +333,7 @@ def _revision_requests(ctx: _Context, plans: list[_Plan]) -> None:
     requests = RevisionRequest.objects.bulk_create([
         RevisionRequest(
             assessment=p.assessment,
+            number=1,
             requested_by=ctx.tpi_lead,
             note="Mohon lengkapi bukti dukung sebelum penilaian dilanjutkan.",
             resolved_at=p.assessment.state_changed_at if p.assessment.state == wf.RESUBMITTED else None,

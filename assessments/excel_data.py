@@ -15,12 +15,14 @@ from units.models import WorkUnit
 from . import hooks, lke, selectors
 from .access import assessments_visible_to
 from .models import Assessment
-from .reports.xlsx import LkeExport, RecapRow
+from .reports.xlsx import LkeExport, RecapRow, RoundColumns
+from .round_data import assessment_rounds
 from .standing import assessment_scores, standings_of
 
 
 def lke_export_data(assessment, *, base_url: str = "", exported_at: dt.datetime | None = None) -> LkeExport:
-    """The LKE workbook's data: answers of both sides, the engine's scores, the evidence links."""
+    """The LKE workbook's data: answers of both sides, the engine's scores, the evidence links, the
+    review rounds' notes and responses."""
     engine = assessment.instrument.engine()
     answers = selectors.assessment_answers(assessment)
     scores = assessment_scores(assessment, answers)
@@ -29,6 +31,7 @@ def lke_export_data(assessment, *, base_url: str = "", exported_at: dt.datetime 
                "tpi_note": a.tpi_note}
         for code, a in answers.items()
     }
+    rounds = assessment_rounds(assessment)
     return LkeExport(
         instrument=engine,
         instrument_checksum=assessment.instrument.checksum,
@@ -43,6 +46,14 @@ def lke_export_data(assessment, *, base_url: str = "", exported_at: dt.datetime 
         evidence=hooks.evidence_listing(assessment),
         exported_at=exported_at or timezone.now(),
         base_url=base_url,
+        rounds=[
+            RoundColumns(
+                number=r.number, dates=r.dates,
+                notes={code: note for (code, n), note in rounds.notes.items() if n == r.number},
+                responses={code: lines for (code, n), lines in rounds.responses.items() if n == r.number},
+            )
+            for r in rounds.rounds
+        ],
     )
 
 

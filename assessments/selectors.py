@@ -14,6 +14,7 @@ from .access import assessments_visible_to
 from .models import (
     Answer,
     Assessment,
+    AuditAction,
     AuditEvent,
     Comment,
     Instrument,
@@ -133,6 +134,36 @@ def open_revision(assessment):
         .order_by("-created_at")
         .first()
     )
+
+
+def revision_rounds(assessment) -> list:
+    """The assessment's revision requests (review rounds) by number, each with its items and their
+    instrument items prefetched (two queries)."""
+    return list(
+        RevisionRequest.objects.filter(assessment=assessment)
+        .select_related("requested_by")
+        .prefetch_related("items__item")
+        .order_by("number")
+    )
+
+
+# what the item threads and the round columns describe: answers, notes and evidence of both sides
+ROUND_EVENT_ACTIONS = (
+    AuditAction.ANSWER_UNIT, AuditAction.ANSWER_TPI, AuditAction.EVIDENCE_UPLOAD, AuditAction.EVIDENCE_ATTACH,
+    AuditAction.EVIDENCE_LINK, AuditAction.EVIDENCE_REPLACE, AuditAction.EVIDENCE_REMOVE, AuditAction.EVIDENCE_REVIEW,
+)
+
+
+def round_events(assessment, *, codes=None, since=None) -> list:
+    """The audit rows of the items' answer, note and evidence changes in time order (one query);
+    ``codes`` limits the items, ``since`` drops what happened before (the first round's opening)."""
+    qs = (AuditEvent.objects.filter(assessment=assessment, action__in=ROUND_EVENT_ACTIONS)
+          .exclude(item_code="").select_related("actor").order_by("created_at", "pk"))
+    if codes is not None:
+        qs = qs.filter(item_code__in=list(codes))
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    return list(qs)
 
 
 def audit_events(assessment, item_code: str | None = None):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("penilaian/<int:pk>/butir/<str:code>/komentar/", views.item_comment, name="item_comment"),
     path("penilaian/<int:pk>/status/<str:action>/", views.assessment_transition, name="assessment_transition"),
     path("penilaian/<int:pk>/perbaikan/", views.assessment_revision, name="assessment_revision"),
+    path("penilaian/<int:pk>/putaran/", views.assessment_rounds, name="assessment_rounds"),
     path("penilaian/<int:pk>/disparitas/", views.assessment_disparity, name="assessment_disparity"),
     path("penilaian/<int:pk>/nilai-tpn/", views_tpn.assessment_tpn_figures, name="assessment_tpn_figures"),
     path("kalibrasi/", views_tpn.calibration, name="calibration"),

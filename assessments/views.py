@@ -19,7 +19,7 @@ from units.http import AuthenticatedHttpRequest
 from units.selectors import units_visible_to
 from zi_portal.common.i18n import render_text
 from zi_portal.common.pagination import PAGE_PARAM, BadParameter, answers_bad_parameters, paginate
-from zi_portal.common.params import InvalidNumber, int_or_default, parse_year
+from zi_portal.common.params import InvalidNumber, int_or_default, parse_int, parse_year
 from zi_portal.common.spreadsheet import csv_writer
 
 from . import hooks, lke, selectors, services
@@ -31,6 +31,7 @@ from .pages.audit import audit_rows
 from .pages.dashboard import build_dashboard
 from .pages.disparity import FILTER_MORE_THAN_ONE, FILTER_PARAM, build_disparity
 from .pages.recommendation import gap_sections
+from .pages.rounds import build_rounds_page
 from .pages.scores import area_rows, assessment_progress, indicator_rows, summary_rows
 from .pages.worksheet import build_item_context, build_score_bar, build_worksheet
 from .standing import assessment_figures_many, assessment_scores, standing_of
@@ -38,6 +39,8 @@ from .standing import assessment_figures_many, assessment_scores, standing_of
 ASSESSMENTS_PER_PAGE = 50
 NOTIFICATIONS_PER_PAGE = 50
 AUDIT_EVENTS_PER_PAGE = 100
+ROUND_PARAM = "putaran"
+ROUND_MAX = 32767  # RevisionRequest.number is a small integer
 
 
 def _year_filter(request: HttpRequest, name: str = "tahun") -> int | None:
@@ -337,6 +340,21 @@ def assessment_revision(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     return render(request, "assessments/revision_form.html",
                   {"assessment": assessment, "rows": rows, "error": error, "note": request.POST.get("note", "")})
+
+
+@login_required
+@answers_bad_parameters
+def assessment_rounds(request: HttpRequest, pk: int) -> HttpResponse:
+    """The review rounds (``?putaran=N``: one of them): dates, items returned, answered, still open."""
+    assessment = assessment_get_for_user(request.user, pk)
+    try:
+        number = parse_int(request.GET.get(ROUND_PARAM), min_value=1, max_value=ROUND_MAX)
+    except InvalidNumber as exc:
+        raise BadParameter(exc.message, status=400) from None
+    page = build_rounds_page(assessment, number)
+    if number is not None and not page["rounds"]:
+        raise BadParameter(_("Putaran %(number)s tidak ada pada penilaian ini.") % {"number": number}, status=404)
+    return render(request, "assessments/assessment_rounds.html", {**page, "round_param": ROUND_PARAM})
 
 
 @login_required

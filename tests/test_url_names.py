@@ -60,6 +60,7 @@ PATHS = [
     ("assessments:assessment_transition", [1, "submit"], "/penilaian/1/status/submit/"),
     ("assessments:assessment_revision", [1], "/penilaian/1/perbaikan/"),
     ("assessments:assessment_audit", [1], "/penilaian/1/audit/"),
+    ("assessments:assessment_rounds", [1], "/penilaian/1/putaran/"),
     ("assessments:assessment_audit_csv", [1], "/penilaian/1/audit.csv"),
     ("assessments:assessment_lke_xlsx", [1], "/penilaian/1/lke.xlsx"),
     ("assessments:assessment_lke_import", [1], "/penilaian/1/impor/"),

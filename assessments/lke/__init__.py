@@ -15,7 +15,7 @@ input), ``json_io`` (the ``lke_score`` contract), ``instrument_cache``, ``instru
 
 from __future__ import annotations
 
-from . import instrument_sync, workflow
+from . import instrument_sync, rounds, workflow
 from .answers import (
     NormalizedAnswer,
     percentage_value,
@@ -223,6 +223,7 @@ __all__ = [
     "result_to_json",
     "score_to_json",
     "result_to_text",
+    "rounds",
     "round2",
     "run",
     "score",

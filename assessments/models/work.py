@@ -192,7 +192,11 @@ class Comment(models.Model):
 
 
 class RevisionRequest(models.Model):
+    """The TPI returns the assessment to the unit: it opens review round ``number`` (1, 2, … per
+    assessment, ``lke.rounds``), which closes when the unit resubmits (``resolved_at``)."""
+
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="revision_requests")
+    number = models.PositiveSmallIntegerField(_("putaran"), validators=[MinValueValidator(1)])
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(_("catatan umum"), blank=True, validators=free_text_validators())
     created_at = models.DateTimeField(auto_now_add=True)
@@ -202,9 +206,13 @@ class RevisionRequest(models.Model):
         verbose_name = _("permintaan perbaikan")
         verbose_name_plural = _("permintaan perbaikan")
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "number"], name="revisionrequest_unique_number"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="revisionrequest_number_positive"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.assessment} {self.created_at:%Y-%m-%d}"
+        return f"{self.assessment} #{self.number} {self.created_at:%Y-%m-%d}"
 
 
 class RevisionItem(models.Model):

@@ -12,6 +12,7 @@ from zi_portal.common.urlmaker import Slot, UrlMaker
 from .. import hooks, lke, selectors
 from ..access import side_of
 from ..links import item_dom_id
+from ..round_data import AssessmentRounds, assessment_rounds
 from ..standing import assessment_scores
 from .scores import assessment_progress
 
@@ -28,6 +29,7 @@ def _labels() -> dict[str, str]:
         "value": _("nilai"),
         "comments": _("Komentar"),
         "no_comments": _("Belum ada komentar."),
+        "round": _("Putaran"),
         "comment_placeholder": _("Tulis komentar…"),
         "comment_send": _("Kirim komentar"),
         "options": _("Pilihan jawaban"),
@@ -73,18 +75,25 @@ def _base(assessment, roles, codes: list[str] | None = None) -> dict[str, Any]:
     rows = selectors.item_rows(assessment, codes=codes)
     attachments = hooks.attachments_by_item(assessment, item_ids=[row.pk for row in rows.values()])
     with_evidence = selectors.items_with_evidence_many([assessment])[assessment.pk]
-    revision = selectors.open_revision(assessment) if assessment.state in (
+    comments = selectors.comments_by_item(assessment, codes=codes)
+    # no item shown (the score bar alone): no thread to label
+    rounds = assessment_rounds(assessment, codes=codes, comments=comments, threads=True) if codes != [] \
+        else AssessmentRounds(rounds=(), statuses={}, notes={}, responses={})
+    # the last round's notes while the unit works on them and until the TPI takes the LKE up again
+    latest = rounds.rounds[-1] if rounds.rounds and assessment.state in (
         lke.workflow.REVISION_REQUESTED, lke.workflow.RESUBMITTED) else None
-    revision_notes = {ri.item.code: ri.note for ri in revision.items.all()} if revision else {}
+    revision_notes = {code: note for (code, n), note in rounds.notes.items() if latest and n == latest.number}
     return {
         "engine": engine,
         "answers": answers,
         "scores": scores,
         "rows": rows,
         "attachments": attachments,
-        "comments": selectors.comments_by_item(assessment, codes=codes),
+        "comments": comments,
         "suggestions": hooks.item_suggestions(assessment, codes),
         "revision_notes": revision_notes,
+        "revision_round": latest.label if latest else "",
+        "threads": rounds.threads,
         "progress": assessment_progress(assessment, answers, with_evidence),
         "side": side_of(roles),
         "can_edit_unit": lke.workflow.unit_may_edit(assessment.state, roles),
@@ -119,8 +128,10 @@ def _item(assessment, base: dict, engine_item, **extra) -> dict[str, Any]:
         "typed_counts": {n: submitted.get(f"count-{n}", "") for n in engine_item.inputs} if submitted else None,
         "attachments": base["attachments"].get(row.pk, []),
         "comments": base["comments"].get(code, []),
+        "thread": base["threads"].get(code, ()),
         "suggestion": base["suggestions"].get(code),
         "revision_note": base["revision_notes"].get(code, ""),
+        "revision_round": base["revision_round"],
         "can_edit_unit": base["can_edit_unit"],
         "can_score_tpi": base["can_score_tpi"],
         "can_edit": base["can_edit_unit"],  # the evidence partial's contract

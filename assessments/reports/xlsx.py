@@ -66,6 +66,11 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("evidence", "Data dukung (tautan)", 60),
 )
 COL = {key: get_column_letter(i) for i, (key, _, _) in enumerate(COLUMNS, 1)}
+# After the columns above, two per review round (what offices keep by hand as dated column pairs);
+# the import reads only the columns above, so these never reach the answers.
+ROUND_NOTE_HEADER = "Catatan TPI putaran {number} ({dates})"
+ROUND_RESPONSE_HEADER = "Tanggapan unit putaran {number}"
+ROUND_WIDTH = 40
 HEADERS = {key: header for key, header, _ in COLUMNS}
 SIDES = {
     # side -> (answer, value, score, pct, note) column keys
@@ -90,13 +95,31 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 @dataclass(frozen=True)
+class RoundColumns:
+    """One review round's pair of columns: ``dates`` ("21–24 Januari 2026"), the TPI's note and the
+    unit's response lines per item code."""
+
+    number: int
+    dates: str
+    notes: Mapping[str, str] = field(default_factory=dict)
+    responses: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
+def round_column_letters(index: int) -> tuple[str, str]:
+    """The note and response column letters of the ``index``-th round (0-based) of the workbook."""
+    first = len(COLUMNS) + 1 + 2 * index
+    return get_column_letter(first), get_column_letter(first + 1)
+
+
+@dataclass(frozen=True)
 class LkeExport:
     """Everything the LKE workbook shows, already fetched.
 
     ``answers``: item code -> {"unit_answer", "tpi_answer", "unit_note", "tpi_note"} (stored JSON
     answers: an option string, a dict of counts, an index string); ``scores``: {"unit", "tpi"} ->
     the engine's ScoreResult of those answers; ``evidence``: item code -> entries of
-    ``hooks.evidence_listing`` (title, name, date, sha256, url)."""
+    ``hooks.evidence_listing`` (title, name, date, sha256, url); ``rounds``: the review rounds in
+    order, two columns each after the evidence."""
 
     instrument: lke.Instrument
     instrument_checksum: str
@@ -111,6 +134,7 @@ class LkeExport:
     evidence: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
     exported_at: dt.datetime | None = None
     base_url: str = ""
+    rounds: Sequence[RoundColumns] = ()
 
 
 def _new_workbook() -> tuple[Workbook, Worksheet]:
@@ -242,7 +266,8 @@ def _build_lke_sheet(ws, data: LkeExport, scale_ranges: Mapping[str, str]) -> _L
     for comp in data.instrument.components:
         writer.component(comp)
     writer.total()
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{COL['evidence']}{writer.row - 1}"
+    last = round_column_letters(len(data.rounds) - 1)[1] if data.rounds else COL["evidence"]
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{writer.row - 1}"
     ws.sheet_view.zoomScale = 90
     return _LkeSheet(cached=writer.cached, summary_rows=writer.summary_rows)
 
@@ -340,6 +365,16 @@ class _LkeSheetWriter:
             cell.fill = _FILLS["component"]
             cell.alignment = Alignment(wrap_text=True, vertical="center")
             ws.column_dimensions[get_column_letter(i)].width = width
+        for index, r in enumerate(data.rounds):
+            headers = (ROUND_NOTE_HEADER.format(number=r.number, dates=r.dates),
+                       ROUND_RESPONSE_HEADER.format(number=r.number))
+            for letter, header in zip(round_column_letters(index), headers, strict=True):
+                cell = ws[f"{letter}{HEADER_ROW}"]
+                cell.value = cell_text(header)
+                cell.font = _WHITE_BOLD
+                cell.fill = _FILLS["aspect"]
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+                ws.column_dimensions[letter].width = ROUND_WIDTH
         ws.freeze_panes = f"C{FIRST_ROW}"
 
     # structural rows
@@ -460,6 +495,13 @@ class _LkeSheetWriter:
             if item.scale.kind != "percentage":
                 self.put(answer_key, _answer_cell(item.scale, stored.get(answer_key)))
                 ws[f"{COL[answer_key]}{self.row}"].fill = _FILLS["answer"]
+        for index, r in enumerate(self.data.rounds):
+            note_letter, response_letter = round_column_letters(index)
+            for letter, value in ((note_letter, r.notes.get(item.code)),
+                                  (response_letter, "\n".join(r.responses.get(item.code, ())))):
+                if value:
+                    ws[f"{letter}{self.row}"] = cell_text(value)
+                    ws[f"{letter}{self.row}"].alignment = _WRAP
         text, link = _evidence_text(self.data.evidence.get(item.code, ()), self.data.base_url)
         if text:
             ref = self.put("evidence", text)

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -281,7 +282,8 @@ def comment_add(*, actor, assessment: Assessment, item: InstrumentItem, body: st
 def revision_request(
     *, actor, assessment: Assessment, items: Sequence[tuple[InstrumentItem, str]], note: str = ""
 ) -> RevisionRequest:
-    """Return the assessment to the unit, listing the items to fix with a note each."""
+    """Return the assessment to the unit, listing the items to fix with a note each: the request
+    opens the next review round (``RevisionRequest.number``)."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     note = clean_text(note, field="note")
     cleaned, errors = [], {}
@@ -299,7 +301,9 @@ def revision_request(
     if not cleaned:
         raise ValidationError(_("Tuliskan catatan untuk paling sedikit satu butir yang perlu diperbaiki."))
     items = cleaned
-    request = RevisionRequest(assessment=assessment, requested_by=actor, note=note)
+    # the assessment row is locked above, so two requests cannot take the same round number
+    last = assessment.revision_requests.aggregate(last=Max("number"))["last"] or 0
+    request = RevisionRequest(assessment=assessment, number=last + 1, requested_by=actor, note=note)
     request.full_clean()
     request.save()
     for item, text in items:

@@ -134,9 +134,9 @@ def test_demo_disdukcapil_cycle(live_server, browser, settings, tmp_path):
         page.fill(f"textarea[name='note-{COMMENTED}']", REVISION_NOTE)
         page.click("main form button[type=submit]")
         expect(page.locator("#state-badge")).to_have_text("Perlu perbaikan")
-        assert list(RevisionItem.objects.filter(request__assessment=assessment).values_list("item__code", "note")) == [
-            (COMMENTED, REVISION_NOTE)
-        ]
+        # the demo's two review rounds came first: this request opens round 3
+        assert list(RevisionItem.objects.filter(request__assessment=assessment, request__number=3)
+                    .values_list("item__code", "note")) == [(COMMENTED, REVISION_NOTE)]
 
         # --- the unit team sees the note and changes its answer; the leader resubmits ---------
         team = person("tim.disdukcapil")
@@ -146,6 +146,7 @@ def test_demo_disdukcapil_cycle(live_server, browser, settings, tmp_path):
         page.wait_for_url(f"**{sheet}?area={area_of(COMMENTED)}*")
         note = page.locator(f"{dom(COMMENTED)} .alert-warning")
         expect(note).to_contain_text("Catatan perbaikan TPI")
+        expect(note).to_contain_text("Putaran 3")
         expect(note).to_contain_text(REVISION_NOTE)
         expect(comments(page, COMMENTED)).to_contain_text(REPLY)
         choose(page, COMMENTED, "unit", unit_after)
@@ -153,6 +154,16 @@ def test_demo_disdukcapil_cycle(live_server, browser, settings, tmp_path):
         leader = person("pimpinan.disdukcapil")
         leader.goto(detail)
         transition(leader.page, "resubmit", "Diajukan ulang")
+
+        # --- the round page: round 3 closed, its item answered with the unit's change -----------
+        page = team.goto(detail)
+        page.locator("#rounds-link").click()
+        page.wait_for_url(f"**/penilaian/{assessment.pk}/putaran/")
+        expect(page.locator("section[data-round]")).to_have_count(3)
+        row = page.locator(f"#round-3 tr[data-code='{COMMENTED}']")
+        expect(row).to_have_attribute("data-status", "answered")
+        expect(row).to_contain_text(REVISION_NOTE)
+        expect(row).to_contain_text("Jawaban diubah")
 
         # --- the TPI lead reviews again and finalises -----------------------------------------
         lead = person("tpi.ketua")
@@ -208,13 +219,20 @@ def test_demo_disdukcapil_cycle(live_server, browser, settings, tmp_path):
     assert states == [
         ("state.submit", "pimpinan.disdukcapil", "draft", "submitted"),  # the demo
         ("state.start_review", "tpi.anggota", "submitted", "in_review"),  # the demo
+        *[  # the demo's two review rounds
+            row for requester in ("tpi.anggota", "tpi.ketua") for row in (
+                ("state.request_revision", requester, "in_review", "revision_requested"),
+                ("state.resubmit", "pimpinan.disdukcapil", "revision_requested", "resubmitted"),
+                ("state.start_review", "tpi.anggota", "resubmitted", "in_review"),
+            )
+        ],
         ("state.request_revision", "tpi.anggota", "in_review", "revision_requested"),
         ("state.resubmit", "pimpinan.disdukcapil", "revision_requested", "resubmitted"),
         ("state.start_review", "tpi.ketua", "resubmitted", "in_review"),
         ("state.finalise", "tpi.ketua", "in_review", "final"),
         ("state.propose", "inspektur", "final", "proposed"),
     ]
-    revision = next(e for e in events if e.action == "state.request_revision")
+    revision = [e for e in events if e.action == "state.request_revision"][-1]
     assert revision.after["items"] == [COMMENTED]
     browser_edits = {
         (e.action, e.actor.username, e.item_code, e.field, str(e.before), str(e.after))

@@ -19,8 +19,9 @@ from .conftest import save_answers
 from .helpers import cell, full_answers, load, save
 
 pytestmark = pytest.mark.django_db
-# session/user, the assessment, answers, evidence (export); + facts and history (recap)
-EXPORT_QUERIES = 5
+# session/user, the assessment, answers, evidence, the review rounds (requests and their items, the
+# changes and the comments of the rounds) (export); + facts and history (recap)
+EXPORT_QUERIES = 9
 RECAP_QUERIES = 7  # with the figures cache warm; computing it costs at most 5 more
 
 

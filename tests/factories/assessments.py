@@ -188,6 +188,7 @@ class RevisionRequestFactory(ValidatedFactory):
         ).user
     )
     note = "Mohon lengkapi data dukung."
+    number = factory.LazyAttribute(lambda o: o.assessment.revision_requests.count() + 1)
 
 
 class RevisionItemFactory(ValidatedFactory):

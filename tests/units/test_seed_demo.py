@@ -2,12 +2,15 @@
 
 import hashlib
 from decimal import Decimal
-from io import StringIO
+from io import BytesIO, StringIO
 
+import openpyxl
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from assessments.models import Assessment, Comment
+from assessments.round_data import assessment_rounds
 from assessments.standing import assessment_scores
 from evidence.models import EvidenceAttachment, EvidenceVersion
 from evidence.storage import read_version
@@ -93,7 +96,8 @@ def test_seed_demo_assessments_cover_the_cycle():
     assert tpi.thresholds["WBK"].met and not tpi.thresholds["WBBM"].met
     frozen = Decimal(str(rsud.snapshot["scores"]["tpi"]["total"]))
     assert frozen.quantize(Decimal("0.01")) == tpi.total.quantize(Decimal("0.01"))
-    assert Comment.objects.filter(assessment__unit__code="DISDUKCAPIL").count() == 3
+    # three comments of the review, two of the unit answering the review rounds
+    assert Comment.objects.filter(assessment__unit__code="DISDUKCAPIL").count() == 5
     progress = {
         a.unit.code: a.answers.exclude(unit_answer=None).count()
         for a in Assessment.objects.filter(state="draft").select_related("unit")
@@ -127,3 +131,28 @@ def test_seed_demo_evidence_files_are_real_and_hashed(settings, tmp_path):
     snapshot = Assessment.objects.get(unit__code="RSUD", period__year=2026).snapshot
     frozen = snapshot["evidence"]["P.1.i.a"]
     assert any(entry.get("sha256") == versions.get(document__title__startswith="Keputusan").sha256 for entry in frozen)
+
+
+def test_seed_demo_disdukcapil_has_two_review_rounds(login):
+    call_command("seed_demo", "--password", "Demo-Pass-1", stdout=StringIO())
+    assessment = Assessment.objects.get(unit__code="DISDUKCAPIL", period__year=2026)
+    rounds = assessment_rounds(assessment)
+    assert [(r.number, r.is_open) for r in rounds.rounds] == [(1, False), (2, False)]
+    one, two = rounds.statuses[1], rounds.statuses[2]
+    assert (one.returned, one.answered, one.still_open) == (
+        ("P.1.ii.a", "P.3.i.a", "P.4.i.a"), ("P.1.ii.a", "P.4.i.a"), ("P.3.i.a",))
+    assert (two.returned, two.answered, two.still_open) == (("P.3.i.a",), ("P.3.i.a",), ())
+    assert rounds.responses[("P.3.i.a", 2)] == (
+        "Komentar: SKP 2025 seluruh pegawai kami lampirkan sebagai satu berkas.",
+        "Catatan diubah: SKP 2025 seluruh pegawai (satu berkas).",
+    )
+    # visible in the worksheet and in the workbook
+    team = login(User.objects.get(username="tim.disdukcapil"))
+    page = team.get(reverse("assessments:assessment_worksheet", args=[assessment.pk]), {"area": "P.3"}).content
+    assert "SKP yang dilampirkan masih tahun 2024; lampirkan SKP 2025." in page.decode()
+    assert rounds.rounds[1].label in page.decode()
+    ws = openpyxl.load_workbook(BytesIO(
+        team.get(reverse("assessments:assessment_lke_xlsx", args=[assessment.pk])).content))["LKE"]
+    headers = [ws.cell(row=4, column=c).value for c in range(16, 20)]
+    assert headers == [f"Catatan TPI putaran 1 ({rounds.rounds[0].dates})", "Tanggapan unit putaran 1",
+                       f"Catatan TPI putaran 2 ({rounds.rounds[1].dates})", "Tanggapan unit putaran 2"]
