@@ -87,6 +87,8 @@ TABLES: list[type[models.Model]] = [
     Period, Assessment, Answer, Comment, RevisionRequest, RevisionItem, AuditEvent, TpnFigures,
     EvidenceDocument, EvidenceVersion, EvidenceAttachment,
 ]
+# Tables added to the bundle after its format was first released: a bundle may lack them.
+LATER_TABLES = frozenset({"assessments.tpnfigures"})
 USER_FIELDS = ["id", "username", "full_name", "first_name", "last_name", "nip", "email", "jabatan", "is_active",
                "date_joined"]
 USERS = "units.user"
@@ -336,6 +338,7 @@ class _Restorer:
         self.result = ImportResult()
         self.staged: list[Any] = []
         self.document_units: dict[int, int] | None = None
+        self.round_numbers: dict[int, int] | None = None
 
     # refusals, before any write
 
@@ -491,6 +494,10 @@ class _Restorer:
             old = obj.after.get("instansi")
             instansi = self.ids[_label(Instansi)].get(old) if isinstance(old, int) else None
             obj.after = {**obj.after, "instansi": instansi}
+        elif isinstance(obj, RevisionRequest) and row.get("number") is None:
+            # a bundle exported before review rounds were numbered: by creation time per assessment,
+            # as the migration numbered the rows of this database
+            obj.number = self._round_numbers()[row["id"]]
         elif isinstance(obj, EvidenceVersion):
             member = bundle.file_member(row["sha256"])
             if self.document_units is None:
@@ -503,6 +510,20 @@ class _Restorer:
             if staged.sha256 != row["sha256"] or staged.size != row["size"]:
                 raise BundleError(f"{member} does not match evidence version {row['id']}")
             obj.storage_name = staged.storage_name
+
+    def _round_numbers(self) -> dict[int, int]:
+        """Exported revision request id -> its round number (1, 2, ... per assessment by created_at,
+        then id), for bundles that predate the numbers."""
+        if self.round_numbers is None:
+            rows = sorted(self.tables.get(_label(RevisionRequest), []),
+                          key=lambda r: (r["assessment_id"], r["created_at"] or "", r["id"]))
+            numbers: dict[int, int] = {}
+            seen: dict[int, int] = {}
+            for r in rows:
+                seen[r["assessment_id"]] = seen.get(r["assessment_id"], 0) + 1
+                numbers[r["id"]] = seen[r["assessment_id"]]
+            self.round_numbers = numbers
+        return self.round_numbers
 
     def _document_units(self) -> dict[int, int]:
         """Exported document id -> the restored unit's id (where a restored version's file goes)."""
@@ -562,6 +583,8 @@ def bundle_import(*, actor=None, path: Path, expect_sha256: str | None = None) -
 def _restore(actor, archive: zipfile.ZipFile, manifest: dict[str, Any],
              tables: dict[str, list[dict[str, Any]]]) -> ImportResult:
     for label in [USERS, ITEMS, INSTRUMENTS, *(_label(m) for m in TABLES)]:
+        if label in LATER_TABLES and label not in tables:
+            continue  # a bundle of a portal from before the table existed
         if not isinstance(tables.get(label), list):
             raise bundle.BundleRefused(f"data.json has no table {label}")
     restorer = _Restorer(archive, tables)

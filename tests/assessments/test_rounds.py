@@ -342,7 +342,7 @@ def test_round_columns_never_hold_a_formula(lke, clock):
 
 
 def test_the_data_migration_numbers_existing_requests_by_creation_time(two_rounds, lke):
-    migration = importlib.import_module("assessments.migrations.0009_revision_request_round_number")
+    migration = importlib.import_module("assessments.migrations.0010_revision_request_round_number")
     first, second = RevisionRequest.objects.filter(assessment=lke.assessment).order_by("created_at")
     # numbers as an older database would not have them: out of order and with a gap
     RevisionRequest.objects.filter(pk=first.pk).update(number=9)

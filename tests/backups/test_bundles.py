@@ -8,6 +8,7 @@ the decimal, the answer rows, the audit rows and the files' hashes.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from assessments import lke
 from assessments.models import (
@@ -439,3 +441,27 @@ def test_member_name_rule_is_pure():
     assert not bundle.member_is_allowed("files/" + "A" * 64)
     assert not bundle.member_is_allowed("files/" + "a" * 64 + "/x")
     assert not bundle.member_is_allowed("./manifest.json")
+
+
+def test_a_bundle_from_before_round_numbers_and_tpn_figures_is_restored(period, tmp_path, media):
+    """An older portal exported revision requests without their round number and had no TPN
+    figures: the import numbers the rounds by creation time per assessment, as the migration did."""
+    later = RevisionRequestFactory(assessment=period.a, requested_by=period.tpi_a, note="Putaran kedua.", number=2)
+    RevisionRequest.objects.filter(pk=later.pk).update(created_at=timezone.now() + dt.timedelta(days=3))
+    path = export(tmp_path)
+
+    def older(name: str, body: bytes) -> tuple[str, bytes]:
+        if name != "data.json":
+            return name, body
+        data = json.loads(body)
+        for row in data["tables"]["assessments.revisionrequest"]:
+            del row["number"]
+        del data["tables"]["assessments.tpnfigures"]
+        return name, json.dumps(data).encode()
+
+    bundle_file = _with_fresh_manifest(_rewrite(path, older))
+    empty_the_database(media)
+    call_command("import_bundle", str(bundle_file), stdout=io.StringIO())
+    rounds = list(RevisionRequest.objects.order_by("number").values_list("number", "note"))
+    assert rounds == [(1, "Lengkapi."), (2, "Putaran kedua.")]
+    assert not TpnFigures.objects.exists()

@@ -15,7 +15,7 @@ def number_requests(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("assessments", "0008_period_deadlines"),
+        ("assessments", "0009_tpn_figures_and_disparity_cache"),
     ]
 
     operations = [
