@@ -39,6 +39,12 @@ class Period(models.Model):
         _("batas reviu TPI"), null=True, blank=True,
         help_text=_("Kosongkan untuk memakai 7 hari sebelum batas usulan ke TPN."),
     )
+    # "satu": every assigned TPI writes the final TPI answer; "dua": a member proposes, the lead
+    # decides (assessments.lke.tiers). Fixed once a review of the period has begun (clean()).
+    review_tiers = models.CharField(
+        _("tingkat reviu TPI"), max_length=4, default=lke.tiers.ONE,
+        choices=[(m, lke.tiers.MODE_LABELS[m]) for m in lke.tiers.MODES],
+    )
 
     class Meta:
         verbose_name = _("periode penilaian")
@@ -72,6 +78,24 @@ class Period(models.Model):
             errors["tpi_review_deadline"] = _("Batas reviu TPI harus sebelum batas usulan ke TPN.")
         if errors:
             raise ValidationError(errors)
+        self._check_tiers_unchanged_in_review()
+
+    # States in which the TPI has begun (or finished) its review: the tiers no longer change.
+    REVIEW_BEGUN_STATES = frozenset(lke.workflow.STATES) - {lke.workflow.DRAFT, lke.workflow.SUBMITTED}
+
+    def _check_tiers_unchanged_in_review(self) -> None:
+        if self.pk is None:
+            return
+        stored = Period.objects.filter(pk=self.pk).values_list("review_tiers", flat=True).first()
+        if stored is None or stored == self.review_tiers:
+            return
+        if self.assessments.filter(state__in=self.REVIEW_BEGUN_STATES).exists():
+            raise ValidationError({"review_tiers": _(
+                "Tingkat reviu TPI tidak dapat diubah setelah reviu TPI suatu penilaian periode ini dimulai.")})
+
+    @property
+    def is_two_tier(self) -> bool:
+        return self.review_tiers == lke.tiers.TWO
 
     @property
     def deadlines(self) -> PeriodDeadlines:
@@ -156,6 +180,20 @@ class Answer(models.Model):
     unit_note = models.TextField(_("catatan unit"), blank=True, validators=free_text_validators())
     tpi_answer = models.JSONField(_("jawaban TPI"), null=True, blank=True)
     tpi_note = models.TextField(_("catatan TPI"), blank=True, validators=free_text_validators())
+    # Two review tiers (Period.review_tiers == "dua"): the member's proposal and the lead's decision;
+    # tpi_answer/tpi_note above stay the final pair (lke.tiers.final_answer), written in the same save.
+    member_answer = models.JSONField(_("usulan anggota TPI"), null=True, blank=True)
+    member_note = models.TextField(_("catatan anggota TPI"), blank=True, validators=free_text_validators())
+    member_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("diusulkan oleh"),
+    )
+    lead_answer = models.JSONField(_("keputusan ketua TPI"), null=True, blank=True)
+    lead_note = models.TextField(_("catatan ketua TPI"), blank=True, validators=free_text_validators())
+    lead_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("diputuskan oleh"),
+    )
     needs_reconfirm = models.BooleanField(_("perlu dikonfirmasi ulang"), default=False)
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
@@ -235,6 +273,7 @@ class AuditAction(models.TextChoices):
     ``audit_record`` refuses anything else."""
 
     PERIOD_OPEN = "period.open", _("Periode dibuka")
+    PERIOD_REVIEW_TIERS = "period.review_tiers", _("Tingkat reviu TPI diatur")
     ASSESSMENT_CREATE = "assessment.create", _("Penilaian dibuat")
     ASSESSMENT_CARRY_FORWARD = "assessment.carry_forward", _("Jawaban dilanjutkan dari penilaian sebelumnya")
     ANSWER_UNIT = "answer.unit", _("Jawaban unit")
