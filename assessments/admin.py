@@ -111,7 +111,7 @@ class PeriodAdminForm(forms.ModelForm):
     class Meta:
         model = Period
         fields = ("instansi", "year", "opens_on", "closes_on", "proposal_deadline", "self_assessment_deadline",
-                  "tpi_review_deadline", "review_tiers")
+                  "tpi_review_deadline", "review_tiers", "member_unit_depth", "lead_unit_depth")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,6 +20,10 @@ from ..deadlines import PeriodDeadlines, period_deadlines
 from .instruments import Instrument, InstrumentItem
 
 YEAR_VALIDATORS = [MinValueValidator(2010), MaxValueValidator(2100)]
+# Hierarchy-bound review tiers: the deepest level a tier may be bound to, and how many levels below
+# its unit a bound TPI reaches (assessments.access builds one bounded query from both).
+TIER_DEPTH_MAX = 3
+TIER_REACH = 4
 
 
 class Period(models.Model):
@@ -44,6 +48,19 @@ class Period(models.Model):
     review_tiers = models.CharField(
         _("tingkat reviu TPI"), max_length=4, default=lke.tiers.ONE,
         choices=[(m, lke.tiers.MODE_LABELS[m]) for m in lke.tiers.MODES],
+    )
+    # Tiers that follow the organisation (a regional office's TPI, then the central TPI): a TPI
+    # assigned to an ancestor unit at this depth of the hierarchy (0 = a unit without a parent)
+    # reviews every unit below it in that tier (assessments.access). Empty: only direct assignments.
+    member_unit_depth = models.PositiveSmallIntegerField(
+        _("tingkat unit anggota TPI"), null=True, blank=True, validators=[MaxValueValidator(TIER_DEPTH_MAX)],
+        help_text=_("Penugasan TPI pada unit induk di kedalaman ini (0 = unit teratas) menjadikannya anggota TPI "
+                    "untuk semua unit di bawahnya."),
+    )
+    lead_unit_depth = models.PositiveSmallIntegerField(
+        _("tingkat unit ketua TPI"), null=True, blank=True, validators=[MaxValueValidator(TIER_DEPTH_MAX)],
+        help_text=_("Penugasan TPI pada unit induk di kedalaman ini (0 = unit teratas) menjadikannya ketua TPI "
+                    "untuk semua unit di bawahnya."),
     )
 
     class Meta:
@@ -86,8 +103,9 @@ class Period(models.Model):
     def _check_tiers_unchanged_in_review(self) -> None:
         if self.pk is None:
             return
-        stored = Period.objects.filter(pk=self.pk).values_list("review_tiers", flat=True).first()
-        if stored is None or stored == self.review_tiers:
+        stored = Period.objects.filter(pk=self.pk).values_list(
+            "review_tiers", "member_unit_depth", "lead_unit_depth").first()
+        if stored is None or stored == (self.review_tiers, self.member_unit_depth, self.lead_unit_depth):
             return
         if self.assessments.filter(state__in=self.REVIEW_BEGUN_STATES).exists():
             raise ValidationError({"review_tiers": _(
@@ -96,6 +114,12 @@ class Period(models.Model):
     @property
     def is_two_tier(self) -> bool:
         return self.review_tiers == lke.tiers.TWO
+
+    @property
+    def tier_depths(self) -> dict[str, int]:
+        """workflow role -> the unit depth its tier is bound to (only the bound ones)."""
+        bound = {lke.workflow.TPI_MEMBER: self.member_unit_depth, lke.workflow.TPI_LEAD: self.lead_unit_depth}
+        return {role: depth for role, depth in bound.items() if depth is not None}
 
     @property
     def deadlines(self) -> PeriodDeadlines:

@@ -294,7 +294,7 @@ def test_worksheet_shows_the_three_answers_in_two_tiers(two, login):
     save(two, two.tpi_lead_a, "P.1.ii.a", "Tidak", note="keputusan ketua")
     lead_page = _worksheet(two, login, two.tpi_lead_a)
     for text in ("Usulan anggota TPI", "Keputusan ketua TPI", "Nilai akhir TPI", "usulan anggota", "keputusan ketua",
-                 "Salin jawaban unit sebagai nilai TPI"):
+                 "Salin jawaban unit sebagai nilai TPI", "Reviu TPI dua tingkat"):
         assert text in lead_page
     agree = reverse("assessments:item_agree", args=[two.assessment.pk, "P.1.i.a"])
     assert agree in lead_page  # proposed, not decided: the lead may agree
@@ -308,7 +308,8 @@ def test_worksheet_shows_the_three_answers_in_two_tiers(two, login):
 def test_worksheet_in_one_tier_shows_only_the_final_answer(one, login):
     page = _worksheet(one, login, one.tpi_a)
     assert "Jawaban TPI" in page
-    for text in ("Usulan anggota TPI", "Keputusan ketua TPI", "Nilai akhir TPI", "Setujui usulan"):
+    for text in ("Usulan anggota TPI", "Keputusan ketua TPI", "Nilai akhir TPI", "Setujui usulan",
+                 "Reviu TPI dua tingkat"):
         assert text not in page
     assert "worksheet-keys.js" in page and "worksheet-keys-hint" in page
 
