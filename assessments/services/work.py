@@ -466,10 +466,15 @@ def _apply_result(*, actor, assessment: Assessment, result: str = "", decree_num
 
 def build_snapshot(assessment: Assessment) -> dict:
     """Answers, both scores and (through hooks) evidence hashes, frozen at finalisation."""
-    answers = {
-        a.item.code: {"unit": a.unit_answer, "unit_note": a.unit_note, "tpi": a.tpi_answer, "tpi_note": a.tpi_note}
-        for a in assessment.answers.select_related("item")
-    }
+    two_tier = assessment.period.review_tiers == lke.tiers.TWO
+    answers = {}
+    for a in assessment.answers.select_related("item"):
+        answers[a.item.code] = {"unit": a.unit_answer, "unit_note": a.unit_note, "tpi": a.tpi_answer,
+                                "tpi_note": a.tpi_note}
+        if two_tier:  # who proposed and who decided, frozen too
+            answers[a.item.code].update({"member": a.member_answer, "member_note": a.member_note,
+                                         "member_by": a.member_by_id, "lead": a.lead_answer,
+                                         "lead_note": a.lead_note, "lead_by": a.lead_by_id})
     scores = assessment_scores(assessment)
 
     snapshot = {

@@ -257,7 +257,10 @@ def test_after_finalise_nothing_moves(two):
     assert "tidak dapat diubah setelah reviu TPI" in str(exc.value)
     answer = Answer.objects.get(assessment=two.assessment, item__code="P.1.i.a")
     assert (answer.member_answer, answer.lead_answer, answer.tpi_answer) == ("Tidak", None, "Tidak")
-    assert two.assessment.snapshot["answers"]["P.1.i.a"]["tpi"] == "Tidak"
+    assert two.assessment.snapshot["answers"]["P.1.i.a"] == {
+        "unit": "Ya", "unit_note": "bukti P.1.i.a", "tpi": "Tidak", "tpi_note": "",
+        "member": "Tidak", "member_note": "", "member_by": two.tpi_a.pk, "lead": None, "lead_note": "", "lead_by": None,
+    }
 
 
 # --- the period setting ----------------------------------------------------------------------------
