@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
@@ -104,12 +105,31 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class PeriodAdminForm(forms.ModelForm):
+    """The review tiers may be left out of a post (a form of the dates only): the stored value stays."""
+
+    class Meta:
+        model = Period
+        fields = ("instansi", "year", "opens_on", "closes_on", "proposal_deadline", "self_assessment_deadline",
+                  "tpi_review_deadline", "review_tiers", "member_unit_depth", "lead_unit_depth")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["review_tiers"].required = False
+
+    def clean_review_tiers(self) -> str:
+        return self.cleaned_data.get("review_tiers") or self.instance.review_tiers
+
+
 @admin.register(Period)
 class PeriodAdmin(admin.ModelAdmin):
-    """Periods are opened from the assessment pages; here administrators adjust their dates."""
+    """Periods are opened from the assessment pages; here administrators adjust their dates and the
+    TPI's review tiers (fixed once a review of the period has begun: ``Period.clean``)."""
+
+    form = PeriodAdminForm
 
     list_display = ("instansi", "year", "opens_on", "closes_on", "self_assessment_deadline", "tpi_review_deadline",
-                    "proposal_deadline")
+                    "proposal_deadline", "review_tiers")
     list_filter = ("instansi", "year")
     list_select_related = ("instansi",)
 

@@ -2,7 +2,9 @@
 
 RSUD is final with TPI scores near WBK, DISDUKCAPIL is in review with comments after two review
 rounds (two revision requests, answered and resubmitted), the other four are
-drafts at different progress; RSUD also has final assessments of 2024 and 2025 (its trend).
+drafts at different progress; RSUD also has final assessments of 2024 and 2025 (its trend). The 2026
+period reviews in two tiers: tpi.anggota proposes, tpi.ketua decides — on DISDUKCAPIL's worksheet the
+lead has agreed with a few proposals and changed one, the rest await the lead's decision.
 Everything goes through the services (so the audit trail and the notifications look like real
 use). Idempotent: a unit that already has its assessment of a year is left alone. Answers are
 deterministic (seeded by unit code).
@@ -128,6 +130,8 @@ def seed_assessments() -> int:
         "tpi.anggota", "tim.itda", "inspektur",
     ])}
     period = services.period_open(actor=None, instansi=instansi, year=YEAR)
+    if not period.assessments.exists():  # the tiers are fixed once a review has begun (a re-run)
+        services.period_review_tiers_set(actor=None, period=period, review_tiers=lke.tiers.TWO)
     items = {i.code: i for i in InstrumentItem.objects.filter(instrument=instrument)}
     created = 0
     for code, (share, quality, final_state) in PLAN.items():
@@ -161,6 +165,7 @@ def seed_assessments() -> int:
                                  raw_answer=raw, note="", expected_version=None, side="tpi")
         if final_state == "in_review":
             seed_rounds(users, assessment, items, code)
+            _lead_decisions(users["tpi.ketua"], assessment, items, list(tpi_answers), engine)
             services.comment_add(actor=users["tpi.anggota"], assessment=assessment, item=items["P.2.i.c"],
                                  body="Mohon lampirkan notulen evaluasi SOP tahun 2026.")
             services.comment_add(actor=users[f"tim.{code.lower()}"], assessment=assessment, item=items["P.2.i.c"],
@@ -211,6 +216,23 @@ def seed_rounds(users: dict, assessment: Assessment, items: dict, code: str) -> 
                                  note=note, expected_version=answer.version)
         services.assessment_transition(actor=leader, assessment=assessment, action="resubmit")
         services.assessment_transition(actor=users["tpi.anggota"], assessment=assessment, action="start_review")
+
+
+def _lead_decisions(lead, assessment, items: dict, proposed: list[str], engine) -> None:
+    """The TPI lead agrees with the first proposals of option items and changes one of them (a step
+    down, with its reason), so the worksheet shows the member's proposal, the lead's decision and
+    the final TPI answer side by side."""
+    options = [code for code in proposed if engine.item_map[code].scale.kind == "option"]
+    for code in options[:3]:
+        services.answer_agree(actor=lead, assessment=assessment, item=items[code], expected_version=None)
+    for code in options[3:]:
+        ladder = list(engine.item_map[code].scale.ascending)
+        answer = assessment.answers.get(item=items[code])
+        position = ladder.index(answer.member_answer)
+        if position > 0:
+            services.answer_save(actor=lead, assessment=assessment, item=items[code], raw_answer=ladder[position - 1],
+                                 note="Bukti pelaksanaan belum lengkap.", expected_version=None, side="tpi")
+            return
 
 
 # Earlier years, so the dashboard's trend has a history: unit code -> [(year, quality)], each

@@ -99,8 +99,9 @@ def prerequisite_facts_many(pairs, evaluation_date=None) -> dict:
 
 
 def assessment_answers(assessment) -> dict:
-    """item code -> Answer, in one query."""
-    return {a.item.code: a for a in Answer.objects.filter(assessment=assessment).select_related("item")}
+    """item code -> Answer (with who proposed and who decided, in two review tiers), in one query."""
+    return {a.item.code: a for a in Answer.objects.filter(assessment=assessment).select_related(
+        "item", "member_by", "lead_by")}
 
 
 def item_rows(assessment, *, codes=None) -> dict:

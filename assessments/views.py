@@ -221,6 +221,49 @@ def item_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 @require_POST
 @login_required
+def item_agree(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """The TPI lead agrees with the member's proposal of one item (two review tiers)."""
+    assessment = assessment_get_for_user(request.user, pk)
+    item = _item_or_404(assessment, code)
+    roles = assessment_roles(request.user, assessment)
+    error = None
+    try:
+        services.answer_agree(actor=request.user, assessment=assessment, item=item,
+                              expected_version=int_or_default(request.POST.get("version"), None))
+    except services.StaleAnswerError:
+        error = _("Butir ini sudah diubah orang lain sejak halaman Anda dibuka; periksa jawaban terbaru.")
+    except (PermissionDenied, ValidationError) as exc:
+        error = " ".join(getattr(exc, "messages", [str(exc)]))
+    return _item_response(request, assessment, roles, code, error=error, saved=error is None)
+
+
+@require_POST
+@login_required
+def tpi_copy_from_unit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The TPI takes the unit's answers of the chosen items as its own (the worksheet's checkboxes)."""
+    assessment = assessment_get_for_user(request.user, pk)
+    codes = request.POST.getlist("codes")
+    back = reverse("assessments:assessment_worksheet", args=[pk])
+    area = request.POST.get("area", "")
+    if area:
+        back = f"{back}?area={area}" if area.isalnum() else back
+    if not codes:
+        messages.error(request, _("Pilih paling sedikit satu butir."))
+        return redirect(back)
+    try:
+        copied, skipped = services.tpi_answers_copy_from_unit(actor=request.user, assessment=assessment, codes=codes)
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect(back)
+    messages.success(request, _("Jawaban unit disalin sebagai nilai TPI untuk %(n)s butir.") % {"n": len(copied)})
+    if skipped:
+        messages.warning(request, _("Tidak disalin (tanpa jawaban unit atau sudah diputuskan ketua TPI): "
+                                    "%(codes)s.") % {"codes": ", ".join(skipped)})
+    return redirect(back)
+
+
+@require_POST
+@login_required
 def item_comment(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     assessment = assessment_get_for_user(request.user, pk)
     item = _item_or_404(assessment, code)

@@ -446,6 +446,11 @@ class _Restorer:
             for f in model._meta.concrete_fields:
                 if f.primary_key:
                     continue
+                if f.attname not in row and not f.is_relation:
+                    # a column added after the bundle was exported: what a new row gets here (its
+                    # default; "" for text, None where null is allowed)
+                    values[f.attname] = f.get_default()
+                    continue
                 value = row.get(f.attname)
                 if f.is_relation:
                     # self-references are set in a second pass, once every row of the table has its id

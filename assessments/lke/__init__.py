@@ -9,13 +9,13 @@ Modules, from the bottom up: ``decimals`` (constants, rounding, number format), 
 sentences), ``types`` (errors and the instrument tree), ``parse`` (definition -> Instrument),
 ``answers`` (validation), ``scoring`` (figures and thresholds), then ``gaps``, ``disparity`` (unit vs
 TPI in points), ``prerequisites``, ``figures`` (results to/from JSON), ``form_answers`` (worksheet form
-input), ``json_io`` (the ``lke_score`` contract), ``instrument_cache``, ``instrument_sync`` and
-``workflow``.
+input), ``json_io`` (the ``lke_score`` contract), ``instrument_cache``, ``instrument_sync``,
+``workflow`` and ``tiers`` (the TPI's review tiers).
 """
 
 from __future__ import annotations
 
-from . import instrument_sync, rounds, workflow
+from . import instrument_sync, rounds, tiers, workflow
 from .answers import (
     NormalizedAnswer,
     percentage_value,
@@ -231,6 +231,7 @@ __all__ = [
     "summary_from_json",
     "summary_of",
     "summary_to_json",
+    "tiers",
     "validate_answers",
     "workflow",
 ]

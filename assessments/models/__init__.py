@@ -14,6 +14,8 @@ from .instruments import (  # noqa: F401
 from .reports import Report  # noqa: F401
 from .tpn import TpnFigures  # noqa: F401
 from .work import (  # noqa: F401
+    TIER_DEPTH_MAX,
+    TIER_REACH,
     Answer,
     Assessment,
     AuditAction,

@@ -20,6 +20,10 @@ from ..deadlines import PeriodDeadlines, period_deadlines
 from .instruments import Instrument, InstrumentItem
 
 YEAR_VALIDATORS = [MinValueValidator(2010), MaxValueValidator(2100)]
+# Hierarchy-bound review tiers: the deepest level a tier may be bound to, and how many levels below
+# its unit a bound TPI reaches (assessments.access builds one bounded query from both).
+TIER_DEPTH_MAX = 3
+TIER_REACH = 4
 
 
 class Period(models.Model):
@@ -38,6 +42,25 @@ class Period(models.Model):
     tpi_review_deadline = models.DateField(
         _("batas reviu TPI"), null=True, blank=True,
         help_text=_("Kosongkan untuk memakai 7 hari sebelum batas usulan ke TPN."),
+    )
+    # "satu": every assigned TPI writes the final TPI answer; "dua": a member proposes, the lead
+    # decides (assessments.lke.tiers). Fixed once a review of the period has begun (clean()).
+    review_tiers = models.CharField(
+        _("tingkat reviu TPI"), max_length=4, default=lke.tiers.ONE,
+        choices=[(m, lke.tiers.MODE_LABELS[m]) for m in lke.tiers.MODES],
+    )
+    # Tiers that follow the organisation (a regional office's TPI, then the central TPI): a TPI
+    # assigned to an ancestor unit at this depth of the hierarchy (0 = a unit without a parent)
+    # reviews every unit below it in that tier (assessments.access). Empty: only direct assignments.
+    member_unit_depth = models.PositiveSmallIntegerField(
+        _("tingkat unit anggota TPI"), null=True, blank=True, validators=[MaxValueValidator(TIER_DEPTH_MAX)],
+        help_text=_("Penugasan TPI pada unit induk di kedalaman ini (0 = unit teratas) menjadikannya anggota TPI "
+                    "untuk semua unit di bawahnya."),
+    )
+    lead_unit_depth = models.PositiveSmallIntegerField(
+        _("tingkat unit ketua TPI"), null=True, blank=True, validators=[MaxValueValidator(TIER_DEPTH_MAX)],
+        help_text=_("Penugasan TPI pada unit induk di kedalaman ini (0 = unit teratas) menjadikannya ketua TPI "
+                    "untuk semua unit di bawahnya."),
     )
 
     class Meta:
@@ -72,6 +95,31 @@ class Period(models.Model):
             errors["tpi_review_deadline"] = _("Batas reviu TPI harus sebelum batas usulan ke TPN.")
         if errors:
             raise ValidationError(errors)
+        self._check_tiers_unchanged_in_review()
+
+    # States in which the TPI has begun (or finished) its review: the tiers no longer change.
+    REVIEW_BEGUN_STATES = frozenset(lke.workflow.STATES) - {lke.workflow.DRAFT, lke.workflow.SUBMITTED}
+
+    def _check_tiers_unchanged_in_review(self) -> None:
+        if self.pk is None:
+            return
+        stored = Period.objects.filter(pk=self.pk).values_list(
+            "review_tiers", "member_unit_depth", "lead_unit_depth").first()
+        if stored is None or stored == (self.review_tiers, self.member_unit_depth, self.lead_unit_depth):
+            return
+        if self.assessments.filter(state__in=self.REVIEW_BEGUN_STATES).exists():
+            raise ValidationError({"review_tiers": _(
+                "Tingkat reviu TPI tidak dapat diubah setelah reviu TPI suatu penilaian periode ini dimulai.")})
+
+    @property
+    def is_two_tier(self) -> bool:
+        return self.review_tiers == lke.tiers.TWO
+
+    @property
+    def tier_depths(self) -> dict[str, int]:
+        """workflow role -> the unit depth its tier is bound to (only the bound ones)."""
+        bound = {lke.workflow.TPI_MEMBER: self.member_unit_depth, lke.workflow.TPI_LEAD: self.lead_unit_depth}
+        return {role: depth for role, depth in bound.items() if depth is not None}
 
     @property
     def deadlines(self) -> PeriodDeadlines:
@@ -156,6 +204,20 @@ class Answer(models.Model):
     unit_note = models.TextField(_("catatan unit"), blank=True, validators=free_text_validators())
     tpi_answer = models.JSONField(_("jawaban TPI"), null=True, blank=True)
     tpi_note = models.TextField(_("catatan TPI"), blank=True, validators=free_text_validators())
+    # Two review tiers (Period.review_tiers == "dua"): the member's proposal and the lead's decision;
+    # tpi_answer/tpi_note above stay the final pair (lke.tiers.final_answer), written in the same save.
+    member_answer = models.JSONField(_("usulan anggota TPI"), null=True, blank=True)
+    member_note = models.TextField(_("catatan anggota TPI"), blank=True, validators=free_text_validators())
+    member_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("diusulkan oleh"),
+    )
+    lead_answer = models.JSONField(_("keputusan ketua TPI"), null=True, blank=True)
+    lead_note = models.TextField(_("catatan ketua TPI"), blank=True, validators=free_text_validators())
+    lead_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("diputuskan oleh"),
+    )
     needs_reconfirm = models.BooleanField(_("perlu dikonfirmasi ulang"), default=False)
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
@@ -243,6 +305,7 @@ class AuditAction(models.TextChoices):
     ``audit_record`` refuses anything else."""
 
     PERIOD_OPEN = "period.open", _("Periode dibuka")
+    PERIOD_REVIEW_TIERS = "period.review_tiers", _("Tingkat reviu TPI diatur")
     ASSESSMENT_CREATE = "assessment.create", _("Penilaian dibuat")
     ASSESSMENT_CARRY_FORWARD = "assessment.carry_forward", _("Jawaban dilanjutkan dari penilaian sebelumnya")
     ANSWER_UNIT = "answer.unit", _("Jawaban unit")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from zi_portal.common.urlmaker import Slot, UrlMaker
@@ -39,6 +40,12 @@ def _labels() -> dict[str, str]:
         "suggestion": _("Saran dari program kerja"),
         "suggestion_accept": _("Terima saran"),
         "suggestion_taken": _("sudah menjadi jawaban unit"),
+        "member_answer": _("Usulan anggota TPI"),
+        "lead_answer": _("Keputusan ketua TPI"),
+        "final_answer": _("Nilai akhir TPI"),
+        "not_decided": _("belum diputuskan"),
+        "agree": _("Setujui usulan"),
+        "copy_select": _("pilih untuk disalin"),
     }
 
 
@@ -99,7 +106,10 @@ def _base(assessment, roles, codes: list[str] | None = None) -> dict[str, Any]:
         "can_edit_unit": lke.workflow.unit_may_edit(assessment.state, roles),
         "can_score_tpi": lke.workflow.tpi_may_score(assessment.state, roles),
         "can_comment": side_of(roles) is not None and assessment.state != lke.workflow.RESULT_RECORDED,
+        "two_tier": assessment.period.review_tiers == lke.tiers.TWO,
+        "tier": lke.tiers.tier_of(assessment.period.review_tiers, roles),
         "save_url": UrlMaker("assessments:item_save", assessment.pk, Slot()),
+        "agree_url": UrlMaker("assessments:item_agree", assessment.pk, Slot()),
         "comment_url": UrlMaker("assessments:item_comment", assessment.pk, Slot()),
     }
 
@@ -109,6 +119,9 @@ def _item(assessment, base: dict, engine_item, **extra) -> dict[str, Any]:
     answer = base["answers"].get(code)
     row = base["rows"][code]
     submitted = extra.get("submitted")
+    scoring, tier = base["can_score_tpi"], base["tier"]
+    member_answer = answer.member_answer if answer else None
+    lead_answer = answer.lead_answer if answer else None
     return {
         "assessment": assessment,
         "code": code,
@@ -136,6 +149,12 @@ def _item(assessment, base: dict, engine_item, **extra) -> dict[str, Any]:
         "can_score_tpi": base["can_score_tpi"],
         "can_edit": base["can_edit_unit"],  # the evidence partial's contract
         "can_review": base["can_score_tpi"],
+        "two_tier": base["two_tier"],
+        # two tiers: the member writes its proposal until the lead decides; the lead decides, or agrees
+        "can_propose": scoring and tier == lke.tiers.MEMBER and lead_answer is None,
+        "can_decide": scoring and tier == lke.tiers.LEAD,
+        "can_agree": scoring and tier == lke.tiers.LEAD and member_answer is not None and lead_answer != member_answer,
+        "agree_url": base["agree_url"](code),
         "can_comment": base["can_comment"],
         "error": extra.get("error"),
         "saved": extra.get("saved", False),
@@ -164,6 +183,8 @@ def build_worksheet(assessment, roles, area: str | None) -> dict[str, Any]:
         "side": base["side"],
         "can_edit_unit": base["can_edit_unit"],
         "can_score_tpi": base["can_score_tpi"],
+        "two_tier": base["two_tier"],
+        "copy_url": reverse("assessments:tpi_copy_from_unit", args=[assessment.pk]),
     }
 
 

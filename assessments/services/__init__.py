@@ -12,6 +12,7 @@ from .notifications import notifications_mark_read, notify  # noqa: F401
 from .tpn import TPN_ROLES, TPN_STATES, tpn_figures_record  # noqa: F401
 from .work import (  # noqa: F401
     StaleAnswerError,
+    answer_agree,
     answer_from_suggestion,
     answer_save,
     assessment_carry_forward,
@@ -19,5 +20,7 @@ from .work import (  # noqa: F401
     assessments_create_bulk,
     comment_add,
     period_open,
+    period_review_tiers_set,
     revision_request,
+    tpi_answers_copy_from_unit,
 )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from units.models import InstansiRole, TpiAssignment, UnitMembership, WorkUnit
 from units.services import predicate_record
+from zi_portal.common.i18n import render_text
 from zi_portal.common.text import clean_text
 
 from .. import hooks, lke
@@ -202,17 +203,13 @@ def answer_save(
     answer, _created = Answer.objects.select_for_update().get_or_create(assessment=assessment, item=item)
     if expected_version is not None and answer.version != expected_version:
         raise StaleAnswerError(answer)
-    answer_field, note_field = ("unit_answer", "unit_note") if side == "unit" else ("tpi_answer", "tpi_note")
-    changes = []
-    if getattr(answer, answer_field) != value:
-        changes.append((answer_field, getattr(answer, answer_field), value))
-        setattr(answer, answer_field, value)
-    if getattr(answer, note_field) != note:
-        changes.append((note_field, getattr(answer, note_field), note))
-        setattr(answer, note_field, note)
-    if side == "unit" and answer.needs_reconfirm:
-        changes.append(("needs_reconfirm", True, False))
-        answer.needs_reconfirm = False
+    if side == "unit":
+        changes = _set_fields(answer, {"unit_answer": value, "unit_note": note})
+        if answer.needs_reconfirm:
+            changes.append(("needs_reconfirm", True, False))
+            answer.needs_reconfirm = False
+    else:
+        changes = _tpi_write(answer, tier=_tpi_tier(assessment, roles), actor=actor, value=value, note=note)
     if not changes:
         return answer
     answer.version += 1
@@ -220,12 +217,117 @@ def answer_save(
     # The row was just fetched (locked) by its assessment and item and the actor is the logged-in
     # user: re-checking that those three exist and that the pair is unique would be four queries on
     # the busiest write of the portal for nothing.
-    answer.full_clean(exclude=["assessment", "item", "updated_by"], validate_unique=False)
+    answer.full_clean(exclude=["assessment", "item", "updated_by", "member_by", "lead_by"], validate_unique=False)
     answer.save()
     for field, before, after in changes:
         audit_record(actor=actor, assessment=assessment, action=AuditAction.answer(side), item_code=item.code,
                      field=field, before=before, after=after)
     return answer
+
+
+def _set_fields(answer: Answer, values: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """Set ``values`` on ``answer``; the (field, before, after) of each one that changed."""
+    changes = []
+    for field, value in values.items():
+        if getattr(answer, field) != value:
+            changes.append((field, getattr(answer, field), value))
+            setattr(answer, field, value)
+    return changes
+
+
+def _tpi_tier(assessment: Assessment, roles: frozenset[str]) -> str | None:
+    return lke.tiers.tier_of(assessment.period.review_tiers, roles)
+
+
+def _tpi_write(answer: Answer, *, tier: str | None, actor, value: Any, note: str) -> list[tuple[str, Any, Any]]:
+    """Write the TPI's answer in ``tier`` (``lke.tiers``): one tier straight into the final pair;
+    two tiers into the member's proposal or the lead's decision, the final pair recomputed in the
+    same save. PermissionDenied when the tier may not write the item now."""
+    try:
+        lke.tiers.check_write(tier, lead_decided=answer.lead_answer is not None)
+    except lke.tiers.TierError as exc:
+        raise PermissionDenied(render_text(exc.message)) from None
+    if tier == lke.tiers.FINAL:
+        return _set_fields(answer, {"tpi_answer": value, "tpi_note": note})
+    prefix = "member" if tier == lke.tiers.MEMBER else "lead"
+    changes = _set_fields(answer, {f"{prefix}_answer": value, f"{prefix}_note": note})
+    if changes and actor is not None and getattr(answer, f"{prefix}_by_id") != actor.pk:
+        setattr(answer, f"{prefix}_by", actor)
+    changes += _set_fields(answer, {
+        "tpi_answer": lke.tiers.final_answer(answer.member_answer, answer.lead_answer),
+        "tpi_note": lke.tiers.final_note(answer.member_answer, answer.member_note, answer.lead_answer,
+                                         answer.lead_note),
+    })
+    return changes
+
+
+@transaction.atomic
+def answer_agree(*, actor, assessment: Assessment, item: InstrumentItem, expected_version: int | None) -> Answer:
+    """The TPI lead agrees with the member's proposal of one item in one click: the proposal becomes
+    the lead's decision (the lead's own note kept), through :func:`answer_save` (its checks, version
+    and audit rows)."""
+    current = Answer.objects.filter(assessment=assessment, item=item).only("member_answer", "lead_note").first()
+    roles = assessment_roles(actor, assessment)
+    try:
+        lke.tiers.check_agree(_tpi_tier(assessment, roles), current.member_answer if current else None)
+    except lke.tiers.TierError as exc:
+        raise PermissionDenied(render_text(exc.message)) from None
+    if current is None:  # check_agree refuses a missing proposal; this keeps the type checker informed
+        raise Http404
+    return answer_save(actor=actor, assessment=assessment, item=item, raw_answer=current.member_answer,
+                       note=current.lead_note, expected_version=expected_version, side="tpi")
+
+
+@transaction.atomic
+def tpi_answers_copy_from_unit(*, actor, assessment: Assessment, codes: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Take the unit's answer of each item of ``codes`` as the TPI's answer, in the tier the actor
+    writes in (the TPI's own decision: each item goes through :func:`answer_save`, audited with the
+    actor; its note in that tier is kept). Refused as a whole outside the review. Returns the codes
+    copied and the codes skipped (no unit answer, or — for a member — already decided by the lead)."""
+    assessment = (Assessment.objects.select_for_update(of=("self",)).select_related("unit", "period", "instrument")
+                  .defer("instrument__definition", "snapshot").get(pk=assessment.pk))
+    roles = assessment_roles(actor, assessment)
+    if side_of(roles) != "tpi" or not lke.workflow.tpi_may_score(assessment.state, roles):
+        raise PermissionDenied(
+            _("Jawaban unit hanya dapat disalin sebagai nilai TPI oleh TPI penilaian ini pada status "
+              "Dalam penilaian TPI (status sekarang: %(state)s).") % {"state": assessment.state_label}
+        )
+    tier = _tpi_tier(assessment, roles)
+    wanted = set(codes)
+    rows = {i.code: i for i in InstrumentItem.objects.filter(instrument_id=assessment.instrument_id, code__in=wanted)}
+    if wanted - set(rows):
+        raise ValidationError(_("Butir %(codes)s tidak termasuk instrumen penilaian ini.")
+                              % {"codes": ", ".join(sorted(wanted - set(rows)))})
+    answers = {a.item_id: a for a in Answer.objects.filter(assessment=assessment, item__in=rows.values())}
+    note_field = {lke.tiers.MEMBER: "member_note", lke.tiers.LEAD: "lead_note"}.get(tier or "", "tpi_note")
+    copied, skipped = [], []
+    for code, item in sorted(rows.items(), key=lambda kv: kv[1].position):
+        answer = answers.get(item.pk)
+        if answer is None or answer.unit_answer is None or (
+                tier == lke.tiers.MEMBER and answer.lead_answer is not None):
+            skipped.append(code)
+            continue
+        answer_save(actor=actor, assessment=assessment, item=item, raw_answer=answer.unit_answer,
+                    note=getattr(answer, note_field), expected_version=None, side="tpi")
+        copied.append(code)
+    return copied, skipped
+
+
+@transaction.atomic
+def period_review_tiers_set(*, actor, period: Period, review_tiers: str) -> Period:
+    """Set how the TPI of ``period`` reviews (``lke.tiers.MODES``); refused once a review has begun."""
+    if actor is not None and not may_organise(actor, period.instansi_id, period.year):
+        raise PermissionDenied(_("Hanya administrator atau ketua TPI yang boleh mengatur tingkat reviu TPI."))
+    before = period.review_tiers
+    if before == review_tiers:
+        return period
+    period.review_tiers = review_tiers
+    period.full_clean()
+    period.save(update_fields=["review_tiers"])
+    audit_record(actor=actor, assessment=None, action=AuditAction.PERIOD_REVIEW_TIERS, field="review_tiers",
+                 before=before, after={"instansi": period.instansi_id, "year": period.year,
+                                       "review_tiers": review_tiers})
+    return period
 
 
 @transaction.atomic
@@ -368,10 +470,15 @@ def _apply_result(*, actor, assessment: Assessment, result: str = "", decree_num
 
 def build_snapshot(assessment: Assessment) -> dict:
     """Answers, both scores and (through hooks) evidence hashes, frozen at finalisation."""
-    answers = {
-        a.item.code: {"unit": a.unit_answer, "unit_note": a.unit_note, "tpi": a.tpi_answer, "tpi_note": a.tpi_note}
-        for a in assessment.answers.select_related("item")
-    }
+    two_tier = assessment.period.review_tiers == lke.tiers.TWO
+    answers = {}
+    for a in assessment.answers.select_related("item"):
+        answers[a.item.code] = {"unit": a.unit_answer, "unit_note": a.unit_note, "tpi": a.tpi_answer,
+                                "tpi_note": a.tpi_note}
+        if two_tier:  # who proposed and who decided, frozen too
+            answers[a.item.code].update({"member": a.member_answer, "member_note": a.member_note,
+                                         "member_by": a.member_by_id, "lead": a.lead_answer,
+                                         "lead_note": a.lead_note, "lead_by": a.lead_by_id})
     scores = assessment_scores(assessment)
 
     snapshot = {
@@ -424,6 +531,7 @@ def _notify_transition(assessment: Assessment, action: str) -> None:
 
 __all__ = [
     "StaleAnswerError",
+    "answer_agree",
     "answer_save",
     "assessment_carry_forward",
     "assessment_transition",
@@ -431,5 +539,7 @@ __all__ = [
     "build_snapshot",
     "comment_add",
     "period_open",
+    "period_review_tiers_set",
     "revision_request",
+    "tpi_answers_copy_from_unit",
 ]

@@ -12,7 +12,7 @@ from evidence.templatetags.evidence_tags import evidence_action_label
 
 # What the rows store and the CSV export writes: a contract, never renamed.
 STORED_VALUES = {
-    "period.open", "assessment.create", "assessment.carry_forward", "answer.unit", "answer.tpi",
+    "period.open", "period.review_tiers", "assessment.create", "assessment.carry_forward", "answer.unit", "answer.tpi",
     "answers.import_xlsx", "comment.add",
     "state.submit", "state.start_review", "state.request_revision", "state.resubmit", "state.finalise",
     "state.propose", "state.record_result", "tpn.figures",

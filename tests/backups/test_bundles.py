@@ -444,8 +444,9 @@ def test_member_name_rule_is_pure():
 
 
 def test_a_bundle_from_before_round_numbers_and_tpn_figures_is_restored(period, tmp_path, media):
-    """An older portal exported revision requests without their round number and had no TPN
-    figures: the import numbers the rounds by creation time per assessment, as the migration did."""
+    """An older portal exported revision requests without their round number, answers without the
+    review tiers' columns and had no TPN figures: the import numbers the rounds by creation time
+    per assessment, as the migration did, and gives the missing columns their defaults."""
     later = RevisionRequestFactory(assessment=period.a, requested_by=period.tpi_a, note="Putaran kedua.", number=2)
     RevisionRequest.objects.filter(pk=later.pk).update(created_at=timezone.now() + dt.timedelta(days=3))
     path = export(tmp_path)
@@ -456,6 +457,9 @@ def test_a_bundle_from_before_round_numbers_and_tpn_figures_is_restored(period, 
         data = json.loads(body)
         for row in data["tables"]["assessments.revisionrequest"]:
             del row["number"]
+        for row in data["tables"]["assessments.answer"]:  # before the review tiers
+            for column in ("member_answer", "member_note", "member_by_id", "lead_answer", "lead_note", "lead_by_id"):
+                del row[column]
         del data["tables"]["assessments.tpnfigures"]
         return name, json.dumps(data).encode()
 
@@ -465,3 +469,4 @@ def test_a_bundle_from_before_round_numbers_and_tpn_figures_is_restored(period, 
     rounds = list(RevisionRequest.objects.order_by("number").values_list("number", "note"))
     assert rounds == [(1, "Lengkapi."), (2, "Putaran kedua.")]
     assert not TpnFigures.objects.exists()
+    assert Answer.objects.count() == 65 and set(Answer.objects.values_list("member_note", "lead_note")) == {("", "")}
