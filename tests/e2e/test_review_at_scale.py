@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 from assessments import services
 from assessments.models import Answer, Assessment, InstrumentItem, Period
 from evidence import services as evidence_services
-from evidence.models import EvidencePageMark
+from evidence.models import EvidencePageMark, EvidenceVersion
 from tests.e2e.helpers import Browser, choose, dom, save, transition
 from tests.evidence.helpers import upload
 from tests.evidence.test_page_images import multipage_pdf
@@ -81,7 +81,8 @@ def test_member_proposes_lead_changes_unit_sees_round_two_and_the_viewer_shows_p
         with page.expect_navigation():
             page.locator(".pagination a.page-link", has_text="2").first.click()
         image = page.locator("img.evidence-page")
-        expect(image).to_have_attribute("src", f"/bukti/versi/{a.evidence_attachments.get().document.versions.get().pk}/halaman/2.png")
+        version = EvidenceVersion.objects.get()
+        expect(image).to_have_attribute("src", f"/bukti/versi/{version.pk}/halaman/2.png")
         page.wait_for_function("document.querySelector('img.evidence-page').naturalWidth > 0")
         assert page.evaluate("document.querySelector('img.evidence-page').naturalWidth") == 1200
         expect(page.get_by_text("Halaman 2 dari 3")).to_be_visible()
@@ -111,7 +112,8 @@ def test_member_proposes_lead_changes_unit_sees_round_two_and_the_viewer_shows_p
         expect(note).to_contain_text("Putaran 2")
         thread = page.locator(f"{dom('P.1.i.a')} .lke-thread")
         expect(thread.locator("li[data-round='2']", has_text=ROUND_2_NOTE)).to_have_count(1)
-        expect(page.locator(f"{dom('P.1.i.b')} .lke-thread li[data-round='1']", has_text=ROUND_1_NOTE)).to_have_count(1)
+        round_one = page.locator(f"{dom('P.1.i.b')} .lke-thread li[data-round='1']", has_text=ROUND_1_NOTE)
+        expect(round_one).to_have_count(1)
         expect(page.locator("#evidence-P-1-i-a")).to_contain_text("tanda tangan tidak ada")
         page.fill(f"{dom('P.1.i.a')} textarea[name=body]", "Notulen bertanda tangan kami unggah ulang.")
         page.locator(f"{dom('P.1.i.a')} form[hx-post*='komentar'] button[type=submit]").click()
@@ -135,7 +137,7 @@ def test_member_proposes_lead_changes_unit_sees_round_two_and_the_viewer_shows_p
         expect(item.locator("[data-tier=lead]")).to_contain_text("C")
         expect(item.locator("[data-tier=final]")).to_contain_text("C")
         with page.expect_response(lambda r: "/setujui/" in r.url):
-            page.locator(f"{dom('P.1.i.a')} [data-tier=lead] form button[type=submit]").click()
+            page.locator(f"{dom('P.1.i.a')} [data-tier=lead] form[hx-post*='setujui'] button").click()
         expect(page.locator(f"{dom('P.1.i.a')} [data-tier=final]")).to_contain_text("Ya")
 
         # --- the unit sees all three TPI columns ----------------------------------------------------
@@ -145,6 +147,7 @@ def test_member_proposes_lead_changes_unit_sees_round_two_and_the_viewer_shows_p
         expect(item.locator("[data-tier=lead]")).to_contain_text("C")
         workbook = team.page.request.get(f"{live_server.url}/penilaian/{a.pk}/lke.xlsx")
         assert workbook.ok
+        rows = list(openpyxl.load_workbook(io.BytesIO(workbook.body())).active.values)
     finally:
         for p in people:
             p.context.close()
@@ -155,9 +158,10 @@ def test_member_proposes_lead_changes_unit_sees_round_two_and_the_viewer_shows_p
     assert (answers["P.1.i.a"].member_answer, answers["P.1.i.a"].lead_answer, answers["P.1.i.a"].tpi_answer) == (
         "Ya", "Ya", "Ya")
     assert Assessment.objects.get(pk=a.pk).revision_requests.count() == 2
-    sheet_values = [[c for c in row] for row in openpyxl.load_workbook(io.BytesIO(workbook.body())).active.values]
-    header = next(row for row in sheet_values if row and any(str(c or "").startswith("Catatan TPI putaran 1") for c in row))
-    assert any(str(c or "").startswith("Catatan TPI putaran 2") for c in header)
-    assert any(str(c or "").startswith("Tanggapan unit putaran 2") for c in header)
-    assert any(ROUND_2_NOTE in str(c or "") for row in sheet_values for c in row)
+    cells = [[str(c or "") for c in row] for row in rows]
+    header = next(row for row in cells if any(c.startswith("Catatan TPI putaran 1") for c in row))
+    assert any(c.startswith("Catatan TPI putaran 2") for c in header)
+    assert any(c.startswith("Tanggapan unit putaran 2") for c in header)
+    p11a = next(row for row in cells if "P.1.i.a" in row)
+    assert ROUND_2_NOTE in p11a and any("Notulen bertanda tangan" in c for c in p11a)
     assert not problems, "\n".join(problems)
