@@ -32,6 +32,11 @@ def lke_export_data(assessment, *, base_url: str = "", exported_at: dt.datetime 
         for code, a in answers.items()
     }
     rounds = assessment_rounds(assessment)
+    tiers = {
+        code: {"member_answer": a.member_answer, "member_note": a.member_note, "lead_answer": a.lead_answer,
+               "lead_note": a.lead_note}
+        for code, a in answers.items()
+    } if assessment.period.is_two_tier else None
     return LkeExport(
         instrument=engine,
         instrument_checksum=assessment.instrument.checksum,
@@ -54,6 +59,7 @@ def lke_export_data(assessment, *, base_url: str = "", exported_at: dt.datetime 
             )
             for r in rounds.rounds
         ],
+        tiers=tiers,
     )
 
 

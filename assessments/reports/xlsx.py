@@ -105,9 +105,21 @@ class RoundColumns:
     responses: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
-def round_column_letters(index: int) -> tuple[str, str]:
-    """The note and response column letters of the ``index``-th round (0-based) of the workbook."""
-    first = len(COLUMNS) + 1 + 2 * index
+# In two review tiers, after the columns above: the member's proposal and the lead's decision (the
+# final answer is "Jawaban TPI"); like the round columns, never read by the import.
+TIER_COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("member_answer", "Usulan anggota TPI", 13),
+    ("member_note", "Catatan anggota TPI", 40),
+    ("lead_answer", "Keputusan ketua TPI", 13),
+    ("lead_note", "Catatan ketua TPI", 40),
+)
+TIER_COL = {key: get_column_letter(len(COLUMNS) + i) for i, (key, _, _) in enumerate(TIER_COLUMNS, 1)}
+
+
+def round_column_letters(index: int, *, after_tiers: bool = False) -> tuple[str, str]:
+    """The note and response column letters of the ``index``-th round (0-based) of the workbook
+    (after the tier columns in a two-tier workbook)."""
+    first = len(COLUMNS) + 1 + (len(TIER_COLUMNS) if after_tiers else 0) + 2 * index
     return get_column_letter(first), get_column_letter(first + 1)
 
 
@@ -119,7 +131,8 @@ class LkeExport:
     answers: an option string, a dict of counts, an index string); ``scores``: {"unit", "tpi"} ->
     the engine's ScoreResult of those answers; ``evidence``: item code -> entries of
     ``hooks.evidence_listing`` (title, name, date, sha256, url); ``rounds``: the review rounds in
-    order, two columns each after the evidence."""
+    order, two columns each after the evidence; ``tiers``: in two review tiers, item code ->
+    {"member_answer", "member_note", "lead_answer", "lead_note"} (None in one tier: no tier columns)."""
 
     instrument: lke.Instrument
     instrument_checksum: str
@@ -135,6 +148,7 @@ class LkeExport:
     exported_at: dt.datetime | None = None
     base_url: str = ""
     rounds: Sequence[RoundColumns] = ()
+    tiers: Mapping[str, Mapping[str, Any]] | None = None
 
 
 def _new_workbook() -> tuple[Workbook, Worksheet]:
@@ -266,7 +280,11 @@ def _build_lke_sheet(ws, data: LkeExport, scale_ranges: Mapping[str, str]) -> _L
     for comp in data.instrument.components:
         writer.component(comp)
     writer.total()
-    last = round_column_letters(len(data.rounds) - 1)[1] if data.rounds else COL["evidence"]
+    tiers = data.tiers is not None
+    if data.rounds:
+        last = round_column_letters(len(data.rounds) - 1, after_tiers=tiers)[1]
+    else:
+        last = TIER_COL["lead_note"] if tiers else COL["evidence"]
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{writer.row - 1}"
     ws.sheet_view.zoomScale = 90
     return _LkeSheet(cached=writer.cached, summary_rows=writer.summary_rows)
@@ -365,10 +383,19 @@ class _LkeSheetWriter:
             cell.fill = _FILLS["component"]
             cell.alignment = Alignment(wrap_text=True, vertical="center")
             ws.column_dimensions[get_column_letter(i)].width = width
+        if data.tiers is not None:
+            for key, header, width in TIER_COLUMNS:
+                cell = ws[f"{TIER_COL[key]}{HEADER_ROW}"]
+                cell.value = header
+                cell.font = _WHITE_BOLD
+                cell.fill = _FILLS["aspect"]
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+                ws.column_dimensions[TIER_COL[key]].width = width
         for index, r in enumerate(data.rounds):
             headers = (ROUND_NOTE_HEADER.format(number=r.number, dates=r.dates),
                        ROUND_RESPONSE_HEADER.format(number=r.number))
-            for letter, header in zip(round_column_letters(index), headers, strict=True):
+            letters = round_column_letters(index, after_tiers=data.tiers is not None)
+            for letter, header in zip(letters, headers, strict=True):
                 cell = ws[f"{letter}{HEADER_ROW}"]
                 cell.value = cell_text(header)
                 cell.font = _WHITE_BOLD
@@ -495,8 +522,22 @@ class _LkeSheetWriter:
             if item.scale.kind != "percentage":
                 self.put(answer_key, _answer_cell(item.scale, stored.get(answer_key)))
                 ws[f"{COL[answer_key]}{self.row}"].fill = _FILLS["answer"]
+        if self.data.tiers is not None:
+            tier = self.data.tiers.get(item.code, {})
+            for key in ("member_answer", "lead_answer"):
+                value = tier.get(key)
+                if isinstance(value, dict):  # a percentage item's counts: as the TPI answer column shows them
+                    value = ", ".join(f"{k}={v}" for k, v in value.items())
+                elif value is not None:
+                    value = _answer_cell(item.scale, value)
+                if value is not None:
+                    ws[f"{TIER_COL[key]}{self.row}"] = cell_text(value) if isinstance(value, str) else value
+            for key in ("member_note", "lead_note"):
+                if tier.get(key):
+                    ws[f"{TIER_COL[key]}{self.row}"] = cell_text(tier[key])
+                    ws[f"{TIER_COL[key]}{self.row}"].alignment = _WRAP
         for index, r in enumerate(self.data.rounds):
-            note_letter, response_letter = round_column_letters(index)
+            note_letter, response_letter = round_column_letters(index, after_tiers=self.data.tiers is not None)
             for letter, value in ((note_letter, r.notes.get(item.code)),
                                   (response_letter, "\n".join(r.responses.get(item.code, ())))):
                 if value:

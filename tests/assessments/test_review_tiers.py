@@ -1,14 +1,22 @@
 """Two review tiers: the member proposes, the lead decides (or agrees in one click), the final TPI
 answer follows; the bulk copy of the unit's answers; the locks of submit and finalise; the worksheet."""
 
+import dataclasses
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from assessments import services
+from assessments.excel_data import lke_export_data
 from assessments.lke import tiers
 from assessments.models import Answer, AuditEvent, InstrumentItem
+from assessments.reports import xlsx as layout
+from assessments.reports.xlsx import build_lke_workbook, round_column_letters
+from assessments.reports.xlsx_read import read_lke
+from assessments.services import lke_import
 from evidence.services import ensure_tpi_may_review, ensure_unit_may_edit
+from tests.excel.helpers import load, rows_by_code
 
 pytestmark = pytest.mark.django_db
 
@@ -336,3 +344,34 @@ def test_worksheet_query_count_in_two_tiers_does_not_grow(two, login, django_ass
         response = client.get(reverse("assessments:assessment_worksheet", args=[two.assessment.pk]))
     assert response.status_code == 200
     assert response.content.decode().count('data-tier="final"') == 113
+
+
+# --- the LKE workbook in two tiers --------------------------------------------------------------
+
+
+def test_workbook_has_the_member_and_lead_columns_before_the_rounds(two, login):
+    w = two
+    save(w, w.tpi_a, "P.1.i.b", "B", note="=HYPERLINK(\"http://x\")")  # the member proposes
+    save(w, w.tpi_lead_a, "P.1.i.b", "C", note="Bukti belum lengkap.")  # the lead changes it
+    save(w, w.tpi_a, "P.1.i.a", "Ya")
+    services.revision_request(actor=w.tpi_a, assessment=w.assessment, items=[(item(w, "P.1.ii.a"), "Lengkapi.")])
+    content = login(w.team_a).get(reverse("assessments:assessment_lke_xlsx", args=[w.assessment.pk])).content
+    ws = load(content)[layout.SHEET_LKE]
+    header = layout.HEADER_ROW
+    assert [ws[f"{c}{header}"].value for c in "PQRS"] == [
+        "Usulan anggota TPI", "Catatan anggota TPI", "Keputusan ketua TPI", "Catatan ketua TPI"]
+    rows = rows_by_code(ws)
+    assert [ws[f"{c}{rows['P.1.i.b']}"].value for c in "PQRS"] == [
+        "B", '=HYPERLINK("http://x")', "C", "Bukti belum lengkap."]
+    assert ws[f"Q{rows['P.1.i.b']}"].data_type == "s"  # user text never becomes a formula
+    assert ws[f"{layout.COL['tpi_answer']}{rows['P.1.i.b']}"].value == "C"  # the final answer: the lead's
+    assert [ws[f"{c}{rows['P.1.i.a']}"].value for c in "PQRS"] == ["Ya", None, None, None]
+    note_col, response_col = round_column_letters(0, after_tiers=True)
+    assert (note_col, ws[f"{note_col}{header}"].value.split(" (")[0]) == ("T", "Catatan TPI putaran 1")
+    assert ws[f"{note_col}{rows['P.1.ii.a']}"].value == "Lengkapi."
+    # the import reads none of them: the unit's own workbook back is no change
+    plan = lke_import.lke_import_plan(assessment=w.assessment, workbook=read_lke(content), side="unit")
+    assert plan.changes == [] and plan.errors == []
+    # one tier: no tier columns, the rounds right after the evidence
+    one_tier = load(build_lke_workbook(dataclasses.replace(lke_export_data(w.assessment), tiers=None)))
+    assert one_tier[layout.SHEET_LKE][f"P{header}"].value.startswith("Catatan TPI putaran 1")
