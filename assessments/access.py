@@ -45,12 +45,12 @@ def _bound_tier_q(user) -> Q:
     return found & ~Q(unit_id__in=UnitMembership.objects.filter(user=user).values("unit_id"))
 
 
-def _bound_roles(user, assessment: Assessment) -> set[str]:
-    """The roles ``user`` holds toward ``assessment`` through tiers bound to the hierarchy (the Python
-    twin of :func:`_bound_tier_q`): two queries, and none when the period binds no tier."""
+def bound_tier_units(assessment: Assessment) -> dict[str, int]:
+    """Workflow role -> the ancestor unit whose TPI holds that role toward ``assessment`` through a
+    tier bound to the hierarchy; empty (and no query) when the period binds no tier, else one query."""
     depths = assessment.period.tier_depths
     if not depths:
-        return set()
+        return {}
     tree = dict(WorkUnit.objects.filter(instansi_id=assessment.unit.instansi_id).values_list("id", "parent_id"))
     chain: list[int] = []  # the unit's ancestors, nearest first
     node = tree.get(assessment.unit_id)
@@ -62,6 +62,24 @@ def _bound_roles(user, assessment: Assessment) -> set[str]:
         levels_up = len(chain) - depth  # the ancestor at ``depth`` is this many levels up
         if 1 <= levels_up <= TIER_REACH:
             wanted[role] = chain[levels_up - 1]
+    return wanted
+
+
+def bound_reviewers(assessment: Assessment) -> list:
+    """The users who review ``assessment`` through a bound tier (for notifications): assigned for
+    the year to a bound ancestor, never a member of the unit's team (the conflict rule)."""
+    wanted = bound_tier_units(assessment)
+    if not wanted:
+        return []
+    return [a.user for a in TpiAssignment.objects.filter(year=assessment.period.year, unit_id__in=wanted.values())
+            .exclude(user__in=UnitMembership.objects.filter(unit_id=assessment.unit_id).values("user_id"))
+            .select_related("user")]
+
+
+def _bound_roles(user, assessment: Assessment) -> set[str]:
+    """The roles ``user`` holds toward ``assessment`` through tiers bound to the hierarchy (the Python
+    twin of :func:`_bound_tier_q`): two queries, and none when the period binds no tier."""
+    wanted = bound_tier_units(assessment)
     if not wanted:
         return set()
     assigned = set(TpiAssignment.objects.filter(user=user, year=assessment.period.year,

@@ -26,7 +26,7 @@ from zi_portal.common.i18n import render_text
 from zi_portal.common.text import clean_text
 
 from .. import hooks, lke
-from ..access import assessment_roles, may_organise, side_of
+from ..access import assessment_roles, bound_reviewers, may_organise, side_of
 from ..audit import AuditAction, audit_record
 from ..links import item_url
 from ..models import (
@@ -500,10 +500,16 @@ def _unit_users(assessment: Assessment):
 
 
 def _tpi_users(assessment: Assessment, lead_only: bool = False):
+    """The TPI of the assessment: assigned to the unit for the year, and — in tiers bound to the
+    hierarchy — to the bound ancestor (each person once)."""
     qs = TpiAssignment.objects.filter(unit_id=assessment.unit_id, year=assessment.period.year).select_related("user")
     if lead_only:
         qs = qs.filter(role=TpiAssignment.Role.LEAD)
-    return [a.user for a in qs]
+    users = {a.user.pk: a.user for a in qs}
+    if not lead_only:
+        for user in bound_reviewers(assessment):
+            users.setdefault(user.pk, user)
+    return list(users.values())
 
 
 def _leadership_users(assessment: Assessment):

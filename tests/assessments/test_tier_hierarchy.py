@@ -11,7 +11,7 @@ from django.urls import reverse
 from assessments import services
 from assessments.access import assessment_roles, assessments_visible_to
 from assessments.lke import tiers, workflow
-from assessments.models import Answer, InstrumentItem
+from assessments.models import Answer, Assessment, InstrumentItem, Notification
 from tests.factories import (
     AssessmentFactory,
     InstansiFactory,
@@ -137,3 +137,18 @@ def test_worksheet_query_count_with_bound_tiers(ministry, login, django_assert_m
         response = client.get(reverse("assessments:assessment_worksheet", args=[ministry.a1.pk]))
     assert response.status_code == 200
     assert response.content.decode().count("Setujui usulan") == answered
+
+
+def test_bound_tiers_are_notified_of_a_submission_and_a_comment(ministry):
+    """The regional office's and the centre's TPI hear of KPP-1's submission and of the unit's
+    comments; the other regional office does not. (Regression: only direct assignees were told.)"""
+    leader = MembershipFactory(unit=ministry.kpp_1, role="pimpinan", user=UserFactory(username="pimpinan.kpp1")).user
+    Assessment.objects.filter(pk=ministry.a1.pk).update(state="draft")
+    ministry.a1.refresh_from_db()
+    services.assessment_transition(actor=leader, assessment=ministry.a1, action="submit")
+    told = set(Notification.objects.filter(kind="submit").values_list("user__username", flat=True))
+    assert told == {"tpi.kanwil1", "tpi.pusat"}
+    item = InstrumentItem.objects.get(instrument=ministry.instrument, code="P.1.i.a")
+    services.comment_add(actor=ministry.team_1, assessment=ministry.a1, item=item, body="Mohon arahan.")
+    told = set(Notification.objects.filter(kind="comment").values_list("user__username", flat=True))
+    assert told == {"tpi.kanwil1", "tpi.pusat"}
