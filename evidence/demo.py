@@ -1,5 +1,6 @@
 """Demo evidence: small generated PDFs attached through the real services (validated, hashed,
-audited), one reused on a second item and one link — so the demo worksheet shows living data."""
+audited; the work plan four pages long, for the page viewer), one reused on a second item and one
+link — so the demo worksheet shows living data."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from zi_portal.common.minipdf import simple_pdf
 
 from . import services
 
-# item code -> (file name, document title, lines)
+# item code -> (file name, document title, lines of the first page)
 DOCUMENTS = [
     ("P.1.i.a", "SK Tim Pembangunan ZI 2026.pdf", "Keputusan Kepala tentang Tim Pembangunan Zona Integritas",
      ["Menetapkan susunan Tim Pembangunan Zona Integritas tahun 2026.", "Ketua: pimpinan unit kerja."]),
@@ -28,6 +29,15 @@ DOCUMENTS = [
      ["Indeks kepuasan masyarakat per unsur pelayanan."]),
 ]
 
+# Documents of more than one page, read page by page in the viewer: item code -> the further pages.
+MORE_PAGES = {
+    "P.1.ii.a": [
+        ["Area I-III: manajemen perubahan, tatalaksana, SDM aparatur.", "Target triwulan I dan II."],
+        ["Area IV-VI: akuntabilitas, pengawasan, pelayanan publik.", "Target triwulan III dan IV."],
+        ["Pengesahan oleh pimpinan unit kerja.", "Tanda tangan dan stempel."],
+    ],
+}
+
 
 def seed_demo_evidence(*, assessment, author) -> int:
     """Attach the demo documents to a draft assessment of ``author``'s unit; returns rows written."""
@@ -35,7 +45,7 @@ def seed_demo_evidence(*, assessment, author) -> int:
     written = 0
     first_document = None
     for code, name, title, lines in DOCUMENTS:
-        content = simple_pdf(title, [assessment.unit.name, *lines])
+        content = simple_pdf(title, [assessment.unit.name, *lines], more_pages=MORE_PAGES.get(code, ()))
         upload = SimpleUploadedFile(name, content, content_type="application/pdf")
         outcome = services.evidence_upload(
             actor=author, assessment=assessment, item=items[code], uploaded_file=upload,

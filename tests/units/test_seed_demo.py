@@ -12,7 +12,8 @@ from django.urls import reverse
 from assessments.models import Assessment, Comment
 from assessments.round_data import assessment_rounds
 from assessments.standing import assessment_scores
-from evidence.models import EvidenceAttachment, EvidenceVersion
+from evidence.models import EvidenceAttachment, EvidencePageSet, EvidenceVersion
+from evidence.services import evidence_pages_render
 from evidence.storage import read_version
 from units.demo import seed_units
 from units.models import (
@@ -153,6 +154,26 @@ def test_seed_demo_disdukcapil_has_two_review_rounds(login):
     assert rounds.rounds[1].label in page.decode()
     ws = openpyxl.load_workbook(BytesIO(
         team.get(reverse("assessments:assessment_lke_xlsx", args=[assessment.pk])).content))["LKE"]
-    headers = [ws.cell(row=4, column=c).value for c in range(16, 20)]
-    assert headers == [f"Catatan TPI putaran 1 ({rounds.rounds[0].dates})", "Tanggapan unit putaran 1",
+    # the 2026 period reviews in two tiers: the member's and the lead's columns, then the rounds
+    headers = [ws.cell(row=4, column=c).value for c in range(16, 24)]
+    assert headers == ["Usulan anggota TPI", "Catatan anggota TPI", "Keputusan ketua TPI", "Catatan ketua TPI",
+                       f"Catatan TPI putaran 1 ({rounds.rounds[0].dates})", "Tanggapan unit putaran 1",
                        f"Catatan TPI putaran 2 ({rounds.rounds[1].dates})", "Tanggapan unit putaran 2"]
+    decided = [row for row in ws.iter_rows(min_row=5, values_only=True) if row[17] is not None]
+    assert decided and all(row[15] is not None for row in decided)  # every lead decision beside a proposal
+
+
+def test_demo_tpi_member_reads_rsud_work_plan_page_by_page(settings, tmp_path, login):
+    """Issue 14's demo: tpi.anggota reads RSUD's evidence page by page in the portal, never downloading it."""
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", "--password", "Demo-Pass-1", stdout=StringIO())
+    version = EvidenceVersion.objects.get(document__unit__code="RSUD", original_name="Rencana Kerja ZI 2026.pdf")
+    evidence_pages_render(version_id=version.pk)  # what the task does once the upload commits
+    assert EvidencePageSet.objects.get(version=version).page_count == 4
+    client = login(User.objects.get(username="tpi.anggota"))
+    page = client.get(reverse("evidence:viewer", args=[version.pk]) + "?halaman=2").content.decode()
+    assert "Halaman 2 dari 4" in page and f"/bukti/versi/{version.pk}/halaman/2.png" in page
+    image = client.get(f"/bukti/versi/{version.pk}/halaman/2.png")
+    assert image.status_code == 200 and image["Content-Type"] == "image/png"
+    assert login(User.objects.get(username="tim.disdukcapil")).get(
+        f"/bukti/versi/{version.pk}/halaman/2.png").status_code == 404
