@@ -121,6 +121,17 @@ def _person(user) -> dict | None:
     return {"name": user.get_full_name() or user.username, "nip": user.nip or "", "jabatan": user.jabatan}
 
 
+def report_signer(assessment) -> dict | None:
+    """Who signs the report of ``assessment``: the unit's TPI lead of the year (``name``, ``nip``,
+    ``jabatan``), or None when none is assigned (one query)."""
+    lead = (
+        TpiAssignment.objects.filter(unit_id=assessment.unit_id, year=assessment.period.year,
+                                     role=TpiAssignment.Role.LEAD)
+        .select_related("user").order_by("pk").first()
+    )
+    return _person(lead.user) if lead else None
+
+
 def _area_minimums(engine) -> dict[str, Decimal]:
     return {
         tset.label: tset.per_area_min_pct

@@ -13,7 +13,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 
-def monitoring_report_html(data: dict, *, generated_at: dt.datetime | None = None) -> str:
+def monitoring_report_html(data: dict, *, generated_at: dt.datetime | None = None, stamp=None) -> str:
+    """The report's HTML; ``stamp`` (a ``zi_portal.common.issuing.Stamp``) is printed on page 1."""
     from assessments.reports.pdf import format_date_id  # noqa: PLC0415 — slow optional import (WeasyPrint)
 
     generated_at = generated_at or timezone.now()
@@ -32,11 +33,19 @@ def monitoring_report_html(data: dict, *, generated_at: dt.datetime | None = Non
         "change_agents": [{**c, "date_text": format_date_id(c.get("date"))} for c in data["change_agents"]],
         "roman": ["I", "II", "III", "IV"][: data["quarter"]],
         "area_columns": 2 * data["quarter"] + 2,
+        "stamp": stamp,
     }
     return render_to_string("programme/reports/monitoring_pdf.html", context)
 
 
-def monitoring_report_pdf(data: dict, *, generated_at: dt.datetime | None = None) -> bytes:
+def monitoring_report_pdf(data: dict, *, generated_at: dt.datetime | None = None, stamp=None) -> bytes:
+    return monitoring_report_rendered(data, generated_at=generated_at, stamp=stamp)[0]
+
+
+def monitoring_report_rendered(data: dict, *, generated_at: dt.datetime | None = None,
+                               stamp=None) -> tuple[bytes, int]:
+    """(PDF bytes, number of pages)."""
     from assessments.reports.pdf import render_pdf  # noqa: PLC0415 — slow optional import (WeasyPrint)
 
-    return render_pdf(monitoring_report_html(data, generated_at=generated_at)).content
+    rendered = render_pdf(monitoring_report_html(data, generated_at=generated_at, stamp=stamp))
+    return rendered.content, rendered.pages

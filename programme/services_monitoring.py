@@ -15,14 +15,17 @@ from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessments.audit import audit_record
 from assessments.models import AuditAction
 from assessments.services.notifications import notify
 from evidence.models import EvidenceDocument
 from units.models import WorkUnit
+from zi_portal.common import issuing
+from zi_portal.common.issuing import DocumentSubject, IssuedPdf, issue_pdf
 
-from . import access, monitoring, selectors
+from . import access, monitoring, reports, selectors
 from .models import Finding, FollowUp, MonitoringVisit, Recommendation
 from .services import store_documents
 
@@ -226,3 +229,17 @@ def recommendation_reopen(*, actor, recommendation: Recommendation) -> Recommend
         url=_page_url(unit, year),
     )
     return row
+
+
+def monitoring_report_issue(*, actor, unit: WorkUnit, year: int, quarter: int, data: dict) -> IssuedPdf:
+    """Render the quarterly monitoring report (``data`` from ``pages.monitoring_report_for``)
+    through the document issuer: stamped with its verification URL and registered when the
+    documents app is installed; a new one replaces the previous report of the same quarter."""
+    subject = DocumentSubject(
+        kind=issuing.MONITORING_REPORT, subject_key=f"monitoring:{unit.pk}:{year}:{quarter}",
+        title=_("Laporan Pemantauan Triwulan %(quarter)s %(unit)s %(year)s") % {
+            "quarter": quarter, "unit": unit.name, "year": year},
+        instansi=unit.instansi, unit=unit,
+    )
+    return issue_pdf(actor=actor, subject=subject,
+                     render=lambda stamp: reports.monitoring_report_rendered(data, stamp=stamp))

@@ -20,7 +20,6 @@ from . import (
     access,
     pages,
     plan,
-    reports,
     selectors,
     services,
     services_import,
@@ -414,7 +413,9 @@ def monitoring_report(request: HttpRequest, code: str, year: int, quarter: int) 
     if quarter not in plan.QUARTERS:
         raise Http404
     data = pages.monitoring_report_for(unit, year, quarter, today=timezone.localdate())
-    response = HttpResponse(reports.monitoring_report_pdf(data), content_type="application/pdf")
+    issued = services_monitoring.monitoring_report_issue(actor=request.user, unit=unit, year=year, quarter=quarter,
+                                                         data=data)
+    response = HttpResponse(issued.content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="laporan-pemantauan-{unit.code}-{year}-tw{quarter}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

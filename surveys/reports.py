@@ -13,7 +13,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 
-def survey_report_html(data: dict, *, generated_at: dt.datetime | None = None) -> str:
+def survey_report_html(data: dict, *, generated_at: dt.datetime | None = None, stamp=None) -> str:
+    """The report's HTML; ``stamp`` (a ``zi_portal.common.issuing.Stamp``) is printed on page 1."""
     from assessments.reports.pdf import format_date_id  # noqa: PLC0415 — slow optional import (WeasyPrint)
 
     campaign = data["campaign"]
@@ -23,11 +24,19 @@ def survey_report_html(data: dict, *, generated_at: dt.datetime | None = None) -
         "period_text": f"{format_date_id(campaign['opens_on'])} – {format_date_id(campaign['closes_on'])}",
         "closed_text": format_date_id(campaign["closed_at"]) if campaign["closed_at"] else "",
         "generated_on": format_date_id(generated_at or timezone.now()),
+        "stamp": stamp,
     }
     return render_to_string("surveys/reports/survey_pdf.html", context)
 
 
-def survey_report_pdf(data: dict, *, generated_at: dt.datetime | None = None) -> bytes:
+def survey_report_pdf(data: dict, *, generated_at: dt.datetime | None = None, stamp=None) -> bytes:
+    return survey_report_rendered(data, generated_at=generated_at, stamp=stamp)[0]
+
+
+def survey_report_rendered(data: dict, *, generated_at: dt.datetime | None = None,
+                           stamp=None) -> tuple[bytes, int]:
+    """(PDF bytes, number of pages)."""
     from assessments.reports.pdf import render_pdf  # noqa: PLC0415 — slow optional import (WeasyPrint)
 
-    return render_pdf(survey_report_html(data, generated_at=generated_at)).content
+    rendered = render_pdf(survey_report_html(data, generated_at=generated_at, stamp=stamp))
+    return rendered.content, rendered.pages

@@ -21,8 +21,10 @@ from assessments.audit import audit_record
 from assessments.models import Answer, Assessment, AuditAction
 from assessments.services import answer_from_suggestion
 from units.models import WorkUnit
+from zi_portal.common import issuing
+from zi_portal.common.issuing import DocumentSubject, IssuedPdf, issue_pdf
 
-from . import access, importing, selectors
+from . import access, importing, reports, selectors
 from . import lke as survey_lke
 from .models import Campaign, Response, ResponseAnswer, ServiceType
 
@@ -447,3 +449,17 @@ def survey_value_accept(
         facts={**suggestion.facts(), "reason": survey_lke.reason_text(suggestion)},
     )
     return answer, suggestion
+
+
+def survey_report_issue(*, actor, campaign: Campaign, data: dict) -> IssuedPdf:
+    """Render the survey report of ``campaign`` (``data`` from ``pages.survey_report_for``) through
+    the document issuer: stamped with its verification URL and registered when the documents app
+    is installed; a new one replaces the campaign's previous report."""
+    unit = campaign.unit
+    subject = DocumentSubject(
+        kind=issuing.SURVEY_REPORT, subject_key=f"survey:{campaign.pk}",
+        title=_("Laporan Hasil Survei %(name)s — %(unit)s") % {"name": campaign.name, "unit": unit.name},
+        instansi=unit.instansi, unit=unit,
+    )
+    return issue_pdf(actor=actor, subject=subject,
+                     render=lambda stamp: reports.survey_report_rendered(data, stamp=stamp))

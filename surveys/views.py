@@ -19,7 +19,7 @@ from zi_portal.common.pagination import PAGE_PARAM, answers_bad_parameters, pagi
 from zi_portal.common.params import int_or_default
 from zi_portal.common.ratelimits import ip_key, rate_limit
 
-from . import abuse, access, importing, links, pages, qr, reports, selectors, services
+from . import abuse, access, importing, links, pages, qr, selectors, services
 from .forms import YES, CampaignForm, ExcludeForm, FollowUpForm, PublicResponseForm, ResponsesImportForm
 from .models import Campaign
 
@@ -442,7 +442,8 @@ def report_pdf(request: HttpRequest, code: str, year: int) -> HttpResponse:
     if campaign is None:
         raise Http404
     data = pages.survey_report_for(campaign, time_zone=timezone.get_current_timezone())
-    response = HttpResponse(reports.survey_report_pdf(data), content_type="application/pdf")
+    issued = services.survey_report_issue(actor=request.user, campaign=campaign, data=data)
+    response = HttpResponse(issued.content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="laporan-survei-{unit.code}-{year}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

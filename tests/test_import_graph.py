@@ -35,7 +35,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("units", "assessments", "evidence", "backups", "programme", "reminders", "surveys", "zi_portal")
+APPS = ("units", "assessments", "evidence", "backups", "programme", "reminders", "surveys", "documents", "zi_portal")
 SKIPPED_DIRS = {"migrations", "tests", "__pycache__"}
 
 

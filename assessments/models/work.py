@@ -371,6 +371,10 @@ class AuditAction(models.TextChoices):
     SURVEY_RESPONSE_EXCLUDE = "survey.response_exclude", _("Jawaban survei dikecualikan")
     SURVEY_RESPONSE_INCLUDE = "survey.response_include", _("Jawaban survei dihitung kembali")
     SURVEY_VALUE_ACCEPT = "survey.value_accept", _("Nilai survei diterima sebagai jawaban unit")
+    # documents (written by the documents app's services: the registry of issued PDFs)
+    DOCUMENT_ISSUE = "document.issue", _("Dokumen diterbitkan")
+    DOCUMENT_REVOKE = "document.revoke", _("Dokumen dicabut")
+    LETTER_TEMPLATE_SAVE = "letter_template.save", _("Templat surat disimpan")
 
     @classmethod
     def answer(cls, side: str) -> AuditAction:

@@ -148,8 +148,10 @@ def _letterhead(instansi: dict) -> dict:
     return {**instansi, "logo_url": instansi.get("logo_data_uri") or ""}
 
 
-def assessment_html(data: dict, *, document_number: str, generated_at: dt.datetime) -> str:
-    """The assessment report's HTML from :func:`assessments.report_data.assessment_report_data`."""
+def assessment_html(data: dict, *, document_number: str, generated_at: dt.datetime, stamp=None) -> str:
+    """The assessment report's HTML from :func:`assessments.report_data.assessment_report_data`;
+    ``stamp`` (a :class:`zi_portal.common.issuing.Stamp`) prints the verification URL and its QR
+    code under the letterhead of the first page."""
     groups = [
         {**g, "indicators": [
             {**ind, "items": [
@@ -168,16 +170,19 @@ def assessment_html(data: dict, *, document_number: str, generated_at: dt.dateti
         "document_number": document_number,
         "generated_on": format_date_id(generated_at),
         "chart": mark_safe(area_chart_svg(data["areas"], data["area_minimums"])),  # noqa: S308 (escaped inside)
+        "stamp": stamp,
     }
     return render_to_string("assessments/reports/report_pdf.html", context)
 
 
-def recap_html(data: dict, *, document_number: str, generated_at: dt.datetime) -> str:
-    """The instansi recap's HTML from :func:`assessments.report_data.recap_report_data`."""
+def recap_html(data: dict, *, document_number: str, generated_at: dt.datetime, stamp=None) -> str:
+    """The instansi recap's HTML from :func:`assessments.report_data.recap_report_data` (``stamp``:
+    as for :func:`assessment_html`)."""
     context = {
         **data,
         "instansi": _letterhead(data["instansi"]),
         "document_number": document_number,
         "generated_on": format_date_id(generated_at),
+        "stamp": stamp,
     }
     return render_to_string("assessments/reports/recap_pdf.html", context)

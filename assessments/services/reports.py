@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from units.models import InstansiRole
+from zi_portal.common import issuing
+from zi_portal.common.issuing import DocumentSubject, IssuedPdf, issue_pdf
 from zi_portal.common.storage import StorageUnavailable, stored_put
 from zi_portal.common.tasks import enqueue_on_commit
 
@@ -25,7 +27,7 @@ from ..access import assessment_roles, assessments_visible_to
 from ..audit import AuditAction, audit_record
 from ..models import Assessment, Report
 from ..models.reports import PENDING_STATUSES
-from ..report_data import assessment_report_data, recap_report_data
+from ..report_data import assessment_report_data, recap_report_data, report_signer
 from .notifications import notify
 
 logger = logging.getLogger(__name__)
@@ -210,20 +212,57 @@ def _report_requeue(*, report: Report, now: dt.datetime) -> bool:
 # --- rendering ---------------------------------------------------------------------------------
 
 
-def assessment_pdf(assessment: Assessment, *, number: str, generated_at: dt.datetime):
-    """The rendered PDF of one assessment (no database write)."""
+def assessment_pdf(assessment: Assessment, *, number: str, generated_at: dt.datetime, stamp=None):
+    """The rendered PDF of one assessment (no database write); ``stamp`` is printed on page 1."""
     from ..reports import pdf  # noqa: PLC0415 — slow optional import (WeasyPrint), see reports/pdf.py
 
     data = assessment_report_data(assessment)
-    return pdf.render_pdf(pdf.assessment_html(data, document_number=number, generated_at=generated_at))
+    return pdf.render_pdf(pdf.assessment_html(data, document_number=number, generated_at=generated_at, stamp=stamp))
 
 
-def recap_pdf(*, user, instansi, year: int, number: str, generated_at: dt.datetime):
+def recap_pdf(*, user, instansi, year: int, number: str, generated_at: dt.datetime, stamp=None):
     """The rendered recap PDF (``user=None``: every assessment of the instansi; no database write)."""
     from ..reports import pdf  # noqa: PLC0415 — slow optional import (WeasyPrint), see reports/pdf.py
 
     data = recap_report_data(user=user, instansi=instansi, year=year)
-    return pdf.render_pdf(pdf.recap_html(data, document_number=number, generated_at=generated_at))
+    return pdf.render_pdf(pdf.recap_html(data, document_number=number, generated_at=generated_at, stamp=stamp))
+
+
+def assessment_issue(assessment: Assessment, *, actor, number: str, generated_at: dt.datetime) -> IssuedPdf:
+    """Render the report of ``assessment`` through the document issuer (``zi_portal.common.issuing``):
+    stamped with its verification URL and registered when the documents app is installed. The
+    signatory is the unit's TPI lead of the year."""
+    signer = report_signer(assessment)
+    subject = DocumentSubject(
+        kind=issuing.ASSESSMENT_REPORT, subject_key=f"assessment:{assessment.pk}",
+        title=_("Laporan Penilaian Mandiri ZI %(unit)s %(year)s (%(number)s)") % {
+            "unit": assessment.unit.name, "year": assessment.period.year, "number": number},
+        instansi=assessment.unit.instansi, unit=assessment.unit, assessment=assessment,
+        signatory={"name": signer["name"], "nip": signer["nip"], "position": signer["jabatan"]} if signer else None,
+    )
+
+    def render(stamp):
+        rendered = assessment_pdf(assessment, number=number, generated_at=generated_at, stamp=stamp)
+        return rendered.content, rendered.pages
+
+    return issue_pdf(actor=actor, subject=subject, render=render)
+
+
+def recap_issue(*, actor, user, instansi, year: int, number: str, generated_at: dt.datetime) -> IssuedPdf:
+    """Render the recap through the document issuer (see :func:`assessment_issue`); one recap per
+    requester (``user``; ``None``: the whole instansi) and year is valid at a time."""
+    subject = DocumentSubject(
+        kind=issuing.RECAP, subject_key=f"recap:{year}:{user.pk if user is not None else 'all'}",
+        title=_("Rekap Penilaian Zona Integritas %(year)s (%(number)s)") % {"year": year, "number": number},
+        instansi=instansi,
+    )
+
+    def render(stamp):
+        rendered = recap_pdf(user=user, instansi=instansi, year=year, number=number, generated_at=generated_at,
+                             stamp=stamp)
+        return rendered.content, rendered.pages
+
+    return issue_pdf(actor=actor, subject=subject, render=render)
 
 
 def _relative_name(report: Report) -> str:
@@ -243,14 +282,17 @@ def report_render(*, report: Report) -> Report:
         if report.kind == Report.Kind.ASSESSMENT:
             if report.assessment is None:  # the check constraint and CASCADE rule it out
                 raise ValueError("an assessment report without its assessment")
-            rendered = assessment_pdf(report.assessment, number=report.document_number, generated_at=now)
+            rendered = assessment_issue(report.assessment, actor=report.requested_by, number=report.document_number,
+                                        generated_at=now)
         else:
             if report.requested_by is None:
                 raise ValueError(_("Pemohon rekap tidak ada lagi; minta rekap baru."))
-            rendered = recap_pdf(user=report.requested_by, instansi=report.instansi, year=report.year,
-                                 number=report.document_number, generated_at=now)
+            rendered = recap_issue(actor=report.requested_by, user=report.requested_by, instansi=report.instansi,
+                                   year=report.year, number=report.document_number, generated_at=now)
     except OSError:
         raise
+    except StorageUnavailable as exc:  # the issued copy could not be stored: the task retries
+        raise OSError(f"document storage unavailable: {exc.__cause__!r}") from exc
     except SoftTimeLimitExceeded:
         # Celery's own exception says nothing to the person waiting for the report.
         logger.warning("report %s exceeded the soft time limit", report.pk)
@@ -273,7 +315,8 @@ def report_render(*, report: Report) -> Report:
             finished_at=timezone.now(), error="",
         )
         audit_record(actor=None, assessment=report.assessment, action=AuditAction.report("ready", report.kind),
-                     after={"report": report.pk, "sha256": sha256, "size": size, "pages": rendered.pages})
+                     after={"report": report.pk, "sha256": sha256, "size": size, "pages": rendered.pages,
+                            "document": rendered.uuid})
         _notify_requester(report, "report.ready",
                           _("Laporan %(number)s siap diunduh.") % {"number": report.document_number})
     report.refresh_from_db()

@@ -46,7 +46,8 @@ def test_report_with_a_bucket_logo_is_rendered_into_the_bucket_and_downloaded(s3
     stored = s3.read(report.file.name)
     assert stored.startswith(b"%PDF") and hashlib.sha256(stored).hexdigest() == report.sha256
     assert report.size == len(stored)
-    assert first_page_images(stored) == [(32, 32)]  # the letterhead logo, read from the bucket
+    # the letterhead logo, read from the bucket, and the QR code of the verification URL
+    assert first_page_images(stored) == [(32, 32), (148, 148)]
     assert not (s3.media / "reports").exists()
 
     response = login(lke.team_a).get(reverse("assessments:report_download", args=[report.pk]))

@@ -42,6 +42,7 @@ RATE_SETTINGS = {
     "RATELIMIT_API": "API requests per token or logged-in user",
     "RATELIMIT_OTP": "two-factor code submissions (set-up, verification, removal) per user",
     "RATELIMIT_SURVEY": "public survey form submissions per client address",
+    "RATELIMIT_VERIFY": "public checks of a file against an issued document per client address",
 }
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "programme",
     "reminders",
     "surveys",
+    "documents",
     "backups",
 ]
 
@@ -263,6 +264,8 @@ RATELIMIT_UPLOAD = env.str("RATELIMIT_UPLOAD", default="30/m")
 RATELIMIT_API = env.str("RATELIMIT_API", default="120/m")
 # Public survey submissions per client address (a service hall may share one address).
 RATELIMIT_SURVEY = env.str("RATELIMIT_SURVEY", default="60/h")
+# public checks of a file against an issued document (POST /v/<uuid>/) per client address
+RATELIMIT_VERIFY = env.str("RATELIMIT_VERIFY", default="30/m")
 # A public survey form sent back sooner than this after it was served is kept but flagged.
 SURVEY_MIN_FILL_SECONDS = env.int("SURVEY_MIN_FILL_SECONDS", default=5)
 # Proxies in front of gunicorn that append to X-Forwarded-For (the compose nginx is one; a TLS
@@ -370,7 +373,7 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Portal settings -------------------------------------------------------------------------
 ZI_DEMO_DEFAULT_PASSWORD = "ZonaIntegritas-2026"
-# Public address of the portal, for links in e-mails.
+# Public address of the portal, for links in e-mails and the verification URL printed on issued PDFs.
 ZI_PORTAL_BASE_URL = env("ZI_PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Logs go to stderr: "plain" lines for a person at a terminal, "json" (one object per line, with
@@ -444,3 +447,12 @@ LKE_IMPORT_MAX_RATIO = env.int("LKE_IMPORT_MAX_RATIO", default=100)
 LKE_IMPORT_TTL_SECONDS = env.int("LKE_IMPORT_TTL_SECONDS", default=3600)
 # Uploaded workbooks kept per user at a time; a new upload replaces that user's oldest.
 LKE_IMPORT_STASH_PER_USER = env.int("LKE_IMPORT_STASH_PER_USER", default=5)
+
+# Issued documents (documents app). The verification URL printed on every issued PDF is
+# ZI_PORTAL_BASE_URL + /v/<uuid>/. DOCUMENT_VERIFY_MAX_MB caps a file checked on the public page.
+DOCUMENT_VERIFY_MAX_MB = env.float("DOCUMENT_VERIFY_MAX_MB", default=20)
+# Optional PAdES signing: a dotted path to a signer class (documents.signing.PyHankoSigner, or your
+# own with sign(content: bytes) -> bytes); empty = issued PDFs are not signed.
+DOCUMENT_SIGNER = env.str("DOCUMENT_SIGNER", default="")
+DOCUMENT_SIGNER_PKCS12 = env.str("DOCUMENT_SIGNER_PKCS12", default="")
+DOCUMENT_SIGNER_PKCS12_PASSWORD = env.str("DOCUMENT_SIGNER_PKCS12_PASSWORD", default="")

@@ -28,7 +28,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Generous limits: the suite logs in and uploads many times within a minute. The limiter's own tests
 # set small rates with override_settings.
 RATELIMIT_LOGIN_IP = RATELIMIT_LOGIN_USERNAME = RATELIMIT_REPORT = RATELIMIT_UPLOAD = RATELIMIT_API = "100000/m"
-RATELIMIT_OTP = RATELIMIT_SURVEY = "100000/m"
+RATELIMIT_OTP = RATELIMIT_SURVEY = RATELIMIT_VERIFY = "100000/m"
 # The local-memory cache of the SQLite runs is per process: fine for tests and the laptop, not for
 # production (where the check is left on).
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003"]  # noqa: F405

@@ -1,4 +1,8 @@
-"""Render a PDF report synchronously, without Celery and without a ``Report`` row."""
+"""Render a PDF report synchronously, without Celery and without a ``Report`` row.
+
+The PDF is issued like every other (``zi_portal.common.issuing``): with the documents app installed
+it is registered, stored and stamped with its verification URL on the first page, printed as the
+last field of the result line."""
 
 from __future__ import annotations
 
@@ -40,8 +44,8 @@ class Command(BaseCommand):
             chosen = self._instansi(instansi, unit, period)
             number = report_services.document_number(kind=Report.Kind.RECAP, year=period,
                                                       serial=now.strftime("%Y%m%d%H%M"))
-            rendered = report_services.recap_pdf(user=None, instansi=chosen, year=period, number=number,
-                                                 generated_at=now)
+            rendered = report_services.recap_issue(actor=None, user=None, instansi=chosen, year=period,
+                                                   number=number, generated_at=now)
         else:
             if not unit:
                 raise CommandError("--unit CODE is required (or --recap)", returncode=2)
@@ -56,13 +60,16 @@ class Command(BaseCommand):
             number = report_services.document_number(kind=Report.Kind.ASSESSMENT, year=period,
                                                       unit_code=assessment.unit.code,
                                                       serial=now.strftime("%Y%m%d%H%M"))
-            rendered = report_services.assessment_pdf(assessment, number=number, generated_at=now)
+            rendered = report_services.assessment_issue(assessment, actor=None, number=number, generated_at=now)
         path = Path(output).resolve()
         try:
             written = write_atomically(path, rendered.content)
         except OSError as exc:
             raise CommandError(f"cannot write {output}: {exc.strerror or exc}", returncode=2)
-        self.stdout.write(f"{path}\t{written.size} bytes\t{rendered.pages} pages\tsha256 {written.sha256}")
+        line = f"{path}\t{written.size} bytes\t{rendered.pages} pages\tsha256 {written.sha256}"
+        if rendered.uuid:
+            line += f"\tdocument {rendered.uuid}"
+        self.stdout.write(line)
 
     def _instansi(self, name, unit, year) -> Instansi:
         if name:

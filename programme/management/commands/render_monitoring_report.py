@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from programme import pages, plan, reports
+from programme import pages, plan, services_monitoring
 from units.models import WorkUnit
 from zi_portal.common.files import write_atomically
 
@@ -36,7 +36,8 @@ class Command(BaseCommand):
         if row is None:
             raise CommandError(f"unknown unit: {unit}", returncode=2)
         data = pages.monitoring_report_for(row, year, quarter, today=timezone.localdate())
-        content = reports.monitoring_report_pdf(data)
+        content = services_monitoring.monitoring_report_issue(actor=None, unit=row, year=year, quarter=quarter,
+                                                              data=data).content
         path = Path(output).resolve()
         try:
             written = write_atomically(path, content)
