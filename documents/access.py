@@ -9,6 +9,7 @@ from units.models import Instansi
 from units.roles import is_administrator
 
 from .models import IssuedDocument
+from .selectors import documents_visible_to
 
 
 def instansi_for_admin(user, pk: int) -> Instansi:
@@ -22,3 +23,8 @@ def document_for_admin(user, instansi_pk: int, uuid) -> IssuedDocument:
     """The document ``uuid`` of instansi ``instansi_pk`` for one of its administrators; 404 otherwise."""
     instansi = instansi_for_admin(user, instansi_pk)
     return get_object_or_404(IssuedDocument.objects.select_related("instansi", "unit"), instansi=instansi, uuid=uuid)
+
+
+def document_for_user(user, uuid) -> IssuedDocument:
+    """The document ``uuid`` when ``user`` may see it (``selectors.documents_visible_to``); 404 otherwise."""
+    return get_object_or_404(documents_visible_to(user), uuid=uuid)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid as uuid_module
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from units.models import Instansi, InstansiRole, WorkUnit
+from units.models import Instansi, InstansiRole, UnitMembership, WorkUnit
 from units.roles import instansi_ids_with_role
 from zi_portal.common.storage import stored_read
 
@@ -45,6 +45,19 @@ def documents_of(instansi: Instansi, *, kind: str = "", unit_id: int | None = No
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-issued_at", "-pk")
+
+
+def documents_visible_to(user) -> QuerySet[IssuedDocument]:
+    """The documents ``user`` may list and download: every one of the instansi where they hold a
+    role (leadership, administrator), those issued for the units they are a member of; all for a
+    superuser; none for anyone else."""
+    if not user.is_authenticated:
+        return IssuedDocument.objects.none()
+    qs = IssuedDocument.objects.select_related("instansi", "unit", "issued_by")
+    if user.is_superuser:
+        return qs
+    unit_ids = UnitMembership.objects.filter(user=user).values("unit_id")
+    return qs.filter(Q(instansi_id__in=instansi_ids_with_role(user)) | Q(unit_id__in=unit_ids))
 
 
 def units_of(instansi: Instansi) -> list[WorkUnit]:

@@ -104,8 +104,38 @@ def document_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@answers_bad_parameters
+def my_documents(request: HttpRequest) -> HttpResponse:
+    """The documents issued for what the user sees: their units' (team members), their instansi's
+    (leadership, administrators, with a link to the administration of each)."""
+    kind = request.GET.get("jenis", "")
+    kind = kind if kind in IssuedDocument.Kind.values else ""
+    status = request.GET.get("status", "")
+    status = status if status in IssuedDocument.Status.values else ""
+    qs = selectors.documents_visible_to(request.user)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    page_obj = paginate(qs.order_by("-issued_at", "-pk"), request.GET.get(PAGE_PARAM), per_page=DOCUMENTS_PER_PAGE)
+    return render(request, "documents/my_documents.html", {
+        "page_obj": page_obj, "documents": list(page_obj.object_list), "kinds": IssuedDocument.Kind.choices,
+        "statuses": IssuedDocument.Status.choices, "kind": kind, "status": status,
+        "administered": list(selectors.administered_instansi(request.user).order_by("name")[:20]),
+    })
+
+
+@login_required
+def my_document_download(request: HttpRequest, uuid) -> HttpResponseBase:
+    return _download(access.document_for_user(request.user, uuid))
+
+
+@login_required
 def document_download(request: HttpRequest, pk: int, uuid) -> HttpResponseBase:
-    document = access.document_for_admin(request.user, pk, uuid)
+    return _download(access.document_for_admin(request.user, pk, uuid))
+
+
+def _download(document: IssuedDocument) -> HttpResponseBase:
     try:
         response: HttpResponseBase = download_response(document.file, content_type="application/pdf",
                                      disposition=f'attachment; filename="dokumen-{document.uuid}.pdf"')

@@ -234,3 +234,37 @@ def test_letter_issue_rules(lke):
     document = services.letter_issue(actor=lke.leader_a, kind="sanggah", instansi=lke.instansi,
                                      assessments=[lke.assessment], extra={"reasons": "Eviden butir B.I.a lengkap"})
     assert document.kind == "letter_sanggah" and document.issued_by == lke.leader_a
+
+
+# --- what each user sees of the registry -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("persona", "sees_a", "sees_b", "sees_recap"), [
+    ("team_a", True, False, False), ("leader_a", True, False, False), ("team_b", False, True, False),
+    ("tpi_a", False, False, False), ("tpi_unassigned", False, False, False), ("leadership", True, True, True),
+    ("admin", True, True, True),
+])
+def test_my_documents_are_scoped(world, subject, login, persona, sees_a, sees_b, sees_recap):
+    a, content = _issue(subject)
+    b, _ = _issue(subject, unit=world.unit_b, subject_key="assessment:2")
+    recap, _ = _issue(subject, kind="recap", unit=None, subject_key="recap:2026:all")
+    client = login(getattr(world, persona))
+    page = client.get("/dokumen/").content.decode()
+    for document, seen in ((a, sees_a), (b, sees_b), (recap, sees_recap)):
+        assert (f'data-document="{document.uuid}"' in page) is seen
+        assert client.get(f"/dokumen/{document.uuid}/unduh/").status_code == (200 if seen else 404)
+    assert ("Kelola dokumen" in page) is (persona == "admin")
+
+
+def test_my_documents_needs_a_login(db):
+    assert Client().get("/dokumen/").status_code == 302
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_my_documents_query_count(world, subject, login, django_assert_max_num_queries, count):
+    for n in range(count):
+        _issue(subject, subject_key=f"assessment:{n}")
+    client = login(world.team_a)
+    with django_assert_max_num_queries(12):
+        response = client.get("/dokumen/")
+    assert response.content.decode().count("data-document=") == count
