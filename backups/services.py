@@ -17,7 +17,8 @@ foreign keys are the exporting database's ids, remapped on import):
 - the instrument versions the assessments use (code, checksum and definition): restored if the
   database lacks them, refused if it has a different version under the same code.
 
-Not in a bundle: notifications, PDF reports (render them again), the figures cache (recomputed by
+Not in a bundle: notifications, PDF reports (render them again), the registry of issued documents
+(``documents``: its verification pages stay on the portal that issued them), the figures cache (recomputed by
 ``assessments.tasks.figures_warm`` after the import), field history (django-simple-history), API
 tokens, instansi logos, documents of a unit that no assessment of the period uses.
 
