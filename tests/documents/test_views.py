@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 
 import pytest
@@ -42,11 +43,14 @@ def _post_file(content: bytes, document: IssuedDocument, client: Client | None =
 
 def test_public_page_without_login_shows_the_metadata_only(world, subject):
     document, _content = _issue(subject)
+    IssuedDocument.objects.filter(pk=document.pk).update(
+        issued_at=dt.datetime(2026, 11, 25, 2, 30, tzinfo=dt.UTC))  # 09:30 in Jakarta
     response = Client().get(_verify_url(document))
     assert response.status_code == 200
     page = response.content.decode()
     for text in ("Laporan penilaian mandiri ZI", "Laporan uji", "Pemerintah Kota Uji", "Dinas Alfa", "Dewi Penilai",
-                 "197805222003122004", "Ketua TPI", document.sha256, "Dokumen ini BERLAKU"):
+                 "197805222003122004", "Ketua TPI", document.sha256, "Dokumen ini BERLAKU",
+                 "25 November 2026 09:30 WIB"):
         assert text in page
     assert 'src="/static/js/verify.js"' in page and "<script>" not in page  # CSP: no inline script
     assert "cocok" not in page.lower()  # only the answer to a check says whether a file matches
