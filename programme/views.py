@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from assessments.reports.xlsx_read import XlsxRefused, read_upload
 from assessments.views import accept_offer
+from zi_portal.common.storage import StorageUnavailable
 
 from . import (
     access,
@@ -413,8 +414,11 @@ def monitoring_report(request: HttpRequest, code: str, year: int, quarter: int) 
     if quarter not in plan.QUARTERS:
         raise Http404
     data = pages.monitoring_report_for(unit, year, quarter, today=timezone.localdate())
-    issued = services_monitoring.monitoring_report_issue(actor=request.user, unit=unit, year=year, quarter=quarter,
-                                                         data=data)
+    try:
+        issued = services_monitoring.monitoring_report_issue(actor=request.user, unit=unit, year=year,
+                                                             quarter=quarter, data=data)
+    except StorageUnavailable as exc:  # the issued copy could not be kept: nothing is handed out
+        return HttpResponse(exc.messages[0], status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(issued.content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="laporan-pemantauan-{unit.code}-{year}-tw{quarter}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -18,6 +18,7 @@ from assessments.views import accept_offer
 from zi_portal.common.pagination import PAGE_PARAM, answers_bad_parameters, paginate
 from zi_portal.common.params import int_or_default
 from zi_portal.common.ratelimits import ip_key, rate_limit
+from zi_portal.common.storage import StorageUnavailable
 
 from . import abuse, access, importing, links, pages, qr, selectors, services
 from .forms import YES, CampaignForm, ExcludeForm, FollowUpForm, PublicResponseForm, ResponsesImportForm
@@ -442,7 +443,10 @@ def report_pdf(request: HttpRequest, code: str, year: int) -> HttpResponse:
     if campaign is None:
         raise Http404
     data = pages.survey_report_for(campaign, time_zone=timezone.get_current_timezone())
-    issued = services.survey_report_issue(actor=request.user, campaign=campaign, data=data)
+    try:
+        issued = services.survey_report_issue(actor=request.user, campaign=campaign, data=data)
+    except StorageUnavailable as exc:  # the issued copy could not be kept: nothing is handed out
+        return HttpResponse(exc.messages[0], status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(issued.content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="laporan-survei-{unit.code}-{year}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"

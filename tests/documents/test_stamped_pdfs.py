@@ -17,6 +17,7 @@ from documents.models import IssuedDocument
 from tests.reports.conftest import scored  # noqa: F401 — the fixture
 from tests.surveys.conftest import make_campaign, survey_instruments  # noqa: F401 — the fixtures
 from tests.surveys.test_lke import _closed_campaign
+from zi_portal.common.storage import StorageUnavailable
 
 from .conftest import first_page_text
 
@@ -107,3 +108,13 @@ def test_survey_report_download_is_stamped(world, make_campaign, login):  # noqa
     _check(response.content, document)
     assert document.unit == world.unit_a and document.subject_key == f"survey:{campaign.pk}"
     assert document.issued_by == world.team_a
+
+
+def test_storage_down_hands_out_no_unregistered_pdf(world, login, monkeypatch):
+    def unavailable(*args, **kwargs):
+        raise StorageUnavailable
+
+    monkeypatch.setattr(services, "stored_put", unavailable)
+    response = login(world.team_a).get("/units/UNIT-A/pemantauan/2026/laporan-tw2.pdf")
+    assert response.status_code == 503 and not response.content.startswith(b"%PDF")
+    assert IssuedDocument.objects.count() == 0
