@@ -371,6 +371,10 @@ class AuditAction(models.TextChoices):
     SURVEY_RESPONSE_EXCLUDE = "survey.response_exclude", _("Jawaban survei dikecualikan")
     SURVEY_RESPONSE_INCLUDE = "survey.response_include", _("Jawaban survei dihitung kembali")
     SURVEY_VALUE_ACCEPT = "survey.value_accept", _("Nilai survei diterima sebagai jawaban unit")
+    # packs (written by the packs app's services: the submission pack to the TPN)
+    PACK_REQUEST = "pack.request", _("Paket pengajuan diminta")
+    PACK_READY = "pack.ready", _("Paket pengajuan siap")
+    PACK_FAILED = "pack.failed", _("Paket pengajuan gagal")
 
     @classmethod
     def answer(cls, side: str) -> AuditAction:

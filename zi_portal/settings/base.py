@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "reminders",
     "surveys",
     "backups",
+    "packs",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +179,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 REPORT_QUEUE_GRACE_SECONDS = env.int("REPORT_QUEUE_GRACE_SECONDS", default=120)
 REPORT_STUCK_AFTER_SECONDS = CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
 REPORT_MAX_ATTEMPTS = 3
+# A submission pack whose evidence files add up to more than this is refused before it is built
+# (bytes; the page and export_submission_pack say the figure). Builds also stop after
+# REPORT_MAX_ATTEMPTS lost runs.
+SUBMISSION_PACK_MAX_BYTES = env.int("SUBMISSION_PACK_MAX_BYTES", default=2 * 1024**3)
 # Notifications whose e-mail was never sent are sent again by the sweep while younger than this.
 NOTIFICATION_EMAIL_MAX_AGE_HOURS = env.int("NOTIFICATION_EMAIL_MAX_AGE_HOURS", default=72)
 # Periodic housekeeping, run by the beat service of docker-compose.
