@@ -55,8 +55,10 @@ def size_refusal(size: int) -> str | None:
     limit = settings.SUBMISSION_PACK_MAX_BYTES
     if size <= limit:
         return None
-    return _("Paket terlalu besar: berkas data dukungnya %(size)s MB, melebihi batas %(limit)s MB. Gunakan "
-             "mode tautan, atau minta administrator menaikkan batasnya.") % {"size": _mb(size), "limit": _mb(limit)}
+    return _("Paket terlalu besar: berkas data dukungnya %(size)s MB (%(bytes)s bita), melebihi batas %(limit)s MB "
+             "(%(limit_bytes)s bita). Gunakan mode tautan, atau minta administrator menaikkan batasnya.") % {
+        "size": _mb(size), "bytes": lke.format_id(size, 0), "limit": _mb(limit),
+        "limit_bytes": lke.format_id(limit, 0)}
 
 
 def units_of(pack: SubmissionPack, *, base_url: str) -> list[UnitPack]:
