@@ -88,7 +88,7 @@ def _report_source(assessment: Assessment, *, now: dt.datetime) -> tuple[Documen
     written), or one rendered for the pack then. With its size when known (0 otherwise)."""
     report = latest_report(assessment)
     if report is not None:
-        name = report.file.name
+        name = report.file.name or ""
 
         def opened() -> IO[bytes]:
             return stored_open(name)

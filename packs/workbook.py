@@ -87,6 +87,11 @@ class _Writer:
         self.line([f"{code} {name}", float(weight), None, None, None, float(lke.round2(score)),
                    float(lke.round2(pct)), None, None], kind)
 
+    def keyed(self, kind: str, node: lke.Component | lke.Aspect | lke.Subcomponent) -> None:
+        """A row of a component, aspect or subcomponent: its figure is named by its key."""
+        key = str(node.key)
+        self.node(kind, node.code, node.name, node.weight, self.tpi.figures[key], self.tpi.pct[key])
+
     def item(self, item: lke.AnyItem, weight: Decimal, score: Decimal) -> None:
         stored = self.data.answers.get(item.code) or {}
         value = self.tpi.items[item.code]
@@ -101,9 +106,9 @@ class _Writer:
     def write(self) -> None:
         tpi = self.tpi
         for comp in self.data.instrument.components:
-            self.node("component", comp.code, comp.name, comp.weight, tpi.figures[comp.key], tpi.pct[comp.key])
+            self.keyed("component", comp)
             for asp in comp.aspects:
-                self.node("aspect", asp.code, asp.name, asp.weight, tpi.figures[asp.key], tpi.pct[asp.key])
+                self.keyed("aspect", asp)
                 for area in asp.areas:
                     self.node("area", area.code, area.name, area.weight, tpi.areas[area.code], tpi.pct[area.code])
                     for ind in area.indicators:
@@ -113,7 +118,7 @@ class _Writer:
                         for it in ind.items:
                             self.item(it, item_weight, tpi.items[it.code] * item_weight)
             for sub in comp.subcomponents:
-                self.node("subcomponent", sub.code, sub.name, sub.weight, tpi.figures[sub.key], tpi.pct[sub.key])
+                self.keyed("subcomponent", sub)
                 for hi in sub.items:
                     self.item(hi, hi.weight, tpi.hasil_items[hi.code])
         self.line(["TOTAL Nilai total (Pengungkit + Hasil)", float(self.data.instrument.total_weight), None, None,

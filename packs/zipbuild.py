@@ -22,7 +22,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
 from .names import MAX_PATH, PathAllocator, safe_component
 
@@ -37,8 +37,8 @@ UNIT_FOLDER_MAX = 40
 DocumentSource = bytes | Path | Callable[[], IO[bytes]]
 
 
-class Opener(Protocol):
-    def __call__(self, storage_name: str) -> IO[bytes]: ...
+# Opens a stored file (an evidence version's storage name) for reading.
+Opener = Callable[[str], IO[bytes]]
 
 
 @dataclass(frozen=True)
@@ -134,8 +134,8 @@ def write_unit(zf: zipfile.ZipFile, unit: UnitPack, *, mode: str, opener: Opener
     for entry in unit.entries:
         if entry.is_file and mode == MODE_FILES:
             path = paths.file(entry.folders, code=entry.code, title=entry.title, extension=entry.extension)
-            with opener(entry.storage_name) as source:
-                sha256 = _copy(zf, prefix + path, source, compress=zipfile.ZIP_STORED)
+            with opener(entry.storage_name) as stored:
+                sha256 = _copy(zf, prefix + path, stored, compress=zipfile.ZIP_STORED)
             unit.index_rows.append((entry.code, path, sha256, entry.url))
             eviden.setdefault(entry.code, []).append(path)
             tick()

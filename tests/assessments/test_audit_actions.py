@@ -34,6 +34,7 @@ STORED_VALUES = {
     "change_agent.create", "change_agent.update", "change_agent.report", "sop.create", "sop.update",
     "survey.campaign_create", "survey.campaign_update", "survey.campaign_close", "survey.responses_import",
     "survey.response_exclude", "survey.response_include", "survey.value_accept",
+    "pack.request", "pack.ready", "pack.failed",
 }
 
 
