@@ -105,3 +105,14 @@ def test_property_a_component_is_safe_and_bounded(text, max_len):
     name = safe_component(text, max_len=max_len)
     assert 1 <= len(name) <= max_len
     assert is_safe_path(name)
+
+
+def test_the_names_and_the_zip_writer_import_no_django():
+    import ast  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    for module in ("names.py", "zipbuild.py"):
+        tree = ast.parse((Path(__file__).resolve().parents[2] / "packs" / module).read_text())
+        imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | {
+            a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        assert not any(name.split(".")[0] == "django" for name in imported), (module, imported)
