@@ -59,6 +59,10 @@ class SubmissionPack(models.Model):
     enqueued_at = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveSmallIntegerField(default=0)
 
+    # Not stored: set on the pack that pack_request returns, True when it is one the requester asked
+    # for earlier that is still pending rather than a new one.
+    already_pending: bool
+
     class Meta:
         verbose_name = _("paket pengajuan")
         verbose_name_plural = _("paket pengajuan")

@@ -31,7 +31,7 @@ from zi_portal.common.tasks import enqueue_on_commit
 
 from . import selectors
 from .access import may_handle_pack, may_handle_proposal
-from .models import SubmissionPack
+from .models import PENDING_STATUSES, SubmissionPack
 from .zipbuild import MODE_FILES, DocumentSource, UnitPack, files_size, steps, unit_folder, write_pack
 
 logger = logging.getLogger(__name__)
@@ -138,7 +138,19 @@ def proposal_pack_request(*, actor, instansi, year: int, mode: str = MODE_FILES)
     return _queue(actor=actor, pack=pack, assessments=assessments)
 
 
+def _pending_like(pack: SubmissionPack) -> SubmissionPack | None:
+    """The pending pack of the same requester, subject and mode as the unsaved ``pack``, if any."""
+    same = SubmissionPack.objects.filter(requested_by=pack.requested_by, mode=pack.mode, year=pack.year,
+                                         instansi_id=pack.instansi_id, status__in=PENDING_STATUSES)
+    same = same.filter(assessment=pack.assessment) if pack.assessment else same.filter(assessment__isnull=True)
+    return same.order_by("-pk").first()
+
+
 def _queue(*, actor, pack: SubmissionPack, assessments: list[Assessment]) -> SubmissionPack:
+    pending = _pending_like(pack)
+    if pending is not None:  # a double click, or asking again while it builds: the same pack
+        pending.already_pending = True
+        return pending
     # What the zip will hold, without building the workbooks: the evidence entries only.
     units = [selectors.unit_pack_outline(a, base_url=settings.ZI_PORTAL_BASE_URL) for a in assessments]
     size = files_size(units, mode=pack.mode)
@@ -156,6 +168,7 @@ def _queue(*, actor, pack: SubmissionPack, assessments: list[Assessment]) -> Sub
                      after={"pack": pack.pk, "mode": pack.mode, "files_size": size,
                             "proposal": pack.assessment is None})
     enqueue_on_commit(BUILD_TASK, pack_id=pack.pk)
+    pack.already_pending = False
     return pack
 
 
@@ -190,6 +203,39 @@ def pack_release(*, pack: SubmissionPack) -> None:
     """Put a pack back in the queue before a retry (that run ended cleanly: not counted)."""
     SubmissionPack.objects.filter(pk=pack.pk, status=SubmissionPack.Status.BUILDING).update(
         status=SubmissionPack.Status.QUEUED, enqueued_at=timezone.now(), attempts=F("attempts") - 1)
+
+
+def packs_sweep(*, now: dt.datetime | None = None) -> tuple[list[int], list[int], list[int]]:
+    """Send again what an outage left behind (Celery beat, every minute; idempotent), as
+    ``reports_sweep`` does for the PDF reports: packs ``queued`` longer than
+    ``REPORT_QUEUE_GRACE_SECONDS`` since their task was sent get it again; packs ``building`` longer
+    than ``REPORT_STUCK_AFTER_SECONDS`` (their worker died) are queued again, or failed after
+    ``REPORT_MAX_ATTEMPTS`` builds. Returns the ids (re-sent, re-queued, failed)."""
+    now = now or timezone.now()
+    grace = dt.timedelta(seconds=settings.REPORT_QUEUE_GRACE_SECONDS)
+    stuck = dt.timedelta(seconds=settings.REPORT_STUCK_AFTER_SECONDS)
+    resent, requeued, failed = [], [], []
+    with transaction.atomic():
+        waiting = list(SubmissionPack.objects.filter(status=SubmissionPack.Status.QUEUED, enqueued_at__lt=now - grace)
+                       .order_by("pk").values_list("pk", flat=True)[:500])
+        SubmissionPack.objects.filter(pk__in=waiting, status=SubmissionPack.Status.QUEUED).update(enqueued_at=now)
+        for pk in waiting:
+            enqueue_on_commit(BUILD_TASK, pack_id=pk)
+            resent.append(pk)
+    for pack in SubmissionPack.objects.filter(status=SubmissionPack.Status.BUILDING,
+                                              started_at__lt=now - stuck).order_by("pk"):
+        if pack.attempts >= settings.REPORT_MAX_ATTEMPTS:
+            pack_fail(pack=pack, error=_("Penyusunan paket terhenti %(count)d kali sebelum selesai. Silakan minta "
+                                         "paket baru.") % {"count": pack.attempts})
+            failed.append(pack.pk)
+            continue
+        with transaction.atomic():
+            if SubmissionPack.objects.filter(pk=pack.pk, status=SubmissionPack.Status.BUILDING,
+                                             started_at=pack.started_at).update(
+                    status=SubmissionPack.Status.QUEUED, enqueued_at=now):
+                enqueue_on_commit(BUILD_TASK, pack_id=pack.pk)
+                requeued.append(pack.pk)
+    return resent, requeued, failed
 
 
 def _relative_name(pack: SubmissionPack) -> str:

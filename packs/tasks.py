@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import pack_build, pack_claim, pack_fail, pack_release
+from .services import pack_build, pack_claim, pack_fail, pack_release, packs_sweep
 
 
 @shared_task(bind=True, max_retries=3)
@@ -19,3 +19,11 @@ def build_submission_pack(self, *, pack_id: int) -> str:
             return pack_fail(pack=pack, error=f"{type(exc).__name__}: {exc}").status
         pack_release(pack=pack)
         raise self.retry(exc=exc, countdown=2 ** self.request.retries)
+
+
+@shared_task
+def sweep_submission_packs() -> dict[str, int]:
+    """Every minute (Celery beat): send again the builds a broker outage lost, queue again the packs
+    whose worker died (see ``packs_sweep``)."""
+    resent, requeued, failed = packs_sweep()
+    return {"resent": len(resent), "requeued": len(requeued), "failed": len(failed)}

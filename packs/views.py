@@ -41,7 +41,10 @@ def assessment_packs(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("packs:assessment_packs", pk=pk)
-        messages.success(request, _("Paket pengajuan sedang diantrekan."))
+        if pack.already_pending:
+            messages.info(request, _("Paket yang Anda minta sebelumnya masih disusun; tidak dibuat permintaan baru."))
+        else:
+            messages.success(request, _("Paket pengajuan sedang diantrekan."))
         return redirect("packs:pack_status", pack_id=pack.pk)
     return render(request, "packs/assessment_packs.html", {
         "assessment": assessment,
@@ -75,7 +78,10 @@ def proposal_packs(request: HttpRequest, instansi_id: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(f"{request.path}?period={year}")
-        messages.success(request, _("Paket usulan sedang diantrekan."))
+        if pack.already_pending:
+            messages.info(request, _("Paket yang Anda minta sebelumnya masih disusun; tidak dibuat permintaan baru."))
+        else:
+            messages.success(request, _("Paket usulan sedang diantrekan."))
         return redirect("packs:pack_status", pack_id=pack.pk)
     return render(request, "packs/proposal_packs.html", {
         "instansi": instansi,

@@ -60,6 +60,21 @@ def test_request_build_and_download(packed, login):
     assert tasks.build_submission_pack.apply(kwargs={"pack_id": pack.pk}).get() == ""
 
 
+def test_asking_again_while_it_builds_gives_the_same_pack(packed, login):
+    client = login(packed.team_a)
+    url = reverse("packs:assessment_packs", args=[packed.assessment.pk])
+    first = client.post(url)
+    again = client.post(url, follow=True)
+    pack = SubmissionPack.objects.get()
+    assert first["Location"] == reverse("packs:pack_status", args=[pack.pk])
+    assert "Paket yang Anda minta sebelumnya masih disusun; tidak dibuat permintaan baru." in again.content.decode()
+    # another person, or the other mode, is another pack
+    login(packed.leader_a).post(url)
+    client.post(url, {"links": "1"})
+    assert SubmissionPack.objects.count() == 3
+    assert AuditEvent.objects.filter(action="pack.request").count() == 3
+
+
 def test_link_mode_from_the_checkbox(packed, login):
     client = login(packed.team_a)
     client.post(reverse("packs:assessment_packs", args=[packed.assessment.pk]), {"links": "1"})
@@ -209,3 +224,29 @@ def test_the_real_worker_builds_the_pack(packed, login, run_tasks):
     pack = SubmissionPack.objects.get()
     stored = (Path(settings.MEDIA_ROOT) / pack.file.name).read_bytes()
     assert hashlib.sha256(stored).hexdigest() == pack.sha256 and pack.progress_done == pack.progress_total == 7
+
+
+def test_the_sweep_sends_lost_builds_again_and_gives_up_after_the_attempts(packed, settings):
+    import datetime as dt  # noqa: PLC0415
+
+    from django.utils import timezone  # noqa: PLC0415
+
+    assert settings.CELERY_BEAT_SCHEDULE["sweep-submission-packs"] == {
+        "task": "packs.tasks.sweep_submission_packs", "schedule": 60}
+    now = timezone.now()
+    lost = services.pack_request(actor=packed.team_a, assessment=packed.assessment)
+    dead = services.pack_request(actor=packed.team_a, assessment=packed.assessment, mode="links")
+    hopeless = services.pack_request(actor=packed.leader_a, assessment=packed.assessment)
+    old = now - dt.timedelta(seconds=settings.REPORT_STUCK_AFTER_SECONDS + 5)
+    SubmissionPack.objects.filter(pk=lost.pk).update(enqueued_at=old)
+    SubmissionPack.objects.filter(pk=dead.pk).update(status="building", started_at=old, attempts=1)
+    SubmissionPack.objects.filter(pk=hopeless.pk).update(status="building", started_at=old,
+                                                        attempts=settings.REPORT_MAX_ATTEMPTS)
+    with mock.patch.object(services, "enqueue_on_commit") as send:
+        assert services.packs_sweep(now=now) == ([lost.pk], [dead.pk], [hopeless.pk])
+    assert sorted(c.kwargs["pack_id"] for c in send.call_args_list) == [lost.pk, dead.pk]
+    dead.refresh_from_db()
+    hopeless.refresh_from_db()
+    assert dead.status == "queued" and hopeless.status == "failed"
+    assert hopeless.error == "Penyusunan paket terhenti 3 kali sebelum selesai. Silakan minta paket baru."
+    assert services.packs_sweep(now=now) == ([], [], [])

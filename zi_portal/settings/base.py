@@ -189,6 +189,7 @@ NOTIFICATION_EMAIL_MAX_AGE_HOURS = env.int("NOTIFICATION_EMAIL_MAX_AGE_HOURS", d
 CELERY_BEAT_SCHEDULE = {
     "sweep-evidence-orphans": {"task": "evidence.tasks.sweep_evidence_orphans", "schedule": 24 * 60 * 60},
     "sweep-background-work": {"task": "assessments.tasks.sweep_background_work", "schedule": 60},
+    "sweep-submission-packs": {"task": "packs.tasks.sweep_submission_packs", "schedule": 60},
     "sweep-assignment-emails": {"task": "units.tasks.sweep_assignment_emails", "schedule": 5 * 60},
     "sweep-lke-import-stash": {"task": "assessments.tasks.sweep_lke_import_stash", "schedule": 60 * 60},
     # CELERY_TIMEZONE is Asia/Jakarta: early morning, before the working day starts
