@@ -29,7 +29,7 @@ from assessments.models import Assessment
 from zi_portal.common.storage import StorageUnavailable, staging_dir, stored_open, stored_put
 from zi_portal.common.tasks import enqueue_on_commit
 
-from . import selectors
+from . import hooks, selectors
 from .access import may_handle_pack, may_handle_proposal
 from .models import PENDING_STATUSES, SubmissionPack
 from .zipbuild import MODE_FILES, DocumentSource, UnitPack, files_size, steps, unit_folder, write_pack
@@ -62,13 +62,40 @@ def size_refusal(size: int) -> str | None:
 
 
 def units_of(pack: SubmissionPack, *, base_url: str) -> list[UnitPack]:
-    """What ``pack`` holds, unit by unit (a proposal: each unit in its folder)."""
+    """What ``pack`` holds, unit by unit (a proposal: each unit in its folder), with the documents
+    the registered providers add to each unit (``packs.hooks``: the SPTJM)."""
     if pack.assessment is not None:
-        return [selectors.unit_pack(pack.assessment, base_url=base_url)]
-    assessments = pack.assessments.select_related("unit", "unit__instansi", "period", "instrument").order_by(
-        "unit__code", "pk")
-    return [selectors.unit_pack(a, base_url=base_url, folder=unit_folder(a.unit.code, a.unit.name))
-            for a in assessments]
+        return [selectors.unit_pack(pack.assessment, base_url=base_url, documents=unit_documents(pack.assessment))]
+    return [selectors.unit_pack(a, base_url=base_url, folder=unit_folder(a.unit.code, a.unit.name),
+                                documents=unit_documents(a))
+            for a in _proposal_assessments(pack)]
+
+
+def unit_documents(assessment: Assessment) -> list[tuple[str, DocumentSource]]:
+    """The documents the registered providers add to ``assessment``'s pack (``packs.hooks``)."""
+    return _docs(hooks.unit_documents(assessment))
+
+
+def _proposal_assessments(pack: SubmissionPack) -> list[Assessment]:
+    return list(pack.assessments.select_related("unit", "unit__instansi", "period", "instrument").order_by(
+        "unit__code", "pk"))
+
+
+def root_documents_of(pack: SubmissionPack) -> list[tuple[str, DocumentSource]]:
+    """The documents at the root of a proposal's zip (``packs.hooks``: the cover letter); none for
+    the pack of one unit."""
+    if pack.assessment is not None:
+        return []
+    return _docs(hooks.proposal_documents(pack.instansi, pack.year, _proposal_assessments(pack)))
+
+
+def _docs(documents: list[tuple[str, object]]) -> list[tuple[str, DocumentSource]]:
+    checked: list[tuple[str, DocumentSource]] = []
+    for path, source in documents:
+        if not isinstance(source, bytes | Path) and not callable(source):
+            raise TypeError(f"a pack document is bytes, a Path or a callable, not {type(source).__name__}")
+        checked.append((path, source))
+    return checked
 
 
 def pack_write(output: Path, units: Sequence[UnitPack], *, mode: str,
@@ -242,10 +269,13 @@ def _relative_name(pack: SubmissionPack) -> str:
     return f"{PACK_FOLDER}/{pack.year}/{pack.filename}"
 
 
-def pack_build(*, pack: SubmissionPack, root_documents: Sequence[tuple[str, DocumentSource]] = ()) -> SubmissionPack:
-    """Build ``pack``'s zip on local disk, then store it. Idempotent (a re-run writes the same name
-    again). An ``OSError`` (disk, storage) propagates so the task retries; any other error fails the
-    pack with its message. Not atomic as a whole: the progress must be visible while it builds."""
+def pack_build(*, pack: SubmissionPack, root_documents: Sequence[tuple[str, DocumentSource]] | None = None
+               ) -> SubmissionPack:
+    """Build ``pack``'s zip on local disk, then store it (``root_documents``: the documents at the
+    root of a proposal's zip; by default those the ``packs.hooks`` providers give). Idempotent (a
+    re-run writes the same name again). An ``OSError`` (disk, storage) propagates so the task
+    retries; any other error fails the pack with its message. Not atomic as a whole: the progress
+    must be visible while it builds."""
     if pack.status != SubmissionPack.Status.BUILDING:  # a direct call; the task has claimed it already
         SubmissionPack.objects.filter(pk=pack.pk).update(status=SubmissionPack.Status.BUILDING,
                                                          started_at=timezone.now(), error="")
@@ -263,7 +293,8 @@ def pack_build(*, pack: SubmissionPack, root_documents: Sequence[tuple[str, Docu
         refusal = size_refusal(files_size(units, mode=pack.mode))
         if refusal:
             return pack_fail(pack=pack, error=refusal)
-        digest, size = pack_write(work, units, mode=pack.mode, root_documents=root_documents, progress=progress)
+        roots = root_documents_of(pack) if root_documents is None else list(root_documents)
+        digest, size = pack_write(work, units, mode=pack.mode, root_documents=roots, progress=progress)
         try:
             name = stored_put(_relative_name(pack), work, overwrite=True, content_type="application/zip")
         except StorageUnavailable as exc:

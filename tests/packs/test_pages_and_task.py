@@ -2,11 +2,13 @@
 permission matrix (404 for whoever may not handle the pack); the size limit; query counts."""
 
 import hashlib
+import io
 from pathlib import Path
 from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 
 from assessments import lke
@@ -250,3 +252,40 @@ def test_the_sweep_sends_lost_builds_again_and_gives_up_after_the_attempts(packe
     assert dead.status == "queued" and hopeless.status == "failed"
     assert hopeless.error == "Penyusunan paket terhenti 3 kali sebelum selesai. Silakan minta paket baru."
     assert services.packs_sweep(now=now) == ([], [], [])
+
+
+@pytest.fixture
+def letter_providers():
+    from packs import hooks  # noqa: PLC0415
+
+    def sptjm(assessment):
+        return [(services.sptjm_name(assessment.unit.code), f"%PDF SPTJM {assessment.unit.code}".encode())]
+
+    def cover(instansi, year, assessments):
+        codes = ",".join(a.unit.code for a in assessments)
+        return [(services.COVER_LETTER_NAME, lambda: io.BytesIO(f"%PDF surat {year} {codes}".encode()))]
+
+    hooks.register_unit_documents(sptjm)
+    hooks.register_proposal_documents(cover)
+    yield
+    hooks.unit_document_providers.remove(sptjm)
+    hooks.proposal_document_providers.remove(cover)
+
+
+def test_letters_from_the_providers_go_where_the_tpn_expects_them(packed, letter_providers, tmp_path):
+    pack = services.pack_request(actor=packed.team_a, assessment=packed.assessment)
+    tasks.build_submission_pack.apply(kwargs={"pack_id": pack.pk})
+    pack.refresh_from_db()
+    assert _zip_of(pack).read("SPTJM - UNIT-A.pdf") == b"%PDF SPTJM UNIT-A"
+    set_state(packed.assessment, lke.workflow.PROPOSED)
+    proposal = services.proposal_pack_request(actor=packed.leadership, instansi=packed.instansi, year=2026)
+    tasks.build_submission_pack.apply(kwargs={"pack_id": proposal.pk})
+    proposal.refresh_from_db()
+    zf = _zip_of(proposal)
+    assert zf.read("Surat Pengajuan Evaluasi.pdf") == b"%PDF surat 2026 UNIT-A"
+    assert zf.read("UNIT-A - Dinas Alfa/SPTJM - UNIT-A.pdf") == b"%PDF SPTJM UNIT-A"
+    assert proposal.progress_done == proposal.progress_total
+    out = tmp_path / "cli.zip"
+    call_command("export_submission_pack", "--unit", "UNIT-A", "--period", "2026", "--output", str(out),
+                 stdout=io.StringIO())
+    assert open_zip(out).read("SPTJM - UNIT-A.pdf") == b"%PDF SPTJM UNIT-A"

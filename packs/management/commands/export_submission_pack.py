@@ -51,7 +51,8 @@ class Command(BaseCommand):
             self.fail(f"unit {unit} has several Final assessments in {period}")
         assessment = found[0]
         mode = MODE_LINKS if links else MODE_FILES
-        pack = selectors.unit_pack(assessment, base_url=base_url or settings.ZI_PORTAL_BASE_URL)
+        pack = selectors.unit_pack(assessment, base_url=base_url or settings.ZI_PORTAL_BASE_URL,
+                                   documents=services.unit_documents(assessment))
         refusal = services.size_refusal(files_size([pack], mode=mode))
         if refusal:
             self.fail(refusal)
