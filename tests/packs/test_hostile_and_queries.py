@@ -52,3 +52,14 @@ def test_a_build_runs_the_same_queries_whatever_the_number_of_files(packed, tmp_
         unit = selectors.unit_pack(packed.assessment, base_url="https://zi.example.go.id")
         services.pack_write(tmp_path / "q.zip", [unit], mode=MODE_FILES)
     assert len(open_zip(tmp_path / "q.zip").namelist()) == 3 + 4 + extra
+
+
+def test_the_admin_shows_packs_read_only(packed, client, django_user_model):
+    from django.urls import reverse  # noqa: PLC0415
+
+    services.pack_request(actor=packed.team_a, assessment=packed.assessment)
+    root = django_user_model.objects.create_superuser("root.pack", "root@example.go.id", "Root-Pass-1")
+    client.force_login(root, backend="units.backends.UsernameOrNipBackend")
+    page = client.get(reverse("admin:packs_submissionpack_changelist"))
+    assert page.status_code == 200 and "UNIT-A" in page.content.decode()
+    assert client.get(reverse("admin:packs_submissionpack_add")).status_code == 403
