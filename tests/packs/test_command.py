@@ -101,3 +101,15 @@ def _files_size(packed) -> int:
                                                         document__isnull=False):
         total += attachment.document.versions.order_by("-number").first().size
     return total
+
+
+def test_without_a_rendered_report_the_pack_renders_one(packed, tmp_path):
+    from tests.reports.conftest import pdf_text  # noqa: PLC0415
+
+    packed.report.delete()
+    path = tmp_path / "rendered.zip"
+    code, _, err = run("export_submission_pack", "--unit", "UNIT-A", "--period", "2026", "--output", str(path),
+                       "--links")
+    assert (code, err) == (0, "")
+    text, pages, _ = pdf_text(open_zip(path).read("Laporan penilaian UNIT-A 2026.pdf"))
+    assert pages >= 1 and "LAP-ZI/2026/UNIT-A/PAKET" in text and "Dinas Alfa" in text
