@@ -50,6 +50,7 @@ def assessment_packs(request: HttpRequest, pk: int) -> HttpResponse:
         "assessment": assessment,
         "packable": assessment.state in selectors.PACK_STATES,
         "packs": selectors.packs_of(assessment),
+        "may_propose": may_handle_proposal(request.user, assessment.unit.instansi_id),
     })
 
 

@@ -155,6 +155,13 @@ def test_permission_matrix(packed, login, persona, allowed):
     assert SubmissionPack.objects.count() == before + (1 if allowed else 0)
 
 
+def test_leadership_finds_the_proposal_page_from_a_unit_s_packs(packed, login):
+    url = reverse("packs:assessment_packs", args=[packed.assessment.pk])
+    proposal = reverse("packs:proposal_packs", args=[packed.instansi.pk]) + "?period=2026"
+    assert proposal in login(packed.leadership).get(url).content.decode()
+    assert proposal not in login(packed.team_a).get(url).content.decode()
+
+
 def test_anonymous_is_sent_to_login(packed, client):
     response = client.get(reverse("packs:assessment_packs", args=[packed.assessment.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
