@@ -35,7 +35,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("units", "assessments", "evidence", "backups", "programme", "reminders", "surveys", "documents", "zi_portal")
+APPS = ("units", "assessments", "evidence", "backups", "programme", "reminders", "surveys", "documents", "packs",
+        "zi_portal")
 SKIPPED_DIRS = {"migrations", "tests", "__pycache__"}
 
 
@@ -251,17 +252,22 @@ def _within(module: str, package: str) -> bool:
 # importer package -> the packages it must never import; then the parts of the importer that sit on
 # top of the apps and are exempt.
 LAYER_RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-    ("units", ("assessments", "evidence", "backups", "programme", "reminders", "surveys"), ()),
-    ("assessments", ("evidence", "backups", "programme", "reminders", "surveys"), ()),
-    ("evidence", ("backups", "programme", "reminders", "surveys"), ()),
-    ("backups", ("programme", "reminders", "surveys"), ()),
-    ("programme", ("reminders", "surveys"), ()),
-    ("reminders", ("surveys",), ()),
+    ("units", ("assessments", "evidence", "backups", "programme", "reminders", "surveys", "packs"), ()),
+    ("assessments", ("evidence", "backups", "programme", "reminders", "surveys", "packs"), ()),
+    ("evidence", ("backups", "programme", "reminders", "surveys", "packs"), ()),
+    ("backups", ("programme", "reminders", "surveys", "packs"), ()),
+    ("programme", ("reminders", "surveys", "packs"), ()),
+    ("reminders", ("surveys", "packs"), ()),
     # surveys sits beside programme and reminders: it reads units and assessments only
-    ("surveys", ("evidence", "backups", "programme", "reminders"), ()),
+    ("surveys", ("evidence", "backups", "programme", "reminders", "packs"), ()),
+    # packs reads units, assessments and evidence; nothing reads packs
+    ("packs", ("backups", "programme", "reminders", "surveys"), ()),
+    # the pack's names and zip writer are pure: no other module of the project (and no Django)
+    ("packs.names", ("units", "assessments", "evidence", "zi_portal", "packs.models", "packs.selectors"), ()),
+    ("packs.zipbuild", ("units", "assessments", "evidence", "zi_portal", "packs.models", "packs.selectors"), ()),
     (
         "zi_portal.common",
-        ("units", "assessments", "evidence", "backups", "programme", "reminders", "surveys"),
+        ("units", "assessments", "evidence", "backups", "programme", "reminders", "surveys", "packs"),
         ("zi_portal.common.management", "zi_portal.common.templatetags"),
     ),
 ]

@@ -25,6 +25,7 @@ EXPECTED_NAMESPACES = {
     "programme.urls": "programme",
     "reminders.urls": "reminders",
     "surveys.urls": "surveys",
+    "packs.urls": "packs",
 }
 
 # (namespaced name, args, the exact path it had before the names were namespaced)
@@ -177,7 +178,8 @@ def test_every_url_module_of_the_apps_defines_app_name():
 def test_every_include_of_the_root_urlconf_has_a_namespace():
     resolvers = [e for e in get_resolver().url_patterns if isinstance(e, URLResolver)]
     assert sorted(r.namespace for r in resolvers) == [
-        "accounts", "admin", "assessments", "documents", "evidence", "programme", "reminders", "surveys", "units"]
+        "accounts", "admin", "assessments", "documents", "evidence", "packs", "programme", "reminders", "surveys",
+        "units"]
 
 
 @pytest.mark.parametrize(("name", "args", "path"), PATHS)

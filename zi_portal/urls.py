@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("", include("surveys.urls")),
     path("", include("documents.urls")),
+    path("", include("packs.urls")),
 ]

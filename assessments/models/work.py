@@ -375,6 +375,10 @@ class AuditAction(models.TextChoices):
     DOCUMENT_ISSUE = "document.issue", _("Dokumen diterbitkan")
     DOCUMENT_REVOKE = "document.revoke", _("Dokumen dicabut")
     LETTER_TEMPLATE_SAVE = "letter_template.save", _("Templat surat disimpan")
+    # packs (written by the packs app's services: the submission pack to the TPN)
+    PACK_REQUEST = "pack.request", _("Paket pengajuan diminta")
+    PACK_READY = "pack.ready", _("Paket pengajuan siap")
+    PACK_FAILED = "pack.failed", _("Paket pengajuan gagal")
 
     @classmethod
     def answer(cls, side: str) -> AuditAction:

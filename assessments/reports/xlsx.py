@@ -174,6 +174,11 @@ def _options_text(scale: lke.Scale, hasil_options: Mapping[str, str] | None = No
     return "Isi jumlah pada baris di bawahnya"
 
 
+def options_text(scale: lke.Scale, hasil_options: Mapping[str, str] | None = None) -> str:
+    """The "Pilihan jawaban" text of ``scale`` (for other builders of the LKE, e.g. the submission pack)."""
+    return _options_text(scale, hasil_options)
+
+
 def _answer_cell(scale: lke.Scale, answer: Any) -> Any:
     """The value shown in an answer cell for a stored answer: the option, or the index as a number."""
     if answer is None or isinstance(answer, dict):

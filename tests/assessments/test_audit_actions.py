@@ -35,6 +35,7 @@ STORED_VALUES = {
     "survey.campaign_create", "survey.campaign_update", "survey.campaign_close", "survey.responses_import",
     "survey.response_exclude", "survey.response_include", "survey.value_accept",
     "document.issue", "document.revoke", "letter_template.save",
+    "pack.request", "pack.ready", "pack.failed",
 }
 
 

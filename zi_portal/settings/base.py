@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "surveys",
     "documents",
     "backups",
+    "packs",
 ]
 
 MIDDLEWARE = [
@@ -179,12 +180,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 REPORT_QUEUE_GRACE_SECONDS = env.int("REPORT_QUEUE_GRACE_SECONDS", default=120)
 REPORT_STUCK_AFTER_SECONDS = CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
 REPORT_MAX_ATTEMPTS = 3
+# A submission pack whose evidence files add up to more than this is refused before it is built
+# (bytes; the page and export_submission_pack say the figure). Builds also stop after
+# REPORT_MAX_ATTEMPTS lost runs.
+SUBMISSION_PACK_MAX_BYTES = env.int("SUBMISSION_PACK_MAX_BYTES", default=2 * 1024**3)
 # Notifications whose e-mail was never sent are sent again by the sweep while younger than this.
 NOTIFICATION_EMAIL_MAX_AGE_HOURS = env.int("NOTIFICATION_EMAIL_MAX_AGE_HOURS", default=72)
 # Periodic housekeeping, run by the beat service of docker-compose.
 CELERY_BEAT_SCHEDULE = {
     "sweep-evidence-orphans": {"task": "evidence.tasks.sweep_evidence_orphans", "schedule": 24 * 60 * 60},
     "sweep-background-work": {"task": "assessments.tasks.sweep_background_work", "schedule": 60},
+    "sweep-submission-packs": {"task": "packs.tasks.sweep_submission_packs", "schedule": 60},
     "sweep-assignment-emails": {"task": "units.tasks.sweep_assignment_emails", "schedule": 5 * 60},
     "sweep-lke-import-stash": {"task": "assessments.tasks.sweep_lke_import_stash", "schedule": 60 * 60},
     # CELERY_TIMEZONE is Asia/Jakarta: early morning, before the working day starts
