@@ -35,7 +35,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("units", "assessments", "evidence", "backups", "programme", "reminders", "surveys", "zi_portal")
+APPS = ("units", "assessments", "evidence", "backups", "programme", "reminders", "surveys", "proposals",
+        "zi_portal")
 SKIPPED_DIRS = {"migrations", "tests", "__pycache__"}
 
 
@@ -251,17 +252,19 @@ def _within(module: str, package: str) -> bool:
 # importer package -> the packages it must never import; then the parts of the importer that sit on
 # top of the apps and are exempt.
 LAYER_RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-    ("units", ("assessments", "evidence", "backups", "programme", "reminders", "surveys"), ()),
-    ("assessments", ("evidence", "backups", "programme", "reminders", "surveys"), ()),
-    ("evidence", ("backups", "programme", "reminders", "surveys"), ()),
-    ("backups", ("programme", "reminders", "surveys"), ()),
-    ("programme", ("reminders", "surveys"), ()),
-    ("reminders", ("surveys",), ()),
+    ("units", ("assessments", "evidence", "backups", "programme", "reminders", "surveys", "proposals"), ()),
+    ("assessments", ("evidence", "backups", "programme", "reminders", "surveys", "proposals"), ()),
+    ("evidence", ("backups", "programme", "reminders", "surveys", "proposals"), ()),
+    ("backups", ("programme", "reminders", "surveys", "proposals"), ()),
+    ("programme", ("reminders", "surveys", "proposals"), ()),
+    ("reminders", ("surveys", "proposals"), ()),
+    # proposals sits on top: it reads units, assessments and the reminders' countdown
+    ("proposals", ("evidence", "backups", "programme", "surveys"), ()),
     # surveys sits beside programme and reminders: it reads units and assessments only
-    ("surveys", ("evidence", "backups", "programme", "reminders"), ()),
+    ("surveys", ("evidence", "backups", "programme", "reminders", "proposals"), ()),
     (
         "zi_portal.common",
-        ("units", "assessments", "evidence", "backups", "programme", "reminders", "surveys"),
+        ("units", "assessments", "evidence", "backups", "programme", "reminders", "surveys", "proposals"),
         ("zi_portal.common.management", "zi_portal.common.templatetags"),
     ),
 ]

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("programme.urls")),
     path("", include("reminders.urls")),
     path("", include("surveys.urls")),
+    path("", include("proposals.urls")),
 ]

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "reminders",
     "surveys",
     "backups",
+    "proposals",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +179,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 REPORT_QUEUE_GRACE_SECONDS = env.int("REPORT_QUEUE_GRACE_SECONDS", default=120)
 REPORT_STUCK_AFTER_SECONDS = CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
 REPORT_MAX_ATTEMPTS = 3
+# A unit may send its sanggah (appeal) against TPN's result until this many days after the result.
+SANGGAH_DAYS = env.int("SANGGAH_DAYS", default=5)
 # Notifications whose e-mail was never sent are sent again by the sweep while younger than this.
 NOTIFICATION_EMAIL_MAX_AGE_HOURS = env.int("NOTIFICATION_EMAIL_MAX_AGE_HOURS", default=72)
 # Periodic housekeeping, run by the beat service of docker-compose.
