@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from assessments import lke
 from assessments.lke import workflow
-from assessments.models import Period
+from assessments.models import Assessment, Period
 from assessments.standing import standings_of
 from reminders import countdown
 
@@ -30,7 +30,7 @@ class Distance:
 
 @dataclass
 class ShortlistRow:
-    assessment: object
+    assessment: Assessment
     total: Decimal
     predicate: str | None  # reached by the thresholds
     recommendation: str
@@ -57,7 +57,8 @@ def shortlist_rows(period: Period) -> list[ShortlistRow]:
         standing = standings[a.pk]
         shown = standing.shown
         prereqs = standing.prerequisites.get(a.target, ())
-        distances, surveys = [], []
+        distances: list[Distance] = []
+        surveys: list[tuple[str, Decimal]] = []
         for pred, result in shown.thresholds.items():
             total_check = next((c for c in result.checks if c.rule == "total"), None)
             distances.append(Distance(

@@ -11,9 +11,10 @@ from django.utils import timezone
 from assessments import services as assessment_services
 from assessments.forms import ResultForm, parse_item_notes
 from assessments.lke import workflow
-from assessments.models import AuditEvent, TpnItemNote
+from assessments.models import AuditEvent, InstrumentItem, TpnItemNote
 from proposals import services
 from proposals.models import Sanggah
+from tests.factories.evidence import EvidenceAttachmentFactory
 
 from .conftest import recorded
 
@@ -158,3 +159,17 @@ def test_the_page_flow(appeal, login):
     text = response.content.decode()
     assert "Sanggah dikirim dan dikunci." in text and "sanggah terkunci" in text
     assert 'id="sanggah-letter"' not in text  # hidden until the letter is issued
+
+
+def test_portal_evidence_of_the_item_may_be_cited(appeal):
+    item = InstrumentItem.objects.get(instrument=appeal.a.instrument, code="P.1.i.a")
+    EvidenceAttachmentFactory(assessment=appeal.a, item=item, link=True)
+    listed = services.hooks.evidence_listing(appeal.a)["P.1.i.a"]
+    url = listed[0]["url"]
+    saved = services.sanggah_item_save(actor=appeal.team_a, assessment=appeal.a, item_code="P.1.i.a",
+                                       argument="Lihat SK.", evidence_urls=[url])
+    assert saved.evidence == [{"title": listed[0]["title"] or listed[0]["name"], "url": url}]
+    with pytest.raises(ValidationError) as exc:
+        services.sanggah_item_save(actor=appeal.team_a, assessment=appeal.a, item_code="P.1.i.a",
+                                   argument="Lihat SK.", evidence_urls=["https://lain.example/x"])
+    assert exc.value.message_dict["evidence"] == ["Eviden yang dipilih bukan eviden butir ini."]
