@@ -204,3 +204,10 @@ def test_shortlist_query_count(shortlist, login, django_assert_max_num_queries, 
     with django_assert_max_num_queries(16):
         response = client.get(url)
     assert response.content.decode().count('name="assessment"') == 2 + extra_units
+
+
+def test_the_assessment_page_leads_leadership_to_the_shortlist(shortlist, login):
+    url = reverse("assessments:assessment_detail", args=[shortlist.a.pk])
+    link = reverse("proposals:shortlist", args=[shortlist.period.pk])
+    assert link in login(shortlist.leadership).get(url).content.decode()
+    assert 'id="proposal-panel"' not in login(shortlist.leader_a).get(url).content.decode()
