@@ -8,6 +8,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from assessments.models import TpnItemNote
+from tests.factories import InstansiFactory, InstansiRoleFactory, PeriodFactory, UserFactory
 
 from .conftest import recorded
 
@@ -62,3 +63,17 @@ def test_a_sanggah_of_an_assessment_without_result_is_404(shortlist, login):
 def test_every_proposals_url_is_in_the_matrix(matrix):
     names = {p.name for p in get_resolver("proposals.urls").url_patterns}
     assert names == {row[0] for row in _rows(matrix)}
+
+
+def test_leadership_of_another_instansi_gets_404(matrix, login):
+    instansi = InstansiFactory(name="Pemerintah Kota Lain")
+    other = InstansiRoleFactory(instansi=instansi, user=UserFactory(username="pimpinan.lain")).user
+    client = login(other)
+    assert client.get(reverse("proposals:shortlist", args=[matrix.period.pk])).status_code == 404
+    response = client.post(reverse("proposals:pick", args=[matrix.period.pk]), {"assessment": [matrix.b.pk]})
+    assert response.status_code == 404
+    assert client.get(reverse("proposals:sanggah", args=[matrix.a.pk])).status_code == 404
+    assert client.get(reverse("proposals:period_list")).status_code == 404  # no period of their own yet
+    PeriodFactory(instansi=instansi, year=2026)
+    page = client.get(reverse("proposals:period_list")).content.decode()
+    assert "Pemerintah Kota Lain — 2026" in page and "Pemerintah Kota Uji" not in page
