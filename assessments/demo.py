@@ -1,8 +1,9 @@
 """Demo assessments for period 2026: each Kota Bogor unit in a different state of the cycle.
 
-RSUD is final with TPI scores near WBK, DISDUKCAPIL is in review with comments after two review
-rounds (two revision requests, answered and resubmitted), the other four are
-drafts at different progress; RSUD also has final assessments of 2024 and 2025 (its trend). The 2026
+RSUD is final with TPI scores near WBK (then picked for TPN by ``proposals``' demo), DISDUKCAPIL is in
+review with comments after two review rounds (two revision requests, answered and resubmitted),
+DPMPTSP is final with half its items answered (shortlisted, not picked: the quota is one), the other
+three are drafts at different progress; RSUD also has final assessments of 2024 and 2025 (its trend). The 2026
 period reviews in two tiers: tpi.anggota proposes, tpi.ketua decides — on DISDUKCAPIL's worksheet the
 lead has agreed with a few proposals and changed one, the rest await the lead's decision.
 Everything goes through the services (so the audit trail and the notifications look like real
@@ -31,7 +32,7 @@ PLAN = {
     "RSUD": (1.0, 0.66, "final"),
     "DISDUKCAPIL": (1.0, 0.9, "in_review"),
     "ITDA": (0.8, 0.75, "draft"),
-    "DPMPTSP": (0.55, 0.8, "draft"),
+    "DPMPTSP": (0.55, 0.8, "final"),
     "BAPENDA": (0.3, 0.7, "draft"),
     "KEC-BOGOR-BARAT": (0.1, 0.6, "draft"),
 }
@@ -127,7 +128,7 @@ def seed_assessments() -> int:
     engine = instrument.engine()
     users = {u.username: u for u in User.objects.filter(username__in=[
         "admin", "tim.rsud", "pimpinan.rsud", "tim.disdukcapil", "pimpinan.disdukcapil", "tpi.ketua",
-        "tpi.anggota", "tim.itda", "inspektur",
+        "tpi.anggota", "tim.itda", "inspektur", "pimpinan.dpmptsp",
     ])}
     period = services.period_open(actor=None, instansi=instansi, year=YEAR)
     if not period.assessments.exists():  # the tiers are fixed once a review has begun (a re-run)
@@ -156,12 +157,14 @@ def seed_assessments() -> int:
             continue
         leader = users[f"pimpinan.{code.lower()}"]
         services.assessment_transition(actor=leader, assessment=assessment, action="submit")
-        services.assessment_transition(actor=users["tpi.anggota"], assessment=assessment, action="start_review")
+        # tpi.anggota reviews RSUD and DISDUKCAPIL; the lead alone reviews the others
+        reviewer = users["tpi.anggota"] if code in ("RSUD", "DISDUKCAPIL") else users["tpi.ketua"]
+        services.assessment_transition(actor=reviewer, assessment=assessment, action="start_review")
         tpi_answers = _tpi_view(unit_answers, engine, code)
         if final_state == "in_review":
             tpi_answers = dict(list(tpi_answers.items())[: len(tpi_answers) * 2 // 3])
         for item_code, raw in tpi_answers.items():
-            services.answer_save(actor=users["tpi.anggota"], assessment=assessment, item=items[item_code],
+            services.answer_save(actor=reviewer, assessment=assessment, item=items[item_code],
                                  raw_answer=raw, note="", expected_version=None, side="tpi")
         if final_state == "in_review":
             seed_rounds(users, assessment, items, code)
@@ -273,13 +276,22 @@ def seed_history(users: dict, instrument, items: dict) -> int:
     return created
 
 
+# TPN's notes per item on an earlier year's result (the unit may dispute them: a sanggah)
+TPN_NOTES = {
+    "P.1.i.a": "SK Tim Pembangunan ZI belum memuat uraian tugas per anggota.",
+    "P.2.i.a": "SOP layanan belum seluruhnya ditetapkan pimpinan unit.",
+    "R.6.i.b": "Inovasi layanan belum didukung data pemanfaatan.",
+}
+
+
 def record_tpn_result(actor, assessment: Assessment) -> None:
     """An earlier year's assessment proposed to TPN, not passed, with TPN's figures: TPN a little
     stricter than the TPI on areas 1 to 3 (90%) and on the Hasil (1,50 points less), the rest as
     the TPI had them, so the calibration page has something to show."""
     services.assessment_transition(actor=actor, assessment=assessment, action="propose")
     services.assessment_transition(actor=actor, assessment=assessment, action="record_result",
-                                   result=Assessment.Result.NOT_PASSED)
+                                   result=Assessment.Result.NOT_PASSED, route=Assessment.Route.TPN,
+                                   admin_passed=True, item_notes=TPN_NOTES)
     tpi = assessment_scores(assessment)["tpi"]
     areas = {n: lke.round2(points * (Decimal("0.9") if n in ("1", "2", "3") else 1))
              for n, points in tpi.area_totals.items()}

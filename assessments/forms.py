@@ -34,11 +34,54 @@ class BulkCreateForm(forms.Form):
         self.helper.add_input(Submit("submit", _("Buat penilaian")))
 
 
+def _yes_no(value: str) -> bool | None:
+    return {"1": True, "0": False}.get(value)
+
+
+def parse_item_notes(text: str) -> dict[str, str]:
+    """TPN's notes as pasted, one item per line: ``P.1.i.a: catatan`` (a line without a colon
+    continues the note of the line above). Raises forms.ValidationError naming the line."""
+    notes: dict[str, str] = {}
+    last = None
+    for number, raw in enumerate((text or "").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        code, sep, note = line.partition(":")
+        code = code.strip()
+        if sep and code and " " not in code:
+            if code in notes:
+                raise forms.ValidationError(_("Baris %(line)s: butir %(code)s sudah disebut.") % {
+                    "line": number, "code": code})
+            notes[code] = note.strip()
+            last = code
+        elif last is not None:
+            notes[last] = f"{notes[last]}\n{line}".strip()
+        else:
+            raise forms.ValidationError(_("Baris %(line)s: tulis kode butir, titik dua, lalu catatannya.") % {
+                "line": number})
+    return notes
+
+
 class ResultForm(forms.Form):
     result = forms.ChoiceField(label=_("Hasil penilaian TPN"), choices=Assessment.Result.choices)
     decree_number = forms.CharField(label=_("Nomor keputusan"), max_length=120, required=False)
     decree_date = forms.DateField(
         label=_("Tanggal keputusan"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    route = forms.ChoiceField(label=_("Jalur evaluasi"), choices=Assessment.Route.choices, required=False,
+                              initial=Assessment.Route.TPN)
+    admin_passed = forms.TypedChoiceField(
+        label=_("Seleksi administrasi"), required=False, coerce=_yes_no, empty_value=None,
+        choices=[("", _("Belum diketahui")), ("1", _("Lolos")), ("0", _("Tidak lolos"))],
+    )
+    admin_date = forms.DateField(
+        label=_("Tanggal seleksi administrasi"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    item_notes = forms.CharField(
+        label=_("Catatan TPN per butir"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Satu butir per baris: kode butir, titik dua, catatan. Contoh: P.1.i.a: SK tim belum "
+                    "ditandatangani."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -46,6 +89,9 @@ class ResultForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", _("Catat hasil")))
+
+    def clean_item_notes(self) -> dict[str, str]:
+        return parse_item_notes(self.cleaned_data.get("item_notes", ""))
 
     def clean(self):
         data = super().clean()

@@ -62,6 +62,7 @@ from assessments.models import (
     RevisionItem,
     RevisionRequest,
     TpnFigures,
+    TpnItemNote,
 )
 from assessments.services import instrument_load, instrument_publish
 from assessments.services.figures import figures_warm_on_commit
@@ -85,11 +86,11 @@ User = get_user_model()
 # itself: self-references are restored in a second pass).
 TABLES: list[type[models.Model]] = [
     Instansi, InstansiFact, WorkUnit, UnitFact, PredicateAward, UnitMembership, TpiAssignment, InstansiRole,
-    Period, Assessment, Answer, Comment, RevisionRequest, RevisionItem, AuditEvent, TpnFigures,
+    Period, Assessment, Answer, Comment, RevisionRequest, RevisionItem, AuditEvent, TpnFigures, TpnItemNote,
     EvidenceDocument, EvidenceVersion, EvidenceAttachment,
 ]
 # Tables added to the bundle after its format was first released: a bundle may lack them.
-LATER_TABLES = frozenset({"assessments.tpnfigures"})
+LATER_TABLES = frozenset({"assessments.tpnfigures", "assessments.tpnitemnote"})
 USER_FIELDS = ["id", "username", "full_name", "first_name", "last_name", "nip", "email", "jabatan", "is_active",
                "date_joined"]
 USERS = "units.user"
@@ -190,6 +191,7 @@ def _select(year: int, unit_code: str | None) -> dict[str, list[dict[str, Any]]]
         _label(AuditEvent): _rows(AuditEvent.objects.filter(assessment_id__in=assessment_ids))
         + [row for row in _rows(period_open) if (row["after"] or {}).get("instansi") in instansi_ids],
         _label(TpnFigures): _rows(TpnFigures.objects.filter(assessment_id__in=assessment_ids)),
+        _label(TpnItemNote): _rows(TpnItemNote.objects.filter(assessment_id__in=assessment_ids)),
         _label(EvidenceDocument): _rows(EvidenceDocument.objects.filter(pk__in=document_ids)),
         _label(EvidenceVersion): _rows(EvidenceVersion.objects.filter(document_id__in=document_ids)),
         _label(EvidenceAttachment): _rows(attachments),

@@ -36,6 +36,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ("units", "assessments", "evidence", "backups", "programme", "reminders", "surveys", "documents", "packs",
+        "proposals", "zi_portal")
         "zi_portal")
 SKIPPED_DIRS = {"migrations", "tests", "__pycache__"}
 
@@ -252,22 +253,30 @@ def _within(module: str, package: str) -> bool:
 # importer package -> the packages it must never import; then the parts of the importer that sit on
 # top of the apps and are exempt.
 LAYER_RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-    ("units", ("assessments", "evidence", "backups", "programme", "reminders", "surveys", "packs"), ()),
-    ("assessments", ("evidence", "backups", "programme", "reminders", "surveys", "packs"), ()),
-    ("evidence", ("backups", "programme", "reminders", "surveys", "packs"), ()),
-    ("backups", ("programme", "reminders", "surveys", "packs"), ()),
-    ("programme", ("reminders", "surveys", "packs"), ()),
-    ("reminders", ("surveys", "packs"), ()),
+    ("units", ("assessments", "evidence", "backups", "programme", "reminders", "surveys", "documents", "packs",
+               "proposals"), ()),
+    ("assessments", ("evidence", "backups", "programme", "reminders", "surveys", "documents", "packs", "proposals"),
+     ()),
+    ("evidence", ("backups", "programme", "reminders", "surveys", "documents", "packs", "proposals"), ()),
+    ("backups", ("programme", "reminders", "surveys", "documents", "packs", "proposals"), ()),
+    ("programme", ("reminders", "surveys", "documents", "packs", "proposals"), ()),
+    ("reminders", ("surveys", "documents", "packs", "proposals"), ()),
     # surveys sits beside programme and reminders: it reads units and assessments only
-    ("surveys", ("evidence", "backups", "programme", "reminders", "packs"), ()),
-    # packs reads units, assessments and evidence; nothing reads packs
-    ("packs", ("backups", "programme", "reminders", "surveys"), ()),
+    ("surveys", ("evidence", "backups", "programme", "reminders", "documents", "packs", "proposals"), ()),
+    # documents reads units and assessments; the apps below issue their PDFs through zi_portal.common.issuing
+    ("documents", ("evidence", "backups", "programme", "reminders", "surveys", "packs", "proposals"), ()),
+    # packs reads units, assessments and evidence; its letters come through packs.hooks
+    ("packs", ("backups", "programme", "reminders", "surveys", "documents", "proposals"), ()),
     # the pack's names and zip writer are pure: no other module of the project (and no Django)
     ("packs.names", ("units", "assessments", "evidence", "zi_portal", "packs.models", "packs.selectors"), ()),
     ("packs.zipbuild", ("units", "assessments", "evidence", "zi_portal", "packs.models", "packs.selectors"), ()),
+    # proposals sits on top: it reads units, assessments, the reminders' countdown, and issues the
+    # letters (documents) that go into the packs
+    ("proposals", ("evidence", "backups", "programme", "surveys"), ()),
     (
         "zi_portal.common",
-        ("units", "assessments", "evidence", "backups", "programme", "reminders", "surveys", "packs"),
+        ("units", "assessments", "evidence", "backups", "programme", "reminders", "surveys", "documents", "packs",
+         "proposals"),
         ("zi_portal.common.management", "zi_portal.common.templatetags"),
     ),
 ]

@@ -178,8 +178,8 @@ def test_every_url_module_of_the_apps_defines_app_name():
 def test_every_include_of_the_root_urlconf_has_a_namespace():
     resolvers = [e for e in get_resolver().url_patterns if isinstance(e, URLResolver)]
     assert sorted(r.namespace for r in resolvers) == [
-        "accounts", "admin", "assessments", "documents", "evidence", "packs", "programme", "reminders", "surveys",
-        "units"]
+        "accounts", "admin", "assessments", "documents", "evidence", "packs", "programme", "proposals", "reminders",
+        "surveys", "units"]
 
 
 @pytest.mark.parametrize(("name", "args", "path"), PATHS)

@@ -51,6 +51,7 @@ PEOPLE = [
     ("pimpinan.rsud", "dr. Bambang Prasetyo, Sp.PD., MARS", "196909251999031004", "Direktur RSUD Kota Bogor", "pimpinan.rsud@kotabogor.example"),
     ("tim.disdukcapil", "Siti Nurhaliza, S.AP.", "199002102015032006", "Analis Kebijakan, Disdukcapil", "tim.disdukcapil@kotabogor.example"),
     ("pimpinan.disdukcapil", "Drs. Asep Saepudin, M.Si.", "197004081992031007", "Kepala Dinas Kependudukan dan Pencatatan Sipil", "pimpinan.disdukcapil@kotabogor.example"),
+    ("pimpinan.dpmptsp", "Ir. Yudi Hartono, M.T.", "197206151998031005", "Kepala Dinas Penanaman Modal dan PTSP", "pimpinan.dpmptsp@kotabogor.example"),
     ("tim.itda", "Dewi Anggraini, S.H.", "198811232014022008", "Auditor Ahli Muda, Inspektorat Daerah", "tim.itda@kotabogor.example"),
 ]
 
@@ -80,6 +81,7 @@ MEMBERSHIPS = [
     ("pimpinan.rsud", "RSUD", UnitMembership.Role.LEADER),
     ("tim.disdukcapil", "DISDUKCAPIL", UnitMembership.Role.TEAM),
     ("pimpinan.disdukcapil", "DISDUKCAPIL", UnitMembership.Role.LEADER),
+    ("pimpinan.dpmptsp", "DPMPTSP", UnitMembership.Role.LEADER),
     ("tim.itda", "ITDA", UnitMembership.Role.TEAM),
 ]
 
@@ -216,5 +218,6 @@ DEMO_LOGINS = [
     ("pimpinan.rsud", "Pimpinan RSUD"),
     ("tim.disdukcapil", "Tim pembangunan ZI Disdukcapil"),
     ("pimpinan.disdukcapil", "Pimpinan Disdukcapil"),
+    ("pimpinan.dpmptsp", "Pimpinan DPMPTSP"),
     ("tim.itda", "Tim pembangunan ZI Inspektorat (bukan TPI ITDA)"),
 ]

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("documents.urls")),
     path("", include("packs.urls")),
+    path("", include("proposals.urls")),
 ]

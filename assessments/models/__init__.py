@@ -12,7 +12,7 @@ from .instruments import (  # noqa: F401
     ThresholdSet,
 )
 from .reports import Report  # noqa: F401
-from .tpn import TpnFigures  # noqa: F401
+from .tpn import TpnFigures, TpnItemNote  # noqa: F401
 from .work import (  # noqa: F401
     TIER_DEPTH_MAX,
     TIER_REACH,

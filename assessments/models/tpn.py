@@ -47,3 +47,24 @@ class TpnFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id}: TPN {self.total} / TPI {self.tpi_total}"
+
+
+class TpnItemNote(models.Model):
+    """TPN's note on one item of a proposed assessment (recorded with the result); a unit may
+    dispute the items that have one (sanggah)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="tpn_notes")
+    item_code = models.CharField(_("kode butir"), max_length=30)
+    note = models.TextField(_("catatan TPN"), validators=free_text_validators())
+
+    class Meta:
+        verbose_name = _("catatan TPN per butir")
+        verbose_name_plural = _("catatan TPN per butir")
+        ordering = ["assessment", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "item_code"], name="tpn_item_note_unique",
+                                    violation_error_message=_("Butir ini sudah memiliki catatan TPN.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} {self.item_code}"

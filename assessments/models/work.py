@@ -144,6 +144,13 @@ class Assessment(models.Model):
         WBBM = "WBBM", _("Ditetapkan WBBM")
         NOT_PASSED = "not_passed", _("Tidak lolos")
 
+    class Route(models.TextChoices):
+        """Who evaluated: TPN, or (PermenPANRB 5/2024) the instansi itself for Menuju WBK, whose
+        result counts as TPN's."""
+
+        TPN = "tpn", _("Evaluasi TPN")
+        MANDIRI = "mandiri", _("Evaluasi mandiri instansi (PermenPANRB 5/2024)")
+
     unit = models.ForeignKey("units.WorkUnit", on_delete=models.PROTECT, related_name="assessments")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="assessments")
     target = models.CharField(_("target predikat"), max_length=4, choices=Target.choices)
@@ -162,6 +169,13 @@ class Assessment(models.Model):
     result_decree_number = models.CharField(_("nomor keputusan hasil"), max_length=120, blank=True,
                                             validators=[no_nul])
     result_decree_date = models.DateField(_("tanggal keputusan hasil"), null=True, blank=True)
+    result_route = models.CharField(_("jalur evaluasi"), max_length=8, choices=Route.choices, blank=True)
+    # TPN's administrative selection (seleksi administrasi): None while not recorded
+    result_admin_passed = models.BooleanField(_("lolos seleksi administrasi"), null=True, blank=True)
+    result_admin_date = models.DateField(_("tanggal seleksi administrasi"), null=True, blank=True)
+    # the last day a sanggah may be sent, set when the result is recorded (settings.SANGGAH_DAYS)
+    sanggah_deadline = models.DateField(_("batas sanggah"), null=True, blank=True)
+    proposed_at = models.DateTimeField(_("tanggal diusulkan"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -321,6 +335,11 @@ class AuditAction(models.TextChoices):
     STATE_PROPOSE = "state.propose", _state_label("propose")
     STATE_RECORD_RESULT = "state.record_result", _state_label("record_result")
     TPN_FIGURES_RECORD = "tpn.figures", _("Nilai TPN dicatat")
+    # proposals (written by the proposals app's services: shortlist, quota, sanggah)
+    PROPOSAL_QUOTA = "proposal.quota", _("Kuota usulan ditetapkan")
+    PROPOSAL_PICK = "proposal.pick", _("Unit dipilih untuk diusulkan")
+    SANGGAH_SAVE = "sanggah.save", _("Draf sanggah disimpan")
+    SANGGAH_SEND = "sanggah.send", _("Sanggah dikirim")
     # one per report kind (``report.<step>.<kind>``)
     REPORT_REQUEST_ASSESSMENT = "report.request.assessment", _("Laporan PDF diminta")
     REPORT_READY_ASSESSMENT = "report.ready.assessment", _("Laporan PDF siap")

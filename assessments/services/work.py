@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -38,6 +39,7 @@ from ..models import (
     Period,
     RevisionItem,
     RevisionRequest,
+    TpnItemNote,
 )
 from ..standing import assessment_scores
 from .figures import figures_warm_on_commit
@@ -432,6 +434,8 @@ def _transition(*, actor, assessment: Assessment, action: str, extra: dict | Non
     before = assessment.state
     if action == "record_result":
         _apply_result(actor=actor, assessment=assessment, **data)
+    if action == "propose":
+        assessment.proposed_at = timezone.now()
     if action == "resubmit":
         assessment.revision_requests.filter(resolved_at=None).update(resolved_at=timezone.now())
     assessment.state = target
@@ -451,12 +455,29 @@ def _jsonable(data: dict) -> dict:
 
 
 def _apply_result(*, actor, assessment: Assessment, result: str = "", decree_number: str = "",
-                  decree_date: dt.date | None = None) -> None:
+                  decree_date: dt.date | None = None, route: str = "", admin_passed: bool | None = None,
+                  admin_date: dt.date | None = None, item_notes: dict[str, str] | None = None) -> None:
+    """TPN's result (or, on the mandiri route of PermenPANRB 5/2024, the instansi's own evaluation
+    for Menuju WBK, which counts as TPN's): the predicate and its decree, the administrative
+    selection, TPN's notes per item, and the last day of the unit's sanggah."""
     if result not in Assessment.Result.values:
         raise ValidationError({"result": _("Pilih hasil penilaian TPN.")})
+    route = route or Assessment.Route.TPN
+    if route not in Assessment.Route.values:
+        raise ValidationError({"route": _("Jalur evaluasi tidak dikenal.")})
+    if route == Assessment.Route.MANDIRI and (assessment.target != Assessment.Target.WBK
+                                              or result == Assessment.Result.WBBM):
+        raise ValidationError({"route": _("Evaluasi mandiri hanya untuk predikat Menuju WBK.")})
+    if admin_date is not None and admin_passed is None:
+        raise ValidationError({"admin_passed": _("Pilih hasil seleksi administrasi.")})
     assessment.result = result
+    assessment.result_route = route
     assessment.result_decree_number = (decree_number or "").strip()
     assessment.result_decree_date = decree_date
+    assessment.result_admin_passed = admin_passed
+    assessment.result_admin_date = admin_date
+    assessment.sanggah_deadline = (admin_date or timezone.localdate()) + dt.timedelta(days=settings.SANGGAH_DAYS)
+    _tpn_notes_replace(assessment, item_notes or {})
     if result in (Assessment.Result.WBK, Assessment.Result.WBBM):
         if not assessment.result_decree_number or not decree_date:
             raise ValidationError(_("Nomor dan tanggal keputusan wajib diisi untuk predikat yang ditetapkan."))
@@ -466,6 +487,21 @@ def _apply_result(*, actor, assessment: Assessment, result: str = "", decree_num
             actor=None, unit=assessment.unit, year=assessment.period.year, predicate=result,
             values={"decree_number": assessment.result_decree_number, "decree_date": decree_date},
         )
+
+
+def _tpn_notes_replace(assessment: Assessment, item_notes: dict[str, str]) -> None:
+    codes = set(assessment.instrument.engine().item_map)
+    unknown = sorted(code for code in item_notes if code not in codes)
+    if unknown:
+        raise ValidationError({"item_notes": _("Kode butir tidak dikenal: %(codes)s.") % {"codes": ", ".join(unknown)}})
+    rows = []
+    for code, note in item_notes.items():
+        row = TpnItemNote(assessment=assessment, item_code=code, note=clean_text(note, field="item_notes"))
+        if row.note:
+            row.full_clean(exclude=["assessment"])
+            rows.append(row)
+    TpnItemNote.objects.filter(assessment=assessment).delete()
+    TpnItemNote.objects.bulk_create(rows)
 
 
 def build_snapshot(assessment: Assessment) -> dict:

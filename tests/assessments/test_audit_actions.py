@@ -16,6 +16,7 @@ STORED_VALUES = {
     "answers.import_xlsx", "comment.add",
     "state.submit", "state.start_review", "state.request_revision", "state.resubmit", "state.finalise",
     "state.propose", "state.record_result", "tpn.figures",
+    "proposal.quota", "proposal.pick", "sanggah.save", "sanggah.send",
     "report.request.assessment", "report.ready.assessment", "report.failed.assessment",
     "report.requeue.assessment", "report.request.recap", "report.ready.recap", "report.failed.recap",
     "report.requeue.recap",

@@ -35,6 +35,7 @@ from assessments.models import (
     RevisionItem,
     RevisionRequest,
     TpnFigures,
+    TpnItemNote,
 )
 from assessments.services import period_open
 from assessments.standing import standing_of
@@ -119,6 +120,7 @@ def period(world):
                               areas={"1": "6.50"}, tpi_total=Decimal("63"), tpi_pengungkit=Decimal("42"),
                               tpi_hasil=Decimal("21"), tpi_areas={"1": "7.00"}, note="LHE TPN",
                               recorded_by=world.leadership)
+    TpnItemNote.objects.create(assessment=a, item_code=items[0].code, note="SK belum ditandatangani.")
     world.a, world.b = a, b
     return world
 
@@ -174,6 +176,7 @@ def picture() -> dict:
     out["tpn"] = sorted(TpnFigures.objects.values_list("assessment__unit__code", "total", "pengungkit", "hasil",
                                                        "areas", "tpi_total", "tpi_areas", "note",
                                                        "recorded_by__username"))
+    out["tpn_notes"] = sorted(TpnItemNote.objects.values_list("assessment__unit__code", "item_code", "note"))
     return out
 
 
@@ -461,6 +464,11 @@ def test_a_bundle_from_before_round_numbers_and_tpn_figures_is_restored(period, 
             for column in ("member_answer", "member_note", "member_by_id", "lead_answer", "lead_note", "lead_by_id"):
                 del row[column]
         del data["tables"]["assessments.tpnfigures"]
+        del data["tables"]["assessments.tpnitemnote"]
+        for row in data["tables"]["assessments.assessment"]:  # before the sanggah and the mandiri route
+            for column in ("result_route", "result_admin_passed", "result_admin_date", "sanggah_deadline",
+                           "proposed_at"):
+                del row[column]
         return name, json.dumps(data).encode()
 
     bundle_file = _with_fresh_manifest(_rewrite(path, older))
@@ -468,5 +476,5 @@ def test_a_bundle_from_before_round_numbers_and_tpn_figures_is_restored(period, 
     call_command("import_bundle", str(bundle_file), stdout=io.StringIO())
     rounds = list(RevisionRequest.objects.order_by("number").values_list("number", "note"))
     assert rounds == [(1, "Lengkapi."), (2, "Putaran kedua.")]
-    assert not TpnFigures.objects.exists()
+    assert not TpnFigures.objects.exists() and not TpnItemNote.objects.exists()
     assert Answer.objects.count() == 65 and set(Answer.objects.values_list("member_note", "lead_note")) == {("", "")}

@@ -64,7 +64,7 @@ def test_demo_disdukcapil_cycle(live_server, browser, settings, tmp_path):
     call_command("seed_demo", "--password", DEMO_PASSWORD, stdout=StringIO())
     assessment = Assessment.objects.select_related("instrument").get(unit__code=UNIT, period__year=2026)
     rsud = Assessment.objects.get(unit__code="RSUD", period__year=2026)
-    assert (assessment.state, assessment.target, rsud.state) == ("in_review", "WBBM", "final")
+    assert (assessment.state, assessment.target, rsud.state) == ("in_review", "WBBM", "proposed")
     engine = assessment.instrument.engine()
     answers = {a.item.code: a for a in Answer.objects.filter(assessment=assessment).select_related("item")}
     # an option item the unit answered and the TPI has not scored yet
@@ -172,12 +172,12 @@ def test_demo_disdukcapil_cycle(live_server, browser, settings, tmp_path):
         transition(page, "finalise", "Final")
         final_total = tpi_total_on(page)
 
-        # --- leadership looks at RSUD (final in the demo) and proposes DISDUKCAPIL ------------
+        # --- leadership looks at RSUD (picked from the shortlist in the demo) and proposes DISDUKCAPIL
         chief = person("inspektur")
         page = open_from_list(chief, "RSUD")
         assert page.url.endswith(f"/penilaian/{rsud.pk}/")
-        expect(page.locator("#state-badge")).to_have_text("Final")
-        expect(page.locator("#actions button[data-action=propose]")).to_have_text("Usulkan ke TPN")
+        expect(page.locator("#state-badge")).to_have_text("Diusulkan ke TPN")
+        expect(page.locator("#actions button[data-action=propose]")).to_have_count(0)
         page = open_from_list(chief, UNIT)
         assert page.url.endswith(detail)
         expect(page.locator("#state-badge")).to_have_text("Final")

@@ -142,15 +142,15 @@ def test_demo_plan(db, login, today):
         "overdue": False,
     }
     # RSUD's demo: declared and designated in 2021, plan and both teams present, two TPI monitoring
-    # visits (the latest on 20 July), its 2026 assessment with the TPI, not proposed yet
-    assert data["stage"] == "pengusulan"
+    # visits (the latest on 20 July), its 2026 assessment proposed to TPN (picked from the shortlist)
+    assert data["stage"] == "evaluasi_tpn"
     assert [(s["code"], s["done"]) for s in data["stages"]] == [
         ("pencanangan", True),
         ("penetapan", True),
         ("pembangunan", True),
         ("pemantauan", True),
         ("penilaian_tpi", True),
-        ("pengusulan", False),
+        ("pengusulan", True),
         ("evaluasi_tpn", False),
     ]
     assert data["stages"][3]["date"] == "2026-07-20"

@@ -274,9 +274,9 @@ def test_demo_surveys_and_idempotence(db, settings, tmp_path):
     dis = Campaign.objects.get(unit__code="DISDUKCAPIL", year=2026)
     assert dis.closed_at is None and Response.objects.filter(campaign=dis).count() == 18
     # RSUD's team accepted IPAK, IPKP and the SKM count while its 2026 LKE was a draft: the Final LKE
-    # carries them, each with its source in the audit trail
+    # (since proposed to TPN) carries them, each with its source in the audit trail
     assessment = Assessment.objects.get(unit__code="RSUD", period__year=2026)
-    assert assessment.state == "final"
+    assert assessment.state == "proposed"
     accepted = AuditEvent.objects.filter(action=AuditAction.SURVEY_VALUE_ACCEPT, assessment=assessment)
     assert sorted(accepted.values_list("item_code", flat=True)) == ["B.I.a", "B.II.a", "P.6.iv.a"]
     assert {e.actor.username for e in accepted} == {"tim.rsud"}

@@ -88,8 +88,8 @@ def test_seed_demo_assessments_cover_the_cycle():
     call_command("seed_demo", "--password", "Demo-Pass-1", stdout=StringIO())
     states = dict(Assessment.objects.filter(period__year=2026).values_list("unit__code", "state"))
     assert states == {
-        "RSUD": "final", "DISDUKCAPIL": "in_review", "ITDA": "draft", "BAPENDA": "draft",
-        "DPMPTSP": "draft", "KEC-BOGOR-BARAT": "draft",
+        "RSUD": "proposed", "DISDUKCAPIL": "in_review", "ITDA": "draft", "BAPENDA": "draft",
+        "DPMPTSP": "final", "KEC-BOGOR-BARAT": "draft",
     }
     rsud = Assessment.objects.get(unit__code="RSUD", period__year=2026)
     tpi = assessment_scores(rsud)["tpi"]
@@ -103,7 +103,9 @@ def test_seed_demo_assessments_cover_the_cycle():
         a.unit.code: a.answers.exclude(unit_answer=None).count()
         for a in Assessment.objects.filter(state="draft").select_related("unit")
     }
-    assert progress == {"ITDA": 91, "DPMPTSP": 67, "BAPENDA": 35, "KEC-BOGOR-BARAT": 12}  # 80%, 55%, 30%, 10%
+    assert progress == {"ITDA": 91, "BAPENDA": 35, "KEC-BOGOR-BARAT": 12}  # 80%, 30%, 10%
+    dpmptsp = Assessment.objects.get(unit__code="DPMPTSP", period__year=2026)
+    assert dpmptsp.answers.exclude(unit_answer=None).count() == 67  # 55%, final: shortlisted, not picked
     # RSUD's history: final assessments of 2024 and 2025 with TPI totals rising towards 2026
     history = {
         a.period.year: assessment_scores(a)["tpi"].total
@@ -112,7 +114,7 @@ def test_seed_demo_assessments_cover_the_cycle():
     assert sorted(history) == [2024, 2025, 2026]
     assert history[2024] < history[2025] < history[2026]
     states = dict(Assessment.objects.filter(unit__code="RSUD").values_list("period__year", "state"))
-    assert states == {2024: "result_recorded", 2025: "result_recorded", 2026: "final"}
+    assert states == {2024: "result_recorded", 2025: "result_recorded", 2026: "proposed"}
 
 
 def test_seed_demo_evidence_files_are_real_and_hashed(settings, tmp_path):

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "documents",
     "backups",
     "packs",
+    "proposals",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +185,8 @@ REPORT_MAX_ATTEMPTS = 3
 # (bytes; the page and export_submission_pack say the figure). Builds also stop after
 # REPORT_MAX_ATTEMPTS lost runs.
 SUBMISSION_PACK_MAX_BYTES = env.int("SUBMISSION_PACK_MAX_BYTES", default=2 * 1024**3)
+# A unit may send its sanggah (appeal) against TPN's result until this many days after the result.
+SANGGAH_DAYS = env.int("SANGGAH_DAYS", default=5)
 # Notifications whose e-mail was never sent are sent again by the sweep while younger than this.
 NOTIFICATION_EMAIL_MAX_AGE_HOURS = env.int("NOTIFICATION_EMAIL_MAX_AGE_HOURS", default=72)
 # Periodic housekeeping, run by the beat service of docker-compose.

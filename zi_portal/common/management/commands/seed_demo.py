@@ -11,6 +11,7 @@ from django.db import transaction
 from assessments.demo import demo_summary, seed_assessments
 from assessments.services.notifications import notifications_without_email
 from programme.demo import seed_monitoring, seed_programme, seed_registers
+from proposals.demo import seed_proposals
 from surveys.demo import seed_surveys
 from units.demo import DEMO_LOGINS, seed_units
 
@@ -36,6 +37,8 @@ class Command(BaseCommand):
             with notifications_without_email():
                 written["monitoring visits"] = seed_monitoring()
             written["survey responses and accepted survey values"] = seed_surveys()
+            with notifications_without_email():
+                written["proposals and sanggah"] = seed_proposals()
         total = sum(written.values())
         if total:
             self.stdout.write(

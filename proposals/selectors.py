@@ -1,0 +1,39 @@
+"""Reads of proposals: the assessments a shortlist lists, quotas, TPN's notes, sanggah."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from assessments.lke import workflow
+from assessments.models import Assessment, Period, TpnItemNote
+
+from .models import ProposalQuota, Sanggah
+
+SHORTLIST_STATES = (workflow.FINAL, workflow.PROPOSED, workflow.RESULT_RECORDED)
+PROPOSED_STATES = (workflow.PROPOSED, workflow.RESULT_RECORDED)
+
+
+def shortlist_assessments(period: Period) -> QuerySet[Assessment]:
+    """Every Final assessment of the period, and those already proposed or with a result."""
+    return (Assessment.objects.filter(period=period, state__in=SHORTLIST_STATES)
+            .select_related("unit", "unit__instansi", "period", "instrument")
+            .defer("instrument__definition", "snapshot")
+            .order_by("unit__name", "pk"))
+
+
+def quota_of(period: Period) -> ProposalQuota | None:
+    return ProposalQuota.objects.filter(period=period).first()
+
+
+def proposed_count(period: Period) -> int:
+    return Assessment.objects.filter(period=period, state__in=PROPOSED_STATES).count()
+
+
+def disputable(assessment: Assessment) -> list[TpnItemNote]:
+    """TPN's notes of the assessment, per item: the items a sanggah may dispute."""
+    return list(TpnItemNote.objects.filter(assessment=assessment).order_by("pk"))
+
+
+def sanggah_of(assessment: Assessment) -> Sanggah | None:
+    return (Sanggah.objects.filter(assessment=assessment).select_related("sent_by")
+            .prefetch_related("items").first())
