@@ -37,7 +37,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ("units", "assessments", "evidence", "backups", "programme", "reminders", "surveys", "documents", "packs",
         "proposals", "zi_portal")
-        "zi_portal")
 SKIPPED_DIRS = {"migrations", "tests", "__pycache__"}
 
 
