@@ -25,6 +25,7 @@ PLACEHOLDERS: dict[str, str] = {
     "signatory": "nama penanda tangan",
     "nip": "NIP penanda tangan",
     "position": "jabatan penanda tangan",
+    "items": "surat sanggah: butir yang disanggah, dengan alasan dan tautan eviden, satu per butir",
 }
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]{1,30})\}")
@@ -83,7 +84,7 @@ DEFAULTS: dict[str, dict[str, str]] = {
             "Kementerian Pendayagunaan Aparatur Negara dan Reformasi Birokrasi\n\n"
             "Sehubungan dengan hasil seleksi administrasi evaluasi Zona Integritas tahun {period}, "
             "{instansi} menyampaikan sanggahan atas hasil unit {unit} dengan alasan dan eviden "
-            "sebagaimana terlampir. Lembar Kerja Evaluasi yang telah direviu TPI turut kami lampirkan.\n\n"
+            "berikut:\n\n{items}\n\nLembar Kerja Evaluasi yang telah direviu TPI turut kami lampirkan.\n\n"
             "Demikian sanggahan ini kami sampaikan; atas perhatiannya kami ucapkan terima kasih."
         ),
     },

@@ -127,3 +127,20 @@ class LetterTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instansi} — {self.get_kind_display()}"
+
+
+# The registry's kind of each letter kind.
+LETTER_ISSUED_KINDS = {
+    LetterTemplate.Kind.PENGAJUAN: IssuedDocument.Kind.LETTER_PENGAJUAN,
+    LetterTemplate.Kind.SPTJM: IssuedDocument.Kind.LETTER_SPTJM,
+    LetterTemplate.Kind.SANGGAH: IssuedDocument.Kind.LETTER_SANGGAH,
+}
+
+
+def letter_subject_key(kind: str, *, year: int | None = None, assessment_id: int | None = None) -> str:
+    """What a letter is about, for ``IssuedDocument.subject_key``: the proposal of a year (the cover
+    letter, one for all its units) or one assessment (SPTJM, sanggah). A new letter of the same
+    subject replaces the valid older one."""
+    if kind == LetterTemplate.Kind.PENGAJUAN:
+        return f"pengajuan:{year}"
+    return f"{kind}:{assessment_id}"

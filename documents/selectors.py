@@ -10,7 +10,7 @@ from units.models import Instansi, InstansiRole, UnitMembership, WorkUnit
 from units.roles import instansi_ids_with_role
 from zi_portal.common.storage import stored_read
 
-from .models import IssuedDocument
+from .models import LETTER_ISSUED_KINDS, IssuedDocument, LetterTemplate
 
 # the largest file read back whole by ``document_file``
 MAX_DOCUMENT_BYTES = 200 * 1024 * 1024
@@ -67,3 +67,16 @@ def units_of(instansi: Instansi) -> list[WorkUnit]:
 def document_file(issued: IssuedDocument) -> bytes:
     """The stored bytes of ``issued`` (the exact bytes its SHA-256 was taken of)."""
     return stored_read(issued.file, max_bytes=MAX_DOCUMENT_BYTES)
+
+
+def current_letters(instansi_id: int, kind: str, subject_keys: list[str]) -> dict[str, IssuedDocument]:
+    """The valid letter of ``kind`` (a ``LetterTemplate.Kind``) for each of ``subject_keys``
+    (``letter_subject_key``), one query: {subject key: document}."""
+    issued_kind = LETTER_ISSUED_KINDS[LetterTemplate.Kind(kind)]
+    documents = (IssuedDocument.objects.filter(instansi_id=instansi_id, kind=issued_kind,
+                                               subject_key__in=subject_keys, status=IssuedDocument.Status.VALID)
+                 .order_by("subject_key", "-issued_at"))
+    found: dict[str, IssuedDocument] = {}
+    for document in documents:
+        found.setdefault(document.subject_key, document)
+    return found

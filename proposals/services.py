@@ -22,6 +22,10 @@ from assessments.lke import workflow
 from assessments.models import Assessment, Period, TpnItemNote
 from assessments.services import assessment_transition
 from assessments.standing import standings_of
+from documents import selectors as document_selectors
+from documents import services as letter_services
+from documents.models import IssuedDocument, LetterTemplate, letter_subject_key
+from packs.services import COVER_LETTER_NAME, sptjm_name
 from zi_portal.common.text import clean_text
 
 from . import access, selectors
@@ -206,13 +210,64 @@ def sanggah_item_save(*, actor, assessment: Assessment, item_code: str, argument
 
 
 def sanggah_letter(*, actor, sanggah: Sanggah) -> str:
-    """The reference of the sanggah letter, issued when the sanggah is sent.
+    """Issue the sanggah letter (``documents``: from the instansi's template, stamped and
+    registered) when the sanggah is sent; its public id. The disputed items, with their
+    counter-arguments and evidence links, fill the template's ``{items}``."""
+    assessment = sanggah.assessment
+    lines = []
+    for item in sanggah.items.order_by("item_code"):
+        lines.append(f"{item.item_code}: {item.argument}")
+        lines += [f"    Eviden: {link}" for link in [*(e.get("url", "") for e in item.evidence), *item.links] if link]
+    issued = letter_services.letter_issue(actor=actor, kind=LetterTemplate.Kind.SANGGAH,
+                                          instansi=assessment.unit.instansi, assessments=[assessment],
+                                          extra={"items": "\n".join(lines)})
+    return str(issued.uuid)
 
-    Extension point for the documents registry: once it is merged this calls
-    ``documents.services.letter_issue(actor=actor, kind="sanggah", instansi=..., assessments=[assessment],
-    extra={"items": [...]})`` and returns the issued document's id; until then there is no letter
-    (``""``) and the page hides its "Unduh surat" link."""
-    return ""
+
+# --- the letters of the proposal -------------------------------------------------------------------
+
+
+def cover_letter_issue(*, actor, period: Period) -> IssuedDocument:
+    """The Surat Pengajuan Evaluasi of ``period``: one letter naming every unit proposed to TPN
+    (a new one replaces the earlier; the registry keeps both)."""
+    assessments = list(selectors.proposed_of(period))
+    if not assessments:
+        raise ValidationError(_("Belum ada unit yang diusulkan ke TPN pada periode ini."))
+    return letter_services.letter_issue(actor=actor, kind=LetterTemplate.Kind.PENGAJUAN,
+                                        instansi=period.instansi, assessments=assessments)
+
+
+def sptjm_issue(*, actor, assessment: Assessment) -> IssuedDocument:
+    """The SPTJM of one proposed unit."""
+    if assessment.state not in selectors.PROPOSED_STATES and assessment.state != workflow.FINAL:
+        raise ValidationError(_("SPTJM dibuat untuk penilaian yang sudah Final atau diusulkan ke TPN."))
+    return letter_services.letter_issue(actor=actor, kind=LetterTemplate.Kind.SPTJM,
+                                        instansi=assessment.unit.instansi, assessments=[assessment])
+
+
+def pack_unit_letters(assessment: Assessment) -> list[tuple[str, bytes]]:
+    """``packs.hooks``: the unit's SPTJM in its pack — the valid one, or a draft the portal issues
+    from the template when there is none yet (the leader signs what the unit sends)."""
+    key = letter_subject_key(LetterTemplate.Kind.SPTJM, assessment_id=assessment.pk)
+    issued = document_selectors.current_letters(assessment.unit.instansi_id, LetterTemplate.Kind.SPTJM,
+                                                [key]).get(key)
+    if issued is None:
+        issued = sptjm_issue(actor=None, assessment=assessment)
+    return [(sptjm_name(assessment.unit.code), document_selectors.document_file(issued))]
+
+
+def pack_proposal_letters(instansi, year: int, assessments) -> list[tuple[str, bytes]]:
+    """``packs.hooks``: the cover letter at the root of the proposal's zip — the valid one when it
+    was issued after the last unit was proposed (so it names them all), otherwise a new draft."""
+    assessments = list(assessments)
+    if not assessments:
+        return []
+    key = letter_subject_key(LetterTemplate.Kind.PENGAJUAN, year=year)
+    issued = document_selectors.current_letters(instansi.pk, LetterTemplate.Kind.PENGAJUAN, [key]).get(key)
+    if issued is None or any(a.proposed_at and a.proposed_at > issued.issued_at for a in assessments):
+        issued = letter_services.letter_issue(actor=None, kind=LetterTemplate.Kind.PENGAJUAN, instansi=instansi,
+                                              assessments=list(assessments))
+    return [(COVER_LETTER_NAME, document_selectors.document_file(issued))]
 
 
 @transaction.atomic

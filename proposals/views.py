@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -37,7 +38,11 @@ def shortlist(request: HttpRequest, period_id: int) -> HttpResponse:
     period = access.period_for_shortlist(request.user, period_id)
     quota = selectors.quota_of(period)
     rows = pages.shortlist_rows(period)
+    proposed_now = list(selectors.proposed_of(period))
+    cover, sptjms = selectors.proposal_letters(period, proposed_now)
     return render(request, "proposals/shortlist.html", {
+        "proposed_now": [(a, sptjms.get(a.pk)) for a in proposed_now],
+        "cover_letter": cover,
         "period": period,
         "rows": rows,
         "quota": quota,
@@ -81,6 +86,38 @@ def pick(request: HttpRequest, period_id: int) -> HttpResponse:
         messages.success(request, _("%(n)s unit diusulkan ke TPN: %(units)s.") % {
             "n": len(proposed), "units": ", ".join(sorted(a.unit.name for a in proposed))})
     return redirect("proposals:shortlist", period_id=period.pk)
+
+
+@require_POST
+@login_required
+def cover_letter(request: HttpRequest, period_id: int) -> HttpResponse:
+    """Issue (again) the Surat Pengajuan Evaluasi naming every proposed unit of the period."""
+    period = access.period_for_shortlist(request.user, period_id)
+    try:
+        issued = services.cover_letter_issue(actor=request.user, period=period)
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("Surat pengajuan dibuat: %(title)s.") % {"title": issued.title})
+    return redirect(f"{reverse('proposals:shortlist', args=[period.pk])}#proposal-letters")
+
+
+@require_POST
+@login_required
+def sptjm(request: HttpRequest, period_id: int, pk: int) -> HttpResponse:
+    """Issue (again) the SPTJM of one proposed unit of the period."""
+    period = access.period_for_shortlist(request.user, period_id)
+    assessment = selectors.proposed_of(period).filter(pk=pk).first()
+    if assessment is None:
+        raise Http404
+    try:
+        issued = services.sptjm_issue(actor=request.user, assessment=assessment)
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("SPTJM %(unit)s dibuat: %(title)s.") % {"unit": assessment.unit.name,
+                                                                           "title": issued.title})
+    return redirect(f"{reverse('proposals:shortlist', args=[period.pk])}#proposal-letters")
 
 
 @login_required

@@ -50,7 +50,8 @@ def test_links_mode(packed, tmp_path):
     code, out, _ = run("export_submission_pack", "--unit", "UNIT-A", "--period", "2026", "--output", str(path),
                        "--links")
     assert code == 0 and "(links, 0 files," in out
-    assert len(open_zip(path).namelist()) == 3
+    assert sorted(open_zip(path).namelist()) == ["LKE UNIT-A 2026.xlsx", "Laporan penilaian UNIT-A 2026.pdf",
+                                                 "SPTJM - UNIT-A.pdf", "index.csv"]
 
 
 @pytest.mark.parametrize("state", [lke.workflow.PROPOSED, lke.workflow.RESULT_RECORDED])

@@ -45,7 +45,8 @@ def test_request_build_and_download(packed, login):
 
     assert tasks.build_submission_pack.apply(kwargs={"pack_id": pack.pk}).get() == "ready"
     pack.refresh_from_db()
-    assert (pack.status, pack.progress_done, pack.progress_total, pack.attempts) == ("ready", 7, 7, 1)
+    # the build counts the letters too: the unit's SPTJM (drafted from the template by proposals)
+    assert (pack.status, pack.progress_done, pack.progress_total, pack.attempts) == ("ready", 8, 8, 1)
     stored = (Path(settings.MEDIA_ROOT) / pack.file.name).read_bytes()
     assert pack.sha256 == hashlib.sha256(stored).hexdigest() and pack.size == len(stored)
     assert not list(Path(settings.MEDIA_ROOT).rglob("*.part"))
@@ -85,7 +86,7 @@ def test_link_mode_from_the_checkbox(packed, login):
     tasks.build_submission_pack.apply(kwargs={"pack_id": pack.pk})
     pack.refresh_from_db()
     assert sorted(_zip_of(pack).namelist()) == ["LKE UNIT-A 2026.xlsx", "Laporan penilaian UNIT-A 2026.pdf",
-                                                 "index.csv"]
+                                                 "SPTJM - UNIT-A.pdf", "index.csv"]
 
 
 def test_a_failure_is_shown_with_its_message(packed, login):
@@ -232,7 +233,7 @@ def test_the_real_worker_builds_the_pack(packed, login, run_tasks):
     assert run_tasks.until(lambda: SubmissionPack.objects.get().status == "ready", timeout=60)
     pack = SubmissionPack.objects.get()
     stored = (Path(settings.MEDIA_ROOT) / pack.file.name).read_bytes()
-    assert hashlib.sha256(stored).hexdigest() == pack.sha256 and pack.progress_done == pack.progress_total == 7
+    assert hashlib.sha256(stored).hexdigest() == pack.sha256 and pack.progress_done == pack.progress_total == 8
 
 
 def test_the_sweep_sends_lost_builds_again_and_gives_up_after_the_attempts(packed, settings):
@@ -262,8 +263,12 @@ def test_the_sweep_sends_lost_builds_again_and_gives_up_after_the_attempts(packe
 
 
 @pytest.fixture
-def letter_providers():
+def letter_providers(monkeypatch):
     from packs import hooks  # noqa: PLC0415
+
+    # only these (the portal's own, from proposals, are tested in tests/proposals/test_letters.py)
+    monkeypatch.setattr(hooks, "unit_document_providers", [])
+    monkeypatch.setattr(hooks, "proposal_document_providers", [])
 
     def sptjm(assessment):
         return [(services.sptjm_name(assessment.unit.code), f"%PDF SPTJM {assessment.unit.code}".encode())]
@@ -274,9 +279,7 @@ def letter_providers():
 
     hooks.register_unit_documents(sptjm)
     hooks.register_proposal_documents(cover)
-    yield
-    hooks.unit_document_providers.remove(sptjm)
-    hooks.proposal_document_providers.remove(cover)
+    return
 
 
 def test_letters_from_the_providers_go_where_the_tpn_expects_them(packed, letter_providers, tmp_path):

@@ -31,8 +31,11 @@ def _rows(w):
     return [
         ("period_list", "get", reverse("proposals:period_list"), {}, LEADERS, 200),
         ("shortlist", "get", reverse("proposals:shortlist", args=[pid]), {}, LEADERS, 200),
-        ("quota_set", "post", reverse("proposals:quota_set", args=[pid]), {"quota": "1"}, LEADERS, 302),
+        ("quota_set", "post", reverse("proposals:quota_set", args=[pid]), {"quota": "2"}, LEADERS, 302),
         ("pick", "post", reverse("proposals:pick", args=[pid]), {"assessment": [w.b.pk]}, LEADERS, 302),
+        # after the pick: b is proposed (for the personas who may pick)
+        ("cover_letter", "post", reverse("proposals:cover_letter", args=[pid]), {}, LEADERS, 302),
+        ("sptjm", "post", reverse("proposals:sptjm", args=[pid, w.b.pk]), {}, LEADERS, 302),
         ("sanggah", "get", reverse("proposals:sanggah", args=[pk]), {}, SANGGAH_READERS, 200),
         ("sanggah_item_save", "post", reverse("proposals:sanggah_item_save", args=[pk, "P.1.i.a"]),
          {"argument": "x"}, UNIT, 302),

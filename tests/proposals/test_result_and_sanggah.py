@@ -2,6 +2,7 @@
 sanggah: only items with TPN notes, URL validation, the deadline, the lock once sent."""
 
 import datetime as dt
+import hashlib
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,8 +13,11 @@ from assessments import services as assessment_services
 from assessments.forms import ResultForm, parse_item_notes
 from assessments.lke import workflow
 from assessments.models import AuditEvent, InstrumentItem, TpnItemNote
+from documents.models import IssuedDocument
+from documents.selectors import document_file
 from proposals import services
 from proposals.models import Sanggah
+from tests.documents.conftest import first_page_text
 from tests.factories.evidence import EvidenceAttachmentFactory
 
 from .conftest import recorded
@@ -98,13 +102,18 @@ def test_the_team_drafts_and_the_leader_sends_then_it_is_locked(appeal):
         services.sanggah_send(actor=w.team_a, assessment=w.a)
     sanggah = services.sanggah_send(actor=w.leader_a, assessment=w.a)
     assert sanggah.state == Sanggah.State.SENT and sanggah.sent_by == w.leader_a and sanggah.locked
-    assert sanggah.letter_reference == ""  # until the documents registry is wired in
+    # the letter: issued from the template, registered, naming the item, its argument and links
+    letter = IssuedDocument.objects.get(uuid=sanggah.letter_reference)
+    assert (letter.kind, letter.assessment_id, letter.status) == ("letter_sanggah", w.a.pk, "valid")
+    text = " ".join(first_page_text(document_file(letter)).split())
+    assert "P.1.i.a: SK sudah ditandatangani 2 Jan." in text
+    assert "Eviden: https://contoh.go.id/sk.pdf" in text and f"/v/{letter.uuid}/" in text
     with pytest.raises(ValidationError, match="sudah dikirim"):
         services.sanggah_item_save(actor=w.team_a, assessment=w.a, item_code="P.1.i.a", argument="ubah")
     with pytest.raises(ValidationError, match="sudah dikirim"):
         services.sanggah_send(actor=w.leader_a, assessment=w.a)
     assert list(AuditEvent.objects.filter(assessment=w.a).order_by("pk").values_list("action", "item_code")) == [
-        ("sanggah.save", "P.1.i.a"), ("sanggah.send", "")]
+        ("sanggah.save", "P.1.i.a"), ("document.issue", ""), ("sanggah.send", "")]
     assert Sanggah.objects.get().items.get().argument == "SK sudah ditandatangani 2 Jan."
 
 
@@ -158,7 +167,11 @@ def test_the_page_flow(appeal, login):
     response = client.post(reverse("proposals:sanggah_send", args=[appeal.a.pk]), follow=True)
     text = response.content.decode()
     assert "Sanggah dikirim dan dikunci." in text and "sanggah terkunci" in text
-    assert 'id="sanggah-letter"' not in text  # hidden until the letter is issued
+    letter = IssuedDocument.objects.get(kind="letter_sanggah", assessment=appeal.a)
+    download = reverse("documents:my_document_download", args=[letter.uuid])
+    assert f'href="{download}" id="sanggah-letter"' in text
+    pdf = client.get(download)
+    assert pdf.status_code == 200 and hashlib.sha256(b"".join(pdf.streaming_content)).hexdigest() == letter.sha256
 
 
 def test_portal_evidence_of_the_item_may_be_cited(appeal):
