@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from assessments import excel_data, lke
 from assessments.models import Assessment, Report
-from assessments.services.reports import assessment_pdf
+from assessments.services.reports import assessment_issue
 from evidence.models import EvidenceAttachment
 from evidence.selectors import with_newest_versions
 from zi_portal.common.storage import stored_open
@@ -97,7 +97,9 @@ def _report_source(assessment: Assessment, *, now: dt.datetime) -> tuple[Documen
     number = f"LAP-ZI/{assessment.period.year}/{assessment.unit.code}/PAKET"
 
     def rendered() -> IO[bytes]:
-        return io.BytesIO(assessment_pdf(assessment, number=number, generated_at=now).content)
+        # issued like every PDF of the portal: stamped with its verification URL and registered
+        # (the only write here, made while the pack is written, by the portal itself)
+        return io.BytesIO(assessment_issue(assessment, actor=None, number=number, generated_at=now).content)
 
     return rendered, 0
 

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from assessments import lke
 from assessments.lke import format_id
+from documents.models import IssuedDocument
 from evidence.models import EvidenceAttachment
 from tests.evidence.helpers import set_state
 
@@ -114,3 +115,7 @@ def test_without_a_rendered_report_the_pack_renders_one(packed, tmp_path):
     assert (code, err) == (0, "")
     text, pages, _ = pdf_text(open_zip(path).read("Laporan penilaian UNIT-A 2026.pdf"))
     assert pages >= 1 and "LAP-ZI/2026/UNIT-A/PAKET" in text and "Dinas Alfa" in text
+    # issued like every PDF of the portal: registered, its verification URL on page 1
+    issued = IssuedDocument.objects.get(kind="assessment_report", assessment=packed.assessment)
+    assert issued.sha256 == hashlib.sha256(open_zip(path).read("Laporan penilaian UNIT-A 2026.pdf")).hexdigest()
+    assert f"/v/{issued.uuid}/" in text

@@ -185,7 +185,7 @@ def test_proposal_pack_has_each_unit_in_its_folder(packed, login):
     url = reverse("packs:proposal_packs", args=[packed.instansi.pk]) + "?period=2026"
     page = client.get(url).content.decode()
     assert "RSUD — Rumah Sakit Umum Daerah" in page and "UNIT-B" not in page
-    with mock.patch("packs.selectors.assessment_pdf") as render:
+    with mock.patch("packs.selectors.assessment_issue") as render:
         render.return_value.content = b"%PDF rendered"
         client.post(url)
         pack = SubmissionPack.objects.get()

@@ -1,20 +1,33 @@
 """The demo's proposals: 2026 quota of one with RSUD picked (Proposed), the others not proposed;
 RSUD's 2025 result with TPN's notes per item and a sent sanggah on one of them; a re-run changes nothing."""
 
+import csv
+import hashlib
+import io
+import zipfile
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from assessments.models import Assessment, TpnItemNote
+from documents.models import IssuedDocument
+from documents.selectors import document_file
+from evidence.models import EvidenceAttachment
+from packs.models import SubmissionPack
 from proposals import pages
 from proposals.models import ProposalQuota, Sanggah
+from tests.documents.conftest import first_page_text
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_proposals():
-    call_command("seed_demo", "--password", "Demo-Pass-1", stdout=StringIO())
+def test_demo_proposals(django_capture_on_commit_callbacks, client):
+    with django_capture_on_commit_callbacks(execute=True):  # the pack's task runs once the seed commits
+        call_command("seed_demo", "--password", "Demo-Pass-1", stdout=StringIO())
     rsud = Assessment.objects.get(unit__code="RSUD", period__year=2026)
     assert rsud.state == "proposed" and rsud.proposed_at is not None
     assert ProposalQuota.objects.get(period=rsud.period).quota == 1
@@ -32,7 +45,29 @@ def test_demo_proposals():
     assert [(i.item_code, i.links) for i in sanggah.items.all()] == [
         ("P.1.i.a", ["https://rsud.kotabogor.example/zi/sk-tim-2025.pdf"])]
 
+    # the letters, and RSUD's pack built with them: every hash of index.csv is the file's at its path
+    cover = IssuedDocument.objects.get(kind="letter_pengajuan", status="valid")
+    sptjm = IssuedDocument.objects.get(kind="letter_sptjm", assessment=rsud, status="valid")
+    assert (cover.issued_by.username, sptjm.issued_by.username) == ("inspektur", "pimpinan.rsud")
+    pack = SubmissionPack.objects.get(assessment=rsud)
+    assert (pack.status, pack.mode, pack.requested_by.username) == ("ready", "files", "inspektur")
+    zf = zipfile.ZipFile(Path(settings.MEDIA_ROOT) / pack.file.name)
+    rows = list(csv.DictReader(io.StringIO(zf.read("index.csv").decode("utf-8"))))
+    files = [r for r in rows if r["path"]]
+    attached = EvidenceAttachment.objects.filter(assessment=rsud, removed_at__isnull=True, document__isnull=False)
+    assert len(files) == attached.count() > 0
+    assert all(hashlib.sha256(zf.read(r["path"])).hexdigest() == r["sha256"] for r in files)
+    assert zf.read("SPTJM - RSUD.pdf") == document_file(sptjm)
+    # the PDF report in the pack is a registered document: its public page says the file matches
+    report = zf.read("Laporan penilaian RSUD 2026.pdf")
+    registered = IssuedDocument.objects.get(sha256=hashlib.sha256(report).hexdigest())
+    assert registered.kind == "assessment_report" and registered.assessment == rsud
+    assert f"/v/{registered.uuid}/" in " ".join(first_page_text(report).split())
+    page = client.post(f"/v/{registered.uuid}/", {"file": SimpleUploadedFile("laporan.pdf", report)})
+    assert page.status_code == 200 and "cocok" in page.content.decode()
+    assert "tidak cocok" not in page.content.decode()
+
     out = StringIO()
     call_command("seed_demo", "--password", "Demo-Pass-1", stdout=out)
     assert "nothing changed" in out.getvalue()
-    assert Sanggah.objects.count() == 1
+    assert Sanggah.objects.count() == 1 and SubmissionPack.objects.count() == 1
