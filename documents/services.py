@@ -64,7 +64,7 @@ def document_issue(*, actor, subject: DocumentSubject, render: Render) -> Issued
         content = signer.sign(content)
     sha256 = hashlib.sha256(content).hexdigest()
     now = timezone.now()
-    name = stored_put(f"{DOCUMENT_FOLDER}/{timezone.localdate(now).year}/{document_uuid}.pdf", content,
+    name = stored_put(f"{DOCUMENT_FOLDER}/{timezone.localtime(now).year}/{document_uuid}.pdf", content,
                       content_type="application/pdf")
     try:
         _register(actor=actor, subject=subject, document_uuid=document_uuid, sha256=sha256, size=len(content),
@@ -206,7 +206,7 @@ def letter_issue(*, actor, kind: str, instansi, assessments: list, extra: dict |
     now = timezone.now()
     issued_kind = LETTER_KINDS[LetterTemplate.Kind(kind)]
     serial = IssuedDocument.objects.filter(instansi=instansi, kind=issued_kind,
-                                           issued_at__year=timezone.localdate(now).year).count() + 1
+                                           issued_at__year=timezone.localtime(now).year).count() + 1
     values = _letter_values(template=template, instansi=instansi, assessments=assessments, year=year, now=now,
                             serial=serial, extra=extra or {})
     if kind == LetterTemplate.Kind.PENGAJUAN:
