@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): `auto` is one per CPU; PYTEST_WORKERS=0 runs the suite in this process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test lint bench clean
 
@@ -27,7 +29,7 @@ run: $(VENV)/.stamp-runtime
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.stamp-dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.stamp-dev
 	$(PY) -m ruff check .

@@ -24,7 +24,8 @@ from units.models import WorkUnit
 
 from .stack import Portal, portal_stack, wait_until
 
-pytestmark = pytest.mark.faults
+# one stack for the module, in one test process (xdist): two stacks at once would fight for the CPU
+pytestmark = [pytest.mark.faults, pytest.mark.xdist_group("faults")]
 
 REPORT = Report._meta.db_table
 AUDIT = AuditEvent._meta.db_table

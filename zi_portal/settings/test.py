@@ -39,3 +39,11 @@ if not CELERY_TASK_ALWAYS_EAGER:  # noqa: F405
 
     # The fault tests name it, so the web and worker processes they start share one.
     CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default=f"zi-test-{uuid.uuid4().hex[:12]}")
+
+if CACHES["default"].get("KEY_PREFIX"):  # noqa: F405
+    # The shared (Redis) cache: a prefix of its own per test process, so the rate-limit counters of
+    # one run — or of a parallel worker of the same run — never count another's requests. The fault
+    # tests name it, so the web and worker processes they start share one (the figures lock).
+    import uuid
+
+    CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default=f"zi-test-{uuid.uuid4().hex[:12]}")  # noqa: F405
