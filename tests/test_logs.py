@@ -222,3 +222,19 @@ def test_the_celery_worker_logs_json_lines_with_the_task_id(tmp_path):
     assert "task_id" not in ours["sebelum tugas"] and "task_id" not in ours["sesudah tugas"]
     # Celery's own lines are JSON too (e.g. the task's success line)
     assert all(line.startswith("{") for line in result.stderr.splitlines() if line.strip())
+
+
+def test_weasyprint_s_step_by_step_info_is_not_logged_but_its_warnings_are():
+    """seed_demo and every PDF render printed dozens of WeasyPrint INFO lines per document."""
+    script = (
+        "import logging, logging.config\n"
+        "from zi_portal.common.logs import logging_config\n"
+        "logging.config.dictConfig(logging_config(log_format='plain', level='INFO'))\n"
+        "logging.getLogger('weasyprint.progress').info('Step 2 - Fetching and parsing CSS')\n"
+        "logging.getLogger('weasyprint').warning('Ignored font')\n"
+        "logging.getLogger('assessments').info('ours')\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zi_portal.settings.test"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
+                          cwd=Path(__file__).resolve().parents[1], timeout=60, check=True)
+    assert "Step 2" not in done.stderr and "Ignored font" in done.stderr and "ours" in done.stderr

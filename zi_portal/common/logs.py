@@ -154,5 +154,8 @@ def logging_config(*, log_format: str, level: str) -> dict[str, Any]:
             "django.db.backends": {"level": "INFO"},
             # Our request log replaces runserver's own line per request.
             "django.server": {"level": "WARNING"},
+            # WeasyPrint narrates every step of every PDF at INFO (dozens of lines per document).
+            "weasyprint": {"level": "WARNING"},
+            "fontTools": {"level": "WARNING"},
         },
     }
