@@ -15,6 +15,9 @@ SECRET_KEY = env("SECRET_KEY", default="test-only-secret-key")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=tempfile.mkdtemp(prefix="zi-test-media-")))
+# Uploads being received are staged here when the storage is a bucket (otherwise inside MEDIA_ROOT):
+# a folder per test process, so the evidence sweep of one never counts another's uploads in flight.
+FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=tempfile.mkdtemp(prefix="zi-test-uploads-"))
 # The local disk whatever STORAGE_URL a developer's .env names: the S3 tests (tests/storage) start
 # their own S3 server and point STORAGES at it.
 STORAGE = parse_storage_url("")
